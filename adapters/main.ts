@@ -1,0 +1,49 @@
+import { DataDirLockedError } from '../db/data-dir-lock.js';
+import { type Config, ConfigError, loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { runShell } from './shell/shell-cli.js';
+
+/**
+ * The entry point: validates the environment, then starts the platform adapters whose tokens are set, or the
+ * local shell when none is.
+ */
+async function main(): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const platforms = startablePlatforms(config);
+  if (platforms.length === 0) {
+    // The shell's own output is the product here; info logs would only interleave with it.
+    const log = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn');
+    return runShell(process.argv.slice(2), config, log);
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  log.fatal({ platforms }, 'platform adapters are not available in this build yet');
+  return 1;
+}
+
+function startablePlatforms(config: ReturnType<typeof loadConfig>): string[] {
+  const out: string[] = [];
+  if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID) out.push('discord');
+  if (config.SLACK_BOT_TOKEN || config.SLACK_CLIENT_ID) out.push('slack');
+  return out;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    if (err instanceof DataDirLockedError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`Roundtable stopped on an unexpected error: ${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import { commands } from '../../commands/index.js';
+import { buildCore } from '../../src/bootstrap.js';
+import { ManualClock, OffsetClock } from '../../src/clock.js';
+import type { Config } from '../../src/config.js';
+import type { Logger } from '../../src/logger.js';
+import { toJson, toReadable } from './shell-message.js';
+import { ShellSession } from './shell-session.js';
+import { TranscriptError } from './transcript.js';
+
+const USAGE = `Usage: npm start [-- --script FILE | < FILE] [--json] [--data DIR] [--as NAME]
+  (no options)     interactive prompt in one local community, data kept in DATA_DIR
+  --script FILE    run a transcript against a fresh in-memory database ("-" reads stdin)
+  --data DIR       keep the transcript's data in DIR instead of memory
+  --json           one JSON object per message the bot sends
+  --as NAME        act as NAME first (default: your user name)`;
+
+/** Runs the shell adapter; resolves to the process exit code. */
+export async function runShell(argv: string[], config: Config, log: Logger): Promise<number> {
+  let args: { script?: string; json?: boolean; data?: string; as?: string; help?: boolean };
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        script: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        data: { type: 'string' },
+        as: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const scripted = args.script !== undefined || !process.stdin.isTTY;
+  const print = args.json
+    ? (m: Parameters<typeof toJson>[0]) => process.stdout.write(`${toJson(m)}\n`)
+    : (m: Parameters<typeof toReadable>[0]) => process.stdout.write(`${toReadable(m)}\n\n`);
+  const actor = (args.as ?? process.env.USER ?? 'me').toLowerCase().replace(/[^a-z0-9._-]/g, '') || 'me';
+
+  if (scripted) {
+    const text = args.script && args.script !== '-' ? readScript(args.script) : fs.readFileSync(0, 'utf8');
+    if (text === null) return 1;
+    const clock = new ManualClock();
+    const core = await buildCore({
+      commands,
+      clock,
+      log,
+      config,
+      inMemory: args.data === undefined,
+      ...(args.data ? { config: { ...config, DATABASE_URL: undefined, DATA_DIR: args.data } } : {}),
+    });
+    const session = new ShellSession(core, clock, print, { actor });
+    try {
+      await session.runScript(text);
+      return 0;
+    } catch (err) {
+      if (err instanceof TranscriptError) {
+        process.stderr.write(`${args.script ?? 'stdin'}: ${err.message}\n`);
+        return 1;
+      }
+      throw err;
+    } finally {
+      await core.deps.database.close();
+    }
+  }
+
+  const clock = new OffsetClock();
+  const core = await buildCore({ commands, clock, log, config });
+  const session = new ShellSession(core, clock, print, { actor });
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: `${session.actor}> ` });
+  process.stdout.write(
+    `Roundtable shell — one local community on ${core.deps.database.kind === 'pglite' ? `PGlite in ${config.DATA_DIR}` : 'PostgreSQL'}.\n` +
+      'Type /help for commands, /setup to create your group, /as NAME to act as someone else, Ctrl-D to quit.\n',
+  );
+  rl.prompt();
+  for await (const line of rl) {
+    try {
+      await session.runLine(line);
+    } catch (err) {
+      process.stdout.write(
+        `${err instanceof TranscriptError ? err.message.replace(/^line 0: /, '') : `error: ${(err as Error).message}`}\n`,
+      );
+    }
+    rl.setPrompt(`${session.actor}> `);
+    rl.prompt();
+  }
+  await core.deps.database.close();
+  return 0;
+}
+
+function readScript(path: string): string | null {
+  try {
+    return fs.readFileSync(path, 'utf8');
+  } catch (err) {
+    process.stderr.write(
+      `cannot read script ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`,
+    );
+    return null;
+  }
+}

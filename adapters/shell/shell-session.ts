@@ -1,0 +1,217 @@
+import type { AdvanceableClock } from '../../src/clock.js';
+import { parseCommandText } from '../../src/commands/parse-text.js';
+import {
+  ensureCommunity,
+  ensureMember,
+  groupForChannel,
+  upsertMembership,
+} from '../../src/communities/community-repo.js';
+import type { Core } from '../../src/core.js';
+import type { DispatchResult } from '../../src/dispatch/dispatcher.js';
+import type { Invocation } from '../../src/dispatch/invocation.js';
+import { UserError } from '../../src/errors.js';
+import { type Content, encodeAction } from '../../src/messages.js';
+import type { Capabilities, MessagePort, PostedRef, ResolvedTarget } from '../../src/platform.js';
+import { type ShellMessage, shellMessage } from './shell-message.js';
+import { type Directive, parseLine, TranscriptError } from './transcript.js';
+
+export const SHELL_COMMUNITY = { ref: 'local', name: 'Local community' };
+export const SHELL_CHANNEL = 'general';
+
+const capabilities: Capabilities = {
+  privateReplies: true,
+  dms: true,
+  channelPosts: true,
+  threads: false,
+  forms: false,
+  buttons: true,
+  files: true,
+};
+
+interface Seen {
+  message: ShellMessage;
+  /** null: everyone in the channel sees it. */
+  audience: Set<string> | null;
+}
+
+/**
+ * The local adapter: one community, members by name, a clock moved by `:advance`. Both the interactive prompt and
+ * `--script` transcripts drive it line by line; every message it shows goes to `sink`.
+ */
+export class ShellSession implements MessagePort {
+  readonly platform = 'shell' as const;
+  readonly capabilities = capabilities;
+  actor: string;
+  private seq = 0;
+  private readonly seen: Seen[] = [];
+
+  constructor(
+    private readonly core: Core,
+    private readonly clock: AdvanceableClock,
+    private readonly sink: (m: ShellMessage) => void,
+    opts: { actor?: string; community?: { ref: string; name: string } } = {},
+  ) {
+    this.actor = opts.actor ?? 'me';
+    this.community = opts.community ?? SHELL_COMMUNITY;
+  }
+  private readonly community: { ref: string; name: string };
+
+  /** Runs a whole transcript; a bad line stops it with a TranscriptError naming the line. */
+  async runScript(text: string): Promise<void> {
+    const lines = text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) await this.runLine(lines[i]!, i + 1);
+  }
+
+  async runLine(line: string, lineNo = 0): Promise<void> {
+    const d = parseLine(line, lineNo);
+    if (d) await this.run(d, lineNo);
+  }
+
+  private async run(d: Directive, lineNo: number): Promise<void> {
+    switch (d.kind) {
+      case 'as':
+        this.actor = d.actor;
+        return;
+      case 'command':
+        if (d.actor) this.actor = d.actor;
+        return this.command(d.text);
+      case 'moderator':
+        return this.makeModerator(d.member, lineNo);
+      case 'press':
+      case 'choose':
+        return this.press(d.kind, d.label, lineNo);
+      case 'advance':
+        this.clock.advance(d.ms);
+        await this.core.runDue(this);
+        return;
+    }
+  }
+
+  private invocation(input: Invocation['input']): Invocation {
+    return {
+      platform: 'shell',
+      community: this.community,
+      channelRef: SHELL_CHANNEL,
+      actor: { platformUserId: this.actor, displayName: this.actor },
+      input,
+    };
+  }
+
+  private async command(text: string): Promise<void> {
+    let parsed: { name: string; options: Record<string, string> };
+    try {
+      parsed = parseCommandText(text, this.core.registry, (raw) => raw.replace(/^@/, '').toLowerCase());
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      this.answer({
+        reply: { text: err.hint ? `${err.message}\n${err.hint}` : err.message, visibility: 'private' },
+        outcome: 'user_error',
+        outgoing: [],
+      });
+      return;
+    }
+    await this.core.handle(
+      this.invocation({ kind: 'command', name: parsed.name, options: parsed.options }),
+      this,
+      async (r) => this.answer(r),
+    );
+  }
+
+  private async press(kind: 'press' | 'choose', label: string, lineNo: number): Promise<void> {
+    const want = label.toLowerCase();
+    for (let i = this.seen.length - 1; i >= 0; i--) {
+      const s = this.seen[i]!;
+      if (s.audience && !s.audience.has(this.actor)) continue;
+      const c = s.message.content;
+      const actionId =
+        kind === 'press'
+          ? c.buttons?.find((b) => b.label.toLowerCase() === want)?.action
+          : c.select?.options.some((o) => o.label.toLowerCase() === want)
+            ? c.select.action
+            : undefined;
+      if (!actionId) continue;
+      const value =
+        kind === 'choose' ? c.select!.options.find((o) => o.label.toLowerCase() === want)!.value : undefined;
+      await this.core.handle(
+        this.invocation({ kind: 'action', actionId: encodeAction(actionId), ...(value ? { value } : {}) }),
+        this,
+        async (r) => {
+          if (r.reply.replaceOriginal && r.outcome === 'ok') {
+            const updated = shellMessage(s.message.ref, s.message, r.reply, true);
+            this.seen[i] = { message: updated, audience: s.audience };
+            this.sink(updated);
+          } else this.answer(r);
+        },
+      );
+      return;
+    }
+    throw new TranscriptError(
+      lineNo,
+      `${this.actor} has no message with ${kind === 'press' ? 'a button' : 'a choice'} “${label}”`,
+    );
+  }
+
+  private answer(r: DispatchResult): void {
+    const reply = r.reply;
+    if (reply.form) {
+      // The shell has no forms, so the dispatcher never asks for one; keep the guard for a future misuse.
+      reply.text = `${reply.text}\n(This command needs its options here: type /help ${reply.form.command}.)`;
+    }
+    const where =
+      reply.visibility === 'public'
+        ? { to: null, channel: SHELL_CHANNEL, private: false }
+        : { to: [this.actor], channel: null, private: true };
+    this.show(where, reply, where.private ? new Set([this.actor]) : null);
+  }
+
+  private show(
+    where: Pick<ShellMessage, 'to' | 'channel' | 'private'>,
+    content: Content,
+    audience: Set<string> | null,
+    ref?: string,
+    edited = false,
+  ): ShellMessage {
+    const message = shellMessage(ref ?? `m${++this.seq}`, where, content, edited);
+    if (edited) {
+      const at = this.seen.findIndex((s) => s.message.ref === ref);
+      if (at >= 0) this.seen[at] = { message, audience };
+      else this.seen.push({ message, audience });
+    } else this.seen.push({ message, audience });
+    this.sink(message);
+    return message;
+  }
+
+  /** MessagePort: messages the core sends on its own (DMs, channel posts, group conversations). */
+  async send(_community: string, target: ResolvedTarget, content: Content, existing?: PostedRef): Promise<PostedRef> {
+    const where =
+      target.kind === 'channel'
+        ? { to: null, channel: target.channelRef, private: false }
+        : target.kind === 'dm'
+          ? { to: [target.userId], channel: null, private: true }
+          : { to: target.userIds, channel: null, private: true };
+    const audience = target.kind === 'channel' ? null : new Set(where.to);
+    const m = this.show(where, content, audience, existing?.messageRef, Boolean(existing));
+    const channelRef =
+      target.kind === 'channel'
+        ? target.channelRef
+        : target.kind === 'dm'
+          ? `dm:${target.userId}`
+          : `group:${target.userIds.join(',')}`;
+    return { channelRef, messageRef: m.ref };
+  }
+
+  private async makeModerator(name: string, lineNo: number): Promise<void> {
+    const db = this.core.db;
+    const community = await ensureCommunity(db, 'shell', this.community.ref, this.community.name);
+    const group = await groupForChannel(db, community.id, SHELL_CHANNEL);
+    if (!group) throw new TranscriptError(lineNo, ':moderator needs a group: run /setup first');
+    const member = await ensureMember(db, community.id, name, name);
+    await upsertMembership(db, {
+      groupId: group.id,
+      memberId: member.id,
+      communityId: community.id,
+      role: 'moderator',
+      status: 'active',
+    });
+  }
+}

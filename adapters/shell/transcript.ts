@@ -1,0 +1,69 @@
+import { parseDuration } from '../../src/clock.js';
+
+/** One line of a shell transcript, understood. */
+export type Directive =
+  | { kind: 'command'; actor?: string; text: string }
+  | { kind: 'as'; actor: string }
+  | { kind: 'moderator'; member: string }
+  | { kind: 'press'; label: string }
+  | { kind: 'choose'; label: string }
+  | { kind: 'advance'; ms: number; text: string };
+
+export class TranscriptError extends Error {
+  constructor(
+    readonly lineNo: number,
+    message: string,
+  ) {
+    super(`line ${lineNo}: ${message}`);
+  }
+}
+
+const NAME = /^[a-z0-9][a-z0-9._-]{0,31}$/i;
+const unquote = (s: string) => s.trim().replace(/^["“](.*)["”]$/, '$1');
+
+/** Reads one transcript line; null for comments and blank lines. */
+export function parseLine(raw: string, lineNo: number): Directive | null {
+  const line = raw.trim();
+  if (line === '' || line.startsWith('#')) return null;
+  if (line.startsWith('@')) {
+    const m = /^@(\S+)\s*(.*)$/.exec(line)!;
+    const actor = m[1]!.toLowerCase();
+    if (!NAME.test(actor)) throw new TranscriptError(lineNo, `“${m[1]}” is not a member name (letters, digits, . _ -)`);
+    const rest = m[2]!.trim();
+    if (rest === '') return { kind: 'as', actor };
+    if (!rest.startsWith('/')) throw new TranscriptError(lineNo, `expected a /command after @${actor}`);
+    return { kind: 'command', actor, text: rest };
+  }
+  if (line.startsWith('/as ') || line === '/as') {
+    const actor = line.slice(3).trim().replace(/^@/, '').toLowerCase();
+    if (!NAME.test(actor)) throw new TranscriptError(lineNo, '/as needs a member name, e.g. /as alice');
+    return { kind: 'as', actor };
+  }
+  if (line.startsWith('/')) return { kind: 'command', text: line };
+  if (line.startsWith(':')) {
+    const [word = '', ...rest] = line.slice(1).split(/\s+/);
+    const arg = rest.join(' ').trim();
+    switch (word) {
+      case 'moderator': {
+        const member = arg.replace(/^@/, '').toLowerCase();
+        if (!NAME.test(member)) throw new TranscriptError(lineNo, ':moderator needs a member name');
+        return { kind: 'moderator', member };
+      }
+      case 'press':
+      case 'choose': {
+        const label = unquote(arg);
+        if (!label) throw new TranscriptError(lineNo, `:${word} needs a label, e.g. :${word} "Accept"`);
+        return { kind: word, label };
+      }
+      case 'advance': {
+        const ms = parseDuration(arg);
+        if (ms === null)
+          throw new TranscriptError(lineNo, `:advance needs a duration such as 3d, 12h, 30m or 2w (got “${arg}”)`);
+        return { kind: 'advance', ms, text: arg };
+      }
+      default:
+        throw new TranscriptError(lineNo, `unknown directive :${word} (known: :moderator, :press, :choose, :advance)`);
+    }
+  }
+  throw new TranscriptError(lineNo, 'unparsable line: expected @member /command, /command, :directive or # comment');
+}

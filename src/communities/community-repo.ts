@@ -1,0 +1,152 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { communities, groupMemberships, groups, members } from '../../db/schema.js';
+import type { Platform } from '../platform.js';
+import type { CommunityRow, GroupRow, MemberRow, MembershipRow } from './rows.js';
+
+/** Finds or creates the community for a platform's server/workspace. */
+export async function ensureCommunity(db: Db, platform: Platform, ref: string, name: string): Promise<CommunityRow> {
+  const inserted = await db
+    .insert(communities)
+    .values({ platform, platformRef: ref, name })
+    .onConflictDoNothing()
+    .returning();
+  if (inserted[0]) return inserted[0];
+  const [row] = await db
+    .select()
+    .from(communities)
+    .where(and(eq(communities.platform, platform), eq(communities.platformRef, ref)));
+  return row!;
+}
+
+export async function setCommunityActive(db: Db, platform: Platform, ref: string, active: boolean): Promise<void> {
+  await db
+    .update(communities)
+    .set({ active })
+    .where(and(eq(communities.platform, platform), eq(communities.platformRef, ref)));
+}
+
+/** Finds or creates a member by platform user id, keeping the display name current. */
+export async function ensureMember(
+  db: Db,
+  communityId: number,
+  platformUserId: string,
+  displayName: string,
+): Promise<MemberRow> {
+  const inserted = await db
+    .insert(members)
+    .values({ communityId, platformUserId, displayName })
+    .onConflictDoNothing()
+    .returning();
+  if (inserted[0]) return inserted[0];
+  const [row] = await db
+    .select()
+    .from(members)
+    .where(and(eq(members.communityId, communityId), eq(members.platformUserId, platformUserId)));
+  if (row && row.displayName !== displayName && displayName) {
+    await db.update(members).set({ displayName }).where(eq(members.id, row.id));
+    return { ...row, displayName };
+  }
+  return row!;
+}
+
+export async function findMemberByPlatformId(
+  db: Db,
+  communityId: number,
+  platformUserId: string,
+): Promise<MemberRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(members)
+    .where(and(eq(members.communityId, communityId), eq(members.platformUserId, platformUserId)));
+  return row;
+}
+
+export async function getMembers(db: Db, communityId: number, ids: number[]): Promise<MemberRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(members)
+    .where(and(eq(members.communityId, communityId), sql`${members.id} = any(${sql.param(ids)}::int[])`));
+}
+
+/** The group bound to this channel, else the community's first group. */
+export async function groupForChannel(db: Db, communityId: number, channelRef: string): Promise<GroupRow | null> {
+  const [row] = await db
+    .select()
+    .from(groups)
+    .where(eq(groups.communityId, communityId))
+    .orderBy(sql`(${groups.homeChannelRef} = ${channelRef}) desc`, asc(groups.id))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function findGroupByName(db: Db, communityId: number, name: string): Promise<GroupRow | null> {
+  const [row] = await db
+    .select()
+    .from(groups)
+    .where(and(eq(groups.communityId, communityId), sql`lower(${groups.name}) = lower(${name})`));
+  return row ?? null;
+}
+
+export async function listGroups(db: Db, communityId: number): Promise<GroupRow[]> {
+  return db.select().from(groups).where(eq(groups.communityId, communityId)).orderBy(asc(groups.id));
+}
+
+export async function getMembership(db: Db, groupId: number, memberId: number): Promise<MembershipRow | null> {
+  const [row] = await db
+    .select()
+    .from(groupMemberships)
+    .where(and(eq(groupMemberships.groupId, groupId), eq(groupMemberships.memberId, memberId)));
+  return row ?? null;
+}
+
+/** Is this member a moderator of any group in the community (who may then create another group)? */
+export async function isModeratorAnywhere(db: Db, communityId: number, memberId: number): Promise<boolean> {
+  const rows = await db
+    .select({ g: groupMemberships.groupId })
+    .from(groupMemberships)
+    .where(
+      and(
+        eq(groupMemberships.communityId, communityId),
+        eq(groupMemberships.memberId, memberId),
+        eq(groupMemberships.role, 'moderator'),
+      ),
+    )
+    .limit(1);
+  return rows.length > 0;
+}
+
+/** Puts a member in a group with a role, or changes their role/status. */
+export async function upsertMembership(
+  db: Db,
+  row: { groupId: number; memberId: number; communityId: number; role?: string; status?: string },
+): Promise<MembershipRow> {
+  const set: Partial<MembershipRow> = {};
+  if (row.role) set.role = row.role;
+  if (row.status) set.status = row.status;
+  const [out] = await db
+    .insert(groupMemberships)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [groupMemberships.groupId, groupMemberships.memberId],
+      set: Object.keys(set).length ? set : { role: sql`${groupMemberships.role}` },
+    })
+    .returning();
+  return out!;
+}
+
+export async function communityHasGroup(db: Db, communityId: number): Promise<boolean> {
+  const rows = await db.select({ id: groups.id }).from(groups).where(eq(groups.communityId, communityId)).limit(1);
+  return rows.length > 0;
+}
+
+export async function moderatorsOf(db: Db, groupId: number): Promise<MemberRow[]> {
+  const rows = await db
+    .select({ m: members })
+    .from(groupMemberships)
+    .innerJoin(members, eq(members.id, groupMemberships.memberId))
+    .where(and(eq(groupMemberships.groupId, groupId), eq(groupMemberships.role, 'moderator')))
+    .orderBy(asc(members.id));
+  return rows.map((r) => r.m);
+}

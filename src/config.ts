@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { isTimezone } from './time/timezones.js';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+const url = (protocols: string[], example: string) =>
+  optionalText.refine(
+    (v) => {
+      if (v === undefined) return true;
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected a URL such as ${example}` },
+  );
+
+/** The whole environment the bot reads, validated once at start. */
+export const configSchema = z.object({
+  DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgres://user:pass@host:5432/db').describe(
+    'PostgreSQL connection URL; when unset the embedded PGlite database in DATA_DIR is used',
+  ),
+  DATA_DIR: z.string().trim().min(1).default('./data').describe('PGlite data directory (when DATABASE_URL is unset)'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino log level'),
+  DEFAULT_TIMEZONE: z
+    .string()
+    .default('UTC')
+    .refine(isTimezone, { message: 'expected an IANA time zone such as Europe/Berlin or America/New_York' })
+    .describe('time zone of new groups until /setup sets one'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port (Slack receiver, health)'),
+  DISCORD_TOKEN: optionalText.describe('Discord bot token; with DISCORD_APPLICATION_ID starts the Discord adapter'),
+  DISCORD_APPLICATION_ID: optionalText
+    .refine((v) => v === undefined || /^\d{5,25}$/.test(v), { message: 'expected a numeric Discord application id' })
+    .describe('Discord application id'),
+  DISCORD_API_URL: url(['http:', 'https:'], 'https://discord.com/api').describe(
+    "Discord REST base (tests point it at a fake); default Discord's",
+  ),
+  DISCORD_GUILD_ID: optionalText.describe('deploy slash commands to this one guild (fast, for testing)'),
+  SLACK_SIGNING_SECRET: optionalText.describe('Slack signing secret (HTTP mode)'),
+  SLACK_BOT_TOKEN: optionalText
+    .refine((v) => v === undefined || v.startsWith('xoxb-'), { message: 'expected a bot token starting with xoxb-' })
+    .describe('Slack bot token for one workspace'),
+  SLACK_APP_TOKEN: optionalText
+    .refine((v) => v === undefined || v.startsWith('xapp-'), { message: 'expected an app token starting with xapp-' })
+    .describe('Slack app-level token: enables Socket Mode'),
+  SLACK_CLIENT_ID: optionalText.describe('Slack OAuth client id (multi-workspace installs)'),
+  SLACK_CLIENT_SECRET: optionalText.describe('Slack OAuth client secret'),
+  SLACK_STATE_SECRET: optionalText.describe('secret for the OAuth state parameter'),
+  SLACK_API_URL: url(['http:', 'https:'], 'https://slack.com/api/').describe(
+    "Slack Web API base (tests point it at a fake); default Slack's",
+  ),
+  TOKEN_ENCRYPTION_KEY: optionalText
+    .refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, {
+      message: 'expected 32 bytes in base64 (openssl rand -base64 32)',
+    })
+    .describe('key that encrypts stored platform tokens'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** A configuration that cannot start the bot; the message names every bad variable and its expected form. */
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? '?');
+    const given = env[name];
+    return `  ${name}=${given === undefined ? '(unset)' : JSON.stringify(given)}: ${issue.message}`;
+  });
+  throw new ConfigError(`Roundtable cannot start: bad configuration.\n${lines.join('\n')}`);
+}

@@ -1,0 +1,81 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { communities, members, postedMessages } from '../../db/schema.js';
+import type { Logger } from '../logger.js';
+import type { OutgoingMessage } from '../messages.js';
+import type { MessagePort, ResolvedTarget } from '../platform.js';
+
+/**
+ * Delivers committed outgoing messages through an adapter: turns member ids into platform user ids, and edits the
+ * message stored under a key instead of posting it again. A failed send is logged (without its content) and does
+ * not stop the others.
+ */
+export class Messenger {
+  constructor(
+    private readonly db: Db,
+    private readonly port: MessagePort,
+    private readonly log: Logger,
+  ) {}
+
+  async deliver(communityId: number, messages: readonly OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const [community] = await this.db.select().from(communities).where(eq(communities.id, communityId));
+    if (!community) return;
+    const ids = new Set<number>();
+    for (const m of messages) {
+      if (m.target.kind === 'dm') ids.add(m.target.memberId);
+      if (m.target.kind === 'conversation') for (const id of m.target.memberIds) ids.add(id);
+    }
+    const rows = ids.size
+      ? await this.db
+          .select({ id: members.id, userId: members.platformUserId })
+          .from(members)
+          .where(and(eq(members.communityId, communityId), sql`${members.id} = any(${sql.param([...ids])}::int[])`))
+      : [];
+    const userOf = new Map(rows.map((r) => [r.id, r.userId]));
+    for (const message of messages) {
+      const target = resolve(message, userOf);
+      if (!target) {
+        this.log.warn({ communityId, target: message.target.kind }, 'message to a member who no longer exists dropped');
+        continue;
+      }
+      try {
+        const existing = message.key ? await this.posted(communityId, message.key) : undefined;
+        const ref = await this.port.send(community.platformRef, target, message.content, existing);
+        if (message.key && ref) {
+          await this.db
+            .insert(postedMessages)
+            .values({ communityId, key: message.key, channelRef: ref.channelRef, messageRef: ref.messageRef })
+            .onConflictDoUpdate({
+              target: [postedMessages.communityId, postedMessages.key],
+              set: { channelRef: ref.channelRef, messageRef: ref.messageRef, updatedAt: new Date() },
+            });
+        }
+      } catch (err) {
+        this.log.error(
+          { communityId, target: target.kind, err: { message: (err as Error).message } },
+          'delivery failed',
+        );
+      }
+    }
+  }
+
+  private async posted(communityId: number, key: string) {
+    const [row] = await this.db
+      .select()
+      .from(postedMessages)
+      .where(and(eq(postedMessages.communityId, communityId), eq(postedMessages.key, key)));
+    return row ? { channelRef: row.channelRef, messageRef: row.messageRef } : undefined;
+  }
+}
+
+function resolve(m: OutgoingMessage, userOf: Map<number, string>): ResolvedTarget | null {
+  const t = m.target;
+  if (t.kind === 'channel') return t;
+  if (t.kind === 'dm') {
+    const userId = userOf.get(t.memberId);
+    return userId ? { kind: 'dm', userId } : null;
+  }
+  const userIds = t.memberIds.map((id) => userOf.get(id)).filter((u): u is string => Boolean(u));
+  return userIds.length ? { kind: 'conversation', userIds, channelRef: t.channelRef, title: t.title } : null;
+}

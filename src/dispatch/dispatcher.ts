@@ -1,0 +1,244 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { processedInteractions } from '../../db/schema.js';
+import type { Clock } from '../clock.js';
+import type { Access, ActionContext, CommandDefinition, HandlerContext } from '../commands/define.js';
+import { coerceOptions } from '../commands/options.js';
+import type { Registry } from '../commands/registry.js';
+import {
+  communityHasGroup,
+  ensureCommunity,
+  ensureMember,
+  getMembership,
+  groupForChannel,
+  isModeratorAnywhere,
+} from '../communities/community-repo.js';
+import type { CommunityRow } from '../communities/rows.js';
+import { UserError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { decodeAction, type OutgoingMessage, type Reply } from '../messages.js';
+import type { Capabilities } from '../platform.js';
+import type { Random } from '../random.js';
+import { buildForm, needsForm } from './forms.js';
+import type { Invocation } from './invocation.js';
+import { optionError } from './option-errors.js';
+import { isDatabaseUnavailable } from './outage.js';
+
+export type Outcome = 'ok' | 'user_error' | 'error' | 'duplicate';
+
+export interface DispatchResult {
+  reply: Reply;
+  outcome: Outcome;
+  errorId?: string;
+  /** Messages to others, already committed; hand them to deliver() after answering the invoker. */
+  outgoing: OutgoingMessage[];
+  communityId?: number;
+}
+
+export interface DispatcherDeps {
+  db: Db;
+  registry: Registry;
+  clock: Clock;
+  random: Random;
+  log: Logger;
+  defaultTimezone?: string;
+}
+
+class Duplicate extends Error {}
+
+/**
+ * parse → permit → run in one transaction → reply. The one place user errors and bugs are told apart:
+ * a UserError becomes a private explanation; anything else is logged with an id and the user gets an apology.
+ */
+export class Dispatcher {
+  private readonly communityCache = new Map<string, CommunityRow>();
+
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  /** Drops a cached community after it changed outside a command (guild left, deleted). */
+  forgetCommunity(platform: string, ref: string): void {
+    this.communityCache.delete(`${platform}:${ref}`);
+  }
+
+  get registry(): Registry {
+    return this.deps.registry;
+  }
+
+  async dispatch(inv: Invocation, capabilities: Capabilities): Promise<DispatchResult> {
+    const started = performance.now();
+    const label = inv.input.kind === 'command' ? inv.input.name : inv.input.actionId.split(':').slice(0, 2).join(':');
+    const outgoing: OutgoingMessage[] = [];
+    let communityId: number | undefined;
+    let community: CommunityRow | undefined;
+    try {
+      const reply = await this.deps.db.transaction(async (tx) => {
+        outgoing.length = 0;
+        if (inv.interactionId) {
+          const fresh = await tx
+            .insert(processedInteractions)
+            .values({ platform: inv.platform, interactionId: inv.interactionId })
+            .onConflictDoNothing()
+            .returning({ id: processedInteractions.interactionId });
+          if (fresh.length === 0) throw new Duplicate();
+        }
+        const ctx = await this.context(tx, inv, capabilities, outgoing);
+        communityId = ctx.community.id;
+        community = ctx.community;
+        return inv.input.kind === 'command' ? this.runCommand(ctx, inv) : this.runAction(ctx, inv);
+      });
+      // Cached only after commit: a rolled-back first insert must not leave a community id that does not exist.
+      if (community) this.communityCache.set(`${inv.platform}:${inv.community.ref}`, community);
+      this.deps.log.info(
+        { command: label, platform: inv.platform, communityId, outcome: 'ok', ms: performance.now() - started },
+        'command',
+      );
+      return { reply, outcome: 'ok', outgoing: [...outgoing], communityId };
+    } catch (err) {
+      if (err instanceof Duplicate) {
+        this.deps.log.info(
+          { command: label, platform: inv.platform, interactionId: inv.interactionId },
+          'duplicate delivery ignored',
+        );
+        return {
+          reply: { text: 'Already done: this request was received twice and handled once.', visibility: 'private' },
+          outcome: 'duplicate',
+          outgoing: [],
+        };
+      }
+      if (err instanceof UserError) {
+        this.deps.log.info(
+          { command: label, platform: inv.platform, communityId, outcome: 'user_error', code: err.code },
+          'command refused',
+        );
+        const text = err.hint ? `${err.message}\n${err.hint}` : err.message;
+        return { reply: { text, visibility: 'private' }, outcome: 'user_error', outgoing: [] };
+      }
+      const errorId = randomBytes(4).toString('hex');
+      if (isDatabaseUnavailable(err)) {
+        this.deps.log.error({ command: label, platform: inv.platform, errorId, err }, 'database unavailable');
+        return {
+          reply: {
+            text: `The database is not reachable right now, so nothing was saved. Please try again in a minute. (error id ${errorId})`,
+            visibility: 'private',
+          },
+          outcome: 'error',
+          errorId,
+          outgoing: [],
+        };
+      }
+      this.deps.log.error({ command: label, platform: inv.platform, communityId, errorId, err }, 'command failed');
+      return {
+        reply: {
+          text: `Sorry, something went wrong on our side and nothing was saved. If it happens again, give a moderator this error id: ${errorId}`,
+          visibility: 'private',
+        },
+        outcome: 'error',
+        errorId,
+        outgoing: [],
+      };
+    }
+  }
+
+  private async context(
+    db: Db,
+    inv: Invocation,
+    capabilities: Capabilities,
+    outgoing: OutgoingMessage[],
+  ): Promise<HandlerContext> {
+    const cacheKey = `${inv.platform}:${inv.community.ref}`;
+    const community =
+      this.communityCache.get(cacheKey) ??
+      (await ensureCommunity(db, inv.platform, inv.community.ref, inv.community.name));
+    const actor = await ensureMember(db, community.id, inv.actor.platformUserId, inv.actor.displayName);
+    const group = await groupForChannel(db, community.id, inv.channelRef);
+    const membership = group ? await getMembership(db, group.id, actor.id) : null;
+    const isModerator =
+      Boolean(inv.actor.isAdmin) ||
+      (group ? membership?.role === 'moderator' : await isModeratorAnywhere(db, community.id, actor.id));
+    const communityRow = community;
+    return {
+      db,
+      clock: this.deps.clock,
+      random: this.deps.random,
+      log: this.deps.log,
+      platform: inv.platform,
+      capabilities,
+      community: communityRow,
+      group,
+      actor,
+      membership,
+      isModerator,
+      channelRef: inv.channelRef,
+      defaultTimezone: this.deps.defaultTimezone ?? 'UTC',
+      commands: this.deps.registry.all(),
+      send: (m) => outgoing.push(m),
+      resolveMember: (id) => ensureMember(db, communityRow.id, id, inv.users?.[id]?.displayName ?? id),
+      requireGroup: () => {
+        if (!group)
+          throw new UserError(
+            'not_setup',
+            'This community has no group yet.',
+            'A moderator runs /setup in the group’s channel first.',
+          );
+        return group;
+      },
+    };
+  }
+
+  private async permit(ctx: HandlerContext, def: CommandDefinition, access: Access): Promise<void> {
+    if (def.bootstrap && !(await communityHasGroup(ctx.db, ctx.community.id))) return;
+    if (access === 'anyone') return;
+    ctx.requireGroup();
+    if (access === 'moderator' && !ctx.isModerator) {
+      throw new UserError(
+        'forbidden',
+        `Only moderators can use /${def.name}.`,
+        'Ask a moderator of this group if you need it done.',
+      );
+    }
+  }
+
+  private async runCommand(ctx: HandlerContext, inv: Invocation): Promise<Reply> {
+    if (inv.input.kind !== 'command') throw new Error('unreachable');
+    const cmd = this.deps.registry.get(inv.input.name);
+    if (!cmd) {
+      throw new UserError(
+        'unknown_command',
+        `There is no command /${inv.input.name}.`,
+        'Type /help to see the commands you can use.',
+      );
+    }
+    await this.permit(ctx, cmd.def, cmd.def.access);
+    if (!inv.input.fromForm && needsForm(cmd, inv.input.options, ctx.capabilities)) {
+      return { text: cmd.def.form!.title, visibility: 'private', form: await buildForm(cmd, ctx, inv.input.options) };
+    }
+    const parsed = this.deps.registry
+      .strictSchema(cmd.def.name)
+      .safeParse(coerceOptions(cmd.options, inv.input.options));
+    if (!parsed.success) throw optionError(parsed.error, cmd.options, this.deps.registry.usage(cmd.def.name));
+    return cmd.def.run({ ...ctx, options: parsed.data });
+  }
+
+  private async runAction(ctx: HandlerContext, inv: Invocation): Promise<Reply> {
+    if (inv.input.kind !== 'action') throw new Error('unreachable');
+    const ref = decodeAction(inv.input.actionId);
+    const cmd = ref && this.deps.registry.get(ref.command);
+    const action = ref && cmd?.def.actions?.[ref.action];
+    if (!ref || !cmd || !action) {
+      throw new UserError(
+        'unknown_command',
+        'That button no longer does anything.',
+        'Run the command again for a fresh message.',
+      );
+    }
+    await this.permit(ctx, cmd.def, action.access);
+    const actionCtx: ActionContext = { ...ctx, arg: ref.arg, value: inv.input.value };
+    return action.run(actionCtx);
+  }
+}
+
+/** Drops processed-interaction records older than the platforms' retry windows. */
+export async function pruneProcessedInteractions(db: Db, olderThan: Date): Promise<void> {
+  await db.delete(processedInteractions).where(sql`${processedInteractions.createdAt} < ${olderThan}`);
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+export const GROUP_TYPES = ['referral', 'peer', 'mastermind', 'mentorship', 'service', 'industry', 'chamber'] as const;
+export type GroupType = (typeof GROUP_TYPES)[number];
+
+export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+
+export const meetingRhythmSchema = z.object({
+  frequency: z.enum(['weekly', 'biweekly', 'monthly']),
+  day: z.enum(WEEKDAYS),
+  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+  place: z.string().max(200).optional(),
+});
+export type MeetingRhythm = z.infer<typeof meetingRhythmSchema>;
+
+/**
+ * A group's settings document. Every key has a default so rows written before a key existed still parse;
+ * later features add their keys here.
+ */
+export const groupSettingsSchema = z.object({
+  oneSeatPerCategory: z.boolean().default(false),
+  requiresApproval: z.boolean().default(false),
+  meeting: meetingRhythmSchema.optional(),
+  description: z.string().max(500).optional(),
+});
+export type GroupSettings = z.infer<typeof groupSettingsSchema>;
+
+/** What each kind of group expects by default (DOMAIN.md): referral groups are closed, one seat per profession. */
+export function defaultSettings(type: GroupType): GroupSettings {
+  return groupSettingsSchema.parse({
+    oneSeatPerCategory: type === 'referral',
+    requiresApproval: type === 'referral' || type === 'mastermind',
+  });
+}
+
+export function readSettings(raw: unknown): GroupSettings {
+  return groupSettingsSchema.parse(raw ?? {});
+}
+
+export const GROUP_TYPE_BLURBS: Record<GroupType, string> = {
+  referral: 'a closed referral group: one member per profession, weekly meetings, referrals followed up',
+  peer: 'a peer group: people on a similar journey helping each other',
+  mastermind: 'a mastermind: a small group of members who apply and are accepted',
+  mentorship: 'a mentorship group: seasoned members paired with newer ones',
+  service: 'a service group: professionals serving their community',
+  industry: 'an industry group: people of one trade sharing what they know',
+  chamber: 'a chamber of commerce: many professions, open networking',
+};

@@ -1,0 +1,115 @@
+/**
+ * The platform-neutral shape of everything the bot says. Handlers return a Reply; adapters render it
+ * (Discord embeds and components, Slack Block Kit, shell text). No platform concept leaks in here.
+ */
+
+export interface CardField {
+  label: string;
+  value: string;
+  /** Hint that the field is short and may sit beside others. */
+  inline?: boolean;
+}
+
+export interface Card {
+  title: string;
+  subtitle?: string;
+  fields: CardField[];
+  footer?: string;
+}
+
+export type ButtonStyle = 'primary' | 'secondary' | 'danger';
+
+/** A button whose press comes back to the dispatcher as `command:action:arg`. */
+export interface Button {
+  label: string;
+  action: ActionRef;
+  style?: ButtonStyle;
+}
+
+export interface ActionRef {
+  command: string;
+  action: string;
+  /** Short payload (ids); the encoded action id stays under Discord's 100-character limit. */
+  arg?: string;
+}
+
+/** A choice among many (a Discord select menu / Slack static select where a list is long). */
+export interface Select {
+  placeholder: string;
+  action: ActionRef;
+  options: { label: string; value: string }[];
+}
+
+export interface FormField {
+  name: string;
+  label: string;
+  style: 'short' | 'paragraph';
+  required: boolean;
+  value?: string;
+  maxLength?: number;
+  placeholder?: string;
+}
+
+/** Ask the platform to open a form (Discord/Slack modal); its submission runs the command with the values. */
+export interface FormRequest {
+  /** Command to run with the submitted values. */
+  command: string;
+  title: string;
+  fields: FormField[];
+  /** Options carried through unchanged (not shown). */
+  hidden?: Record<string, string>;
+}
+
+export interface Attachment {
+  filename: string;
+  contentType: string;
+  data: Uint8Array;
+  /** Alt text / description for images. */
+  description?: string;
+}
+
+export interface Content {
+  text: string;
+  card?: Card;
+  list?: { title?: string; items: string[] };
+  buttons?: Button[];
+  select?: Select;
+  attachments?: Attachment[];
+}
+
+/** The answer to the invoking member. Private (ephemeral) by default. */
+export interface Reply extends Content {
+  visibility?: 'private' | 'public';
+  /** A button press may replace the message that carried the button (e.g. "Approved by Dana"). */
+  replaceOriginal?: boolean;
+  form?: FormRequest;
+}
+
+/** Where an outgoing message goes. */
+export type Target =
+  | { kind: 'dm'; memberId: number }
+  | { kind: 'channel'; channelRef: string }
+  /** A shared conversation for several members: Slack group DM, Discord private thread, shell message to all. */
+  | { kind: 'conversation'; memberIds: number[]; channelRef: string; title: string };
+
+/** A message the bot sends to someone other than the invoker, delivered after the transaction commits. */
+export interface OutgoingMessage {
+  target: Target;
+  content: Content;
+  /** Keeps one platform message per key up to date: a later send with the same key edits it. */
+  key?: string;
+}
+
+export const encodeAction = (a: ActionRef): string => [a.command, a.action, a.arg ?? ''].join(':');
+
+export function decodeAction(id: string): ActionRef | null {
+  const [command, action, ...rest] = id.split(':');
+  if (!command || !action) return null;
+  const arg = rest.join(':');
+  return arg ? { command, action, arg } : { command, action };
+}
+
+export const reply = {
+  private: (text: string, extra: Omit<Reply, 'text'> = {}): Reply => ({ text, ...extra, visibility: 'private' }),
+  public: (text: string, extra: Omit<Reply, 'text'> = {}): Reply => ({ text, ...extra, visibility: 'public' }),
+};

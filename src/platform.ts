@@ -1,0 +1,38 @@
+export type Platform = 'shell' | 'discord' | 'slack';
+
+/** What a platform can do; handlers and the core adapt (a form becomes options where there are no forms). */
+export interface Capabilities {
+  privateReplies: boolean;
+  dms: boolean;
+  channelPosts: boolean;
+  threads: boolean;
+  forms: boolean;
+  buttons: boolean;
+  files: boolean;
+}
+
+/** Where a message is delivered, with members already turned into platform user ids. */
+export type ResolvedTarget =
+  | { kind: 'dm'; userId: string }
+  | { kind: 'channel'; channelRef: string }
+  | { kind: 'conversation'; userIds: string[]; channelRef: string; title: string };
+
+export interface PostedRef {
+  channelRef: string;
+  messageRef: string;
+}
+
+/**
+ * The port every adapter implements for messages the core sends on its own (not replies to an interaction):
+ * DMs, channel posts and shared conversations. `existing` asks for an edit of an earlier message.
+ */
+export interface MessagePort {
+  readonly platform: Platform;
+  readonly capabilities: Capabilities;
+  send(
+    communityRef: string,
+    target: ResolvedTarget,
+    content: import('./messages.js').Content,
+    existing?: PostedRef,
+  ): Promise<PostedRef | null>;
+}
