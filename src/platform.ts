@@ -13,7 +13,8 @@ export interface Capabilities {
 
 /** Where a message is delivered, with members already turned into platform user ids. */
 export type ResolvedTarget =
-  | { kind: 'dm'; userId: string }
+  /** `fallbackChannelRef`: where to reach the member (a private thread) when they block DMs. */
+  | { kind: 'dm'; userId: string; fallbackChannelRef?: string }
   | { kind: 'channel'; channelRef: string }
   | { kind: 'conversation'; userIds: string[]; channelRef: string; title: string };
 

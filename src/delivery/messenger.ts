@@ -1,6 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { communities, members, postedMessages } from '../../db/schema.js';
+import { communities, groupMemberships, groups, members, postedMessages } from '../../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { OutgoingMessage } from '../messages.js';
 import type { MessagePort, ResolvedTarget } from '../platform.js';
@@ -33,8 +33,9 @@ export class Messenger {
           .where(and(eq(members.communityId, communityId), sql`${members.id} = any(${sql.param([...ids])}::int[])`))
       : [];
     const userOf = new Map(rows.map((r) => [r.id, r.userId]));
+    const fallback = await this.homeChannels(communityId, [...ids]);
     for (const message of messages) {
-      const target = resolve(message, userOf);
+      const target = resolve(message, userOf, fallback);
       if (!target) {
         this.log.warn({ communityId, target: message.target.kind }, 'message to a member who no longer exists dropped');
         continue;
@@ -60,6 +61,32 @@ export class Messenger {
     }
   }
 
+  /** Each member's group home channel (their first group, else the community's first): the DM fallback. */
+  private async homeChannels(communityId: number, memberIds: number[]): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    if (memberIds.length === 0) return out;
+    const rows = await this.db
+      .select({ memberId: groupMemberships.memberId, channel: groups.homeChannelRef })
+      .from(groupMemberships)
+      .innerJoin(groups, eq(groups.id, groupMemberships.groupId))
+      .where(
+        and(
+          eq(groupMemberships.communityId, communityId),
+          sql`${groupMemberships.memberId} = any(${sql.param(memberIds)}::int[])`,
+        ),
+      )
+      .orderBy(asc(groupMemberships.joinedAt));
+    for (const r of rows) if (!out.has(r.memberId)) out.set(r.memberId, r.channel);
+    const [first] = await this.db
+      .select({ channel: groups.homeChannelRef })
+      .from(groups)
+      .where(eq(groups.communityId, communityId))
+      .orderBy(asc(groups.id))
+      .limit(1);
+    if (first) for (const id of memberIds) if (!out.has(id)) out.set(id, first.channel);
+    return out;
+  }
+
   private async posted(communityId: number, key: string) {
     const [row] = await this.db
       .select()
@@ -69,12 +96,17 @@ export class Messenger {
   }
 }
 
-function resolve(m: OutgoingMessage, userOf: Map<number, string>): ResolvedTarget | null {
+function resolve(
+  m: OutgoingMessage,
+  userOf: Map<number, string>,
+  fallback: Map<number, string>,
+): ResolvedTarget | null {
   const t = m.target;
   if (t.kind === 'channel') return t;
   if (t.kind === 'dm') {
     const userId = userOf.get(t.memberId);
-    return userId ? { kind: 'dm', userId } : null;
+    const fallbackChannelRef = fallback.get(t.memberId);
+    return userId ? { kind: 'dm', userId, ...(fallbackChannelRef ? { fallbackChannelRef } : {}) } : null;
   }
   const userIds = t.memberIds.map((id) => userOf.get(id)).filter((u): u is string => Boolean(u));
   return userIds.length ? { kind: 'conversation', userIds, channelRef: t.channelRef, title: t.title } : null;

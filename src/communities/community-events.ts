@@ -1,0 +1,55 @@
+import type { Core } from '../core.js';
+import { welcomeContent } from '../members/welcome.js';
+import type { MessagePort, Platform } from '../platform.js';
+import { ensureCommunity, ensureMember, groupForChannel, setCommunityActive } from './community-repo.js';
+
+/** The bot was added to a server/workspace: the community exists from now on (reactivated if it had left). */
+export async function communityJoined(core: Core, platform: Platform, ref: string, name: string): Promise<void> {
+  await core.db.transaction(async (tx) => {
+    await ensureCommunity(tx, platform, ref, name);
+    await setCommunityActive(tx, platform, ref, true);
+  });
+  core.dispatcher.forgetCommunity(platform, ref);
+  core.log.info({ platform, community: ref }, 'community joined');
+}
+
+/** The bot was removed: the community is marked inactive; its data stays until a moderator deletes it. */
+export async function communityLeft(core: Core, platform: Platform, ref: string): Promise<void> {
+  await setCommunityActive(core.db, platform, ref, false);
+  core.dispatcher.forgetCommunity(platform, ref);
+  core.log.info({ platform, community: ref }, 'community left');
+}
+
+/**
+ * Someone joined the community (Discord member join, Slack team_join) or a group's channel: a private welcome
+ * from the group of that channel, or the community's first group. Nothing is sent before a group is set up.
+ */
+export async function memberJoined(
+  core: Core,
+  port: MessagePort,
+  event: {
+    platform: Platform;
+    communityRef: string;
+    communityName: string;
+    userId: string;
+    displayName: string;
+    channelRef?: string;
+    isBot?: boolean;
+  },
+): Promise<boolean> {
+  if (event.isBot) return false;
+  const found = await core.db.transaction(async (tx) => {
+    const community = await ensureCommunity(tx, event.platform, event.communityRef, event.communityName);
+    const group = await groupForChannel(tx, community.id, event.channelRef ?? '');
+    if (!group) return null;
+    const member = await ensureMember(tx, community.id, event.userId, event.displayName);
+    return { community, group, member };
+  });
+  if (!found) return false;
+  await core
+    .messenger(port)
+    .deliver(found.community.id, [
+      { target: { kind: 'dm', memberId: found.member.id }, content: welcomeContent(found.group, event.displayName) },
+    ]);
+  return true;
+}
