@@ -79,6 +79,7 @@ export class ShellSession implements MessagePort {
         return this.makeModerator(d.member, lineNo);
       case 'press':
       case 'choose':
+        if (d.actor) this.actor = d.actor;
         return this.press(d.kind, d.label, lineNo);
       case 'advance':
         this.clock.advance(d.ms);
