@@ -39,16 +39,14 @@ export async function connectMembers(ctx: HandlerContext, aId: number, bId: numb
   }
   const a = await activeMember(ctx, aId);
   const b = await activeMember(ctx, bId);
-  await ctx.db
-    .insert(connections)
-    .values({
-      communityId: ctx.community.id,
-      groupId: group.id,
-      giverId: ctx.actor.id,
-      memberAId: aId,
-      memberBId: bId,
-      reason,
-    });
+  await ctx.db.insert(connections).values({
+    communityId: ctx.community.id,
+    groupId: group.id,
+    giverId: ctx.actor.id,
+    memberAId: aId,
+    memberBId: bId,
+    reason,
+  });
   ctx.send({
     target: {
       kind: 'conversation',
