@@ -51,7 +51,7 @@ export async function checkSeatFree(
   if (!holder || (await hasOverride(db, group.id, member.id, seatKey))) return;
   throw new UserError(
     'conflict',
-    `The ${categoryLabel} seat in ${group.name} is already held by ${holder.displayName}: this group has one member per profession.`,
+    `The ${seatKey} seat in ${group.name} is already held by ${holder.displayName}: this group has one member per profession.`,
     'If your business is different enough, ask a moderator to let you share the seat.',
     {
       buttons: [
