@@ -38,13 +38,7 @@ async function hasOverride(db: Db, groupId: number, memberId: number, seatKey: s
  * Refuses a seat that another active member holds in a one-seat group, unless a moderator allowed sharing it.
  * The group row is locked first, so two members claiming one seat at once are served one after the other.
  */
-export async function checkSeatFree(
-  db: Db,
-  group: GroupRow,
-  member: MemberRow,
-  seatKey: string,
-  categoryLabel: string,
-): Promise<void> {
+export async function checkSeatFree(db: Db, group: GroupRow, member: MemberRow, seatKey: string): Promise<void> {
   if (!readSettings(group.settings).oneSeatPerCategory) return;
   await db.execute(sql`select 1 from ${groups} where ${groups.id} = ${group.id} for update`);
   const holder = await seatHolder(db, group.id, seatKey, member.id);
