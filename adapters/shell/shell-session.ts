@@ -42,6 +42,8 @@ export class ShellSession implements MessagePort {
   readonly platform = 'shell' as const;
   readonly capabilities = capabilities;
   actor: string;
+  /** Channel the commands come from (one group per channel); the shell's own is `general`. */
+  channel = SHELL_CHANNEL;
   private seq = 0;
   private readonly seen: Seen[] = [];
 
@@ -92,7 +94,7 @@ export class ShellSession implements MessagePort {
     return {
       platform: 'shell',
       community: this.community,
-      channelRef: SHELL_CHANNEL,
+      channelRef: this.channel,
       actor: { platformUserId: this.actor, displayName: this.actor },
       input,
     };
@@ -160,7 +162,7 @@ export class ShellSession implements MessagePort {
     }
     const where =
       reply.visibility === 'public'
-        ? { to: null, channel: SHELL_CHANNEL, private: false }
+        ? { to: null, channel: this.channel, private: false }
         : { to: [this.actor], channel: null, private: true };
     this.show(where, reply, where.private ? new Set([this.actor]) : null);
   }
@@ -204,7 +206,7 @@ export class ShellSession implements MessagePort {
   private async makeModerator(name: string, lineNo: number): Promise<void> {
     const db = this.core.db;
     const community = await ensureCommunity(db, 'shell', this.community.ref, this.community.name);
-    const group = await groupForChannel(db, community.id, SHELL_CHANNEL);
+    const group = await groupForChannel(db, community.id, this.channel);
     if (!group) throw new TranscriptError(lineNo, ':moderator needs a group: run /setup first');
     const member = await ensureMember(db, community.id, name, name);
     await upsertMembership(db, {

@@ -14,8 +14,11 @@ export interface FoundEntry extends DirectoryEntry {
   idealReferral: string;
 }
 
-/** Words of a search as a prefix OR-query (`leak:* | roof:*`): ranking, not AND, decides who serves best. */
-export function searchQuery(words: string): string | null {
+/**
+ * Words of a search as two OR-queries: exact lexemes (`leak | roof`) and prefixes (`leak:* | roof:*`). Prefixes find
+ * "plumb" in "plumber"; exact matches rank higher so "back pain" prefers backs to backups.
+ */
+export function searchQuery(words: string): { exact: string; prefix: string } | null {
   const terms = words
     .toLowerCase()
     .normalize('NFKD')
@@ -24,7 +27,7 @@ export function searchQuery(words: string): string | null {
     .split(' ')
     .filter((w) => w.length > 1)
     .slice(0, 12);
-  return terms.length ? terms.map((t) => `${t}:*`).join(' | ') : null;
+  return terms.length ? { exact: terms.join(' | '), prefix: terms.map((t) => `${t}:*`).join(' | ') } : null;
 }
 
 interface DirectoryRow {
@@ -52,11 +55,12 @@ export async function findMembers(db: Db, communityId: number, words: string, li
   if (!q) return [];
   const rows = await db.execute(sql`
     select p.member_id, m.display_name as name, p.business, p.category, p.category_key, p.ideal_referral,
-           ts_rank_cd(p.search, q) as rank
+           2 * ts_rank_cd(p.search, exact) + ts_rank_cd(p.search, prefix) as rank
     from profiles p
     join members m on m.id = p.member_id,
-         to_tsquery('english', ${q}) q
-    where p.community_id = ${communityId} and p.search @@ q and ${activeInCommunity(communityId)}
+         to_tsquery('english', ${q.exact}) exact,
+         to_tsquery('english', ${q.prefix}) prefix
+    where p.community_id = ${communityId} and p.search @@ prefix and ${activeInCommunity(communityId)}
     order by rank desc, m.display_name
     limit ${limit}`);
   return rowsOf<FoundRow>(rows).map((r) => ({
