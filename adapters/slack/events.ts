@@ -58,7 +58,7 @@ export function registerEvents(app: App, ctx: SlackContext, hooks: EventHooks): 
       await memberJoined(ctx.core, ctx.port, {
         platform: 'slack',
         communityRef: teamId,
-        communityName: teamId,
+        communityName: ctx.teamName(teamId) ?? teamId,
         userId: u.id,
         displayName,
         isBot: Boolean(u.is_bot),
@@ -76,7 +76,7 @@ export function registerEvents(app: App, ctx: SlackContext, hooks: EventHooks): 
       await memberJoined(ctx.core, ctx.port, {
         platform: 'slack',
         communityRef: teamId,
-        communityName: teamId,
+        communityName: ctx.teamName(teamId) ?? teamId,
         userId: event.user,
         displayName: user?.displayName ?? event.user,
         channelRef: event.channel,

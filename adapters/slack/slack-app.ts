@@ -147,6 +147,12 @@ export async function startSlack(
     ...(mode === 'http' ? { token: config.SLACK_BOT_TOKEN! } : {}),
   });
   await app.init();
+  const teamNames = new Map<string, string>();
+  if (mode !== 'oauth') {
+    // One workspace: its name names the community (OAuth installs name theirs from the installation).
+    const auth = await app.client.auth.test({ token: config.SLACK_BOT_TOKEN! });
+    if (auth.team_id && auth.team) teamNames.set(auth.team_id, auth.team);
+  }
 
   const ctx: SlackContext = {
     core,
@@ -155,6 +161,7 @@ export async function startSlack(
     users: new UserDirectory(),
     inFlight,
     log,
+    teamName: (teamId) => teamNames.get(teamId),
     viewAckBudgetMs: tuning.viewAckBudgetMs ?? 2_000,
   };
   registerCommands(app, ctx);

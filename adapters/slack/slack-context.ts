@@ -17,6 +17,8 @@ export interface SlackContext {
   users: UserDirectory;
   inFlight: InFlight;
   log: Logger;
+  /** A workspace's name when known (the single workspace's, from auth.test): new communities are named by it. */
+  teamName(teamId: string): string | undefined;
   /** How long a modal submission may wait for the dispatcher before the modal is closed without its verdict. */
   viewAckBudgetMs: number;
 }
@@ -51,7 +53,7 @@ export async function invocationFor(
   }
   return {
     platform: 'slack',
-    community: { ref: origin.teamId, name: origin.teamName || origin.teamId },
+    community: { ref: origin.teamId, name: ctx.teamName(origin.teamId) ?? (origin.teamName || origin.teamId) },
     channelRef: origin.channel,
     actor: {
       platformUserId: origin.userId,

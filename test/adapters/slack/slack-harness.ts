@@ -60,16 +60,10 @@ export async function startSlackHarness(
     random: seededRandom(42),
     log: opts.log ?? silentLogger,
   });
-  const config: SlackConfig = {
+  const config = {
     PORT: 0,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: fake.apiUrl,
-    SLACK_BOT_TOKEN: undefined,
-    SLACK_APP_TOKEN: undefined,
-    SLACK_CLIENT_ID: undefined,
-    SLACK_CLIENT_SECRET: undefined,
-    SLACK_STATE_SECRET: undefined,
-    TOKEN_ENCRYPTION_KEY: undefined,
     ...(opts.mode === 'oauth'
       ? {
           SLACK_CLIENT_ID: fake.oauthClient.id,
@@ -79,7 +73,7 @@ export async function startSlackHarness(
         }
       : { SLACK_BOT_TOKEN: team.botToken }),
     ...opts.config,
-  };
+  } as SlackConfig;
   let bot: RunningSlack;
   try {
     bot = await startSlack(core, config, opts.log ?? silentLogger, {

@@ -15,6 +15,8 @@ export interface Recorded {
   args: Record<string, Loose>;
   teamId: string | null;
   at: number;
+  /** What the fake answered (Web API calls). */
+  result?: Record<string, Loose>;
 }
 
 export interface FakeTeam {
@@ -174,8 +176,10 @@ export class FakeSlack {
     this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
   }
 
-  private record(kind: Recorded['kind'], method: string, args: Record<string, Loose>, teamId: string | null): void {
-    this.calls.push({ seq: ++this.seq, kind, method, args, teamId, at: Date.now() });
+  private record(kind: Recorded['kind'], method: string, args: Record<string, Loose>, teamId: string | null): Recorded {
+    const r: Recorded = { seq: ++this.seq, kind, method, args, teamId, at: Date.now() };
+    this.calls.push(r);
+    return r;
   }
 
   private route(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): boolean {
@@ -202,7 +206,7 @@ export class FakeSlack {
     const auth = (req.headers.authorization ?? '').replace(/^Bearer /, '') || String(args.token ?? '');
     const team = [...this.teams.values()].find((t) => t.botToken === auth) ?? null;
     delete args.token;
-    this.record('api', method, args, team?.id ?? null);
+    const recorded = this.record('api', method, args, team?.id ?? null);
     const limit = this.limits.find((l) => l.method === method && l.times > 0 && (!l.teamId || l.teamId === team?.id));
     if (limit) {
       limit.times--;
@@ -217,7 +221,8 @@ export class FakeSlack {
     if (!handler) return json(200, { ok: false, error: 'unknown_method' });
     const needsTeam = !['oauth.v2.access', 'apps.connections.open'].includes(method);
     if (needsTeam && !team) return json(200, { ok: false, error: 'invalid_auth' });
-    return json(200, handler(args, team));
+    recorded.result = handler(args, team);
+    return json(200, recorded.result);
   }
 
   private nextTs(): string {
