@@ -1,12 +1,12 @@
 import type { Loose } from '../fakes/slack/fake-slack.js';
 
-const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescapeMrkdwn = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 const FIELD = /^\*([\s\S]*?)\*\n([\s\S]*)$/;
 
 function field(mrkdwn: string): string {
   const m = FIELD.exec(mrkdwn);
   const [label, value] = m ? [m[1]!, m[2]!] : ['', mrkdwn];
-  return `│ ${unescape(label)}: ${unescape(value).replace(/\n/g, '\n│   ')}`;
+  return `│ ${unescapeMrkdwn(label)}: ${unescapeMrkdwn(value).replace(/\n/g, '\n│   ')}`;
 }
 
 /**
@@ -14,7 +14,7 @@ function field(mrkdwn: string): string {
  * layout): what a member sees, so contract scenarios compare platforms on what is shown, not on how.
  */
 export function blocksToText(blocks: Loose[] | undefined, fallback: string): { text: string; buttons: string[] } {
-  if (!blocks?.length) return { text: unescape(fallback ?? ''), buttons: [] };
+  if (!blocks?.length) return { text: unescapeMrkdwn(fallback ?? ''), buttons: [] };
   const lines: string[] = [];
   const buttons: string[] = [];
   let inCard = false;
@@ -29,16 +29,16 @@ export function blocksToText(blocks: Loose[] | undefined, fallback: string): { t
       inCard = true;
       lines.push(`┌ ${b.text.text}`);
     } else if (id.startsWith('rt-card-subtitle')) {
-      lines[lines.length - 1] += ` — ${unescape(b.text.text)}`;
+      lines[lines.length - 1] += ` — ${unescapeMrkdwn(b.text.text)}`;
     } else if (id.startsWith('rt-card-fields')) {
       for (const f of b.fields) lines.push(field(f.text));
     } else if (id.startsWith('rt-card-field')) {
       lines.push(field(b.text.text));
     } else if (id === 'rt-card-footer') {
-      lines.push(`└ ${unescape(b.elements[0].text)}`);
+      lines.push(`└ ${unescapeMrkdwn(b.elements[0].text)}`);
       inCard = false;
     } else if (b.type === 'section' && b.text) {
-      lines.push(unescape(b.text.text));
+      lines.push(unescapeMrkdwn(b.text.text));
     } else if (id === 'rt-select') {
       const s = b.elements[0];
       lines.push(`${s.placeholder.text}: ${s.options.map((o: Loose) => o.text.text).join(' | ')}`);
