@@ -1,5 +1,5 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { slackInstallations } from '../../db/schema.js';
 import type { TokenCipher } from './token-crypto.js';
@@ -38,16 +38,13 @@ export class PostgresInstallationStore implements InstallationStore {
       teamId: installation.team?.id,
     });
     const ciphertext = this.cipher.encrypt(JSON.stringify(installation), key);
-    const row = {
-      installKey: key,
-      teamId: installation.team?.id ?? null,
-      enterpriseId: installation.enterprise?.id ?? null,
-      ciphertext,
-    };
-    await this.db
-      .insert(slackInstallations)
-      .values(row)
-      .onConflictDoUpdate({ target: slackInstallations.installKey, set: { ...row, updatedAt: new Date() } });
+    // Raw SQL on purpose: db/schema.ts maps both createdAt and updatedAt of this table to the one `created_at`
+    // column, so drizzle's insert would name that column twice. (Reported; needs a schema fix and a migration.)
+    await this.db.execute(sql`
+      insert into slack_installations (install_key, team_id, enterprise_id, ciphertext)
+      values (${key}, ${installation.team?.id ?? null}, ${installation.enterprise?.id ?? null}, ${ciphertext})
+      on conflict (install_key) do update
+        set team_id = excluded.team_id, enterprise_id = excluded.enterprise_id, ciphertext = excluded.ciphertext`);
     this.cache.delete(key);
     await this.hooks.installed?.(installation);
   }
@@ -56,7 +53,10 @@ export class PostgresInstallationStore implements InstallationStore {
     const key = installKey(query);
     const hit = this.cache.get(key);
     if (hit && Date.now() - hit.at < this.cacheMs) return hit.installation;
-    const [row] = await this.db.select().from(slackInstallations).where(eq(slackInstallations.installKey, key));
+    const [row] = await this.db
+      .select({ ciphertext: slackInstallations.ciphertext })
+      .from(slackInstallations)
+      .where(eq(slackInstallations.installKey, key));
     if (!row) throw new Error(`no Slack installation for ${key}`);
     const installation = JSON.parse(this.cipher.decrypt(row.ciphertext, key)) as Installation;
     this.cache.set(key, { at: Date.now(), installation });
