@@ -9,6 +9,7 @@ import { Registry } from '../../../src/commands/registry.js';
 import type { Content } from '../../../src/messages.js';
 import { renderText } from '../../../src/render/text.js';
 import { blocksToText } from '../../contract/slack-blocks.js';
+import type { Loose } from '../../fakes/slack/fake-slack.js';
 import { testCommands } from './test-commands.js';
 
 const sub = (name: string) =>
@@ -22,7 +23,7 @@ const sub = (name: string) =>
 
 it('the manifest has one slash command per top-level name, with usage hints, scopes, events and interactivity', () => {
   const registry = new Registry([...testCommands, sub('pair join'), sub('pair leave')]);
-  const m = slackManifest(registry, { baseUrl: 'https://rt.example.org/' }) as Record<string, any>;
+  const m = slackManifest(registry, { baseUrl: 'https://rt.example.org/' }) as Record<string, Loose>;
   const cmds = m.features.slash_commands as { command: string; usage_hint?: string; url: string }[];
   expect(cmds.map((c) => c.command)).toEqual(['/help', '/setup', '/pitch', '/poll', '/nudge', '/pair']);
   expect(cmds.find((c) => c.command === '/pair')!.usage_hint).toBe('join | leave');
@@ -39,7 +40,7 @@ it('the manifest has one slash command per top-level name, with usage hints, sco
   expect(m.oauth_config.scopes.bot).toEqual(
     expect.arrayContaining(['commands', 'chat:write', 'im:write', 'mpim:write']),
   );
-  expect((slackManifest(registry) as Record<string, any>).settings.socket_mode_enabled).toBe(true);
+  expect((slackManifest(registry) as Record<string, Loose>).settings.socket_mode_enabled).toBe(true);
 });
 
 const contentArb: fc.Arbitrary<Content> = fc.record(
@@ -101,7 +102,7 @@ it('a form round-trips through a modal’s metadata and state, and refusals land
       hidden: { audience: 'x' },
     },
     'C1',
-  ) as Record<string, any>;
+  ) as Record<string, Loose>;
   expect(view.title.text.length).toBeLessThanOrEqual(24);
   const back = formSubmission({
     private_metadata: view.private_metadata,
