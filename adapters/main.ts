@@ -1,7 +1,11 @@
+import { commands } from '../commands/index.js';
 import { DataDirLockedError } from '../db/data-dir-lock.js';
+import { buildCore } from '../src/bootstrap.js';
+import { systemClock } from '../src/clock.js';
 import { type Config, ConfigError, loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { runShell } from './shell/shell-cli.js';
+import { startSlack } from './slack/slack-app.js';
 
 /**
  * The entry point: validates the environment, then starts the platform adapters whose tokens are set, or the
@@ -25,8 +29,20 @@ async function main(): Promise<number> {
     return runShell(process.argv.slice(2), config, log);
   }
   const log = createLogger(config.LOG_LEVEL);
-  log.fatal({ platforms }, 'platform adapters are not available in this build yet');
-  return 1;
+  const unavailable = platforms.filter((p) => p !== 'slack');
+  if (unavailable.length) {
+    log.fatal({ platforms: unavailable }, 'platform adapters are not available in this build yet');
+    return 1;
+  }
+  const core = await buildCore({ commands, clock: systemClock, log, config });
+  const slack = await startSlack(core, config, log);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await slack.stop();
+  await core.deps.database.close();
+  return 0;
 }
 
 function startablePlatforms(config: ReturnType<typeof loadConfig>): string[] {

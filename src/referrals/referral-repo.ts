@@ -44,15 +44,13 @@ export async function recordStatus(
     })
     .where(eq(referrals.id, r.id))
     .returning();
-  await db
-    .insert(referralEvents)
-    .values({
-      referralId: r.id,
-      actorId: by.actorId,
-      fromStatus: r.status,
-      toStatus: to,
-      note: by.note ?? null,
-      at: by.now,
-    });
+  await db.insert(referralEvents).values({
+    referralId: r.id,
+    actorId: by.actorId,
+    fromStatus: r.status,
+    toStatus: to,
+    note: by.note ?? null,
+    at: by.now,
+  });
   return row!;
 }
