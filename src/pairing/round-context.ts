@@ -84,6 +84,11 @@ export class RoundContext {
     return true;
   }
 
+  /** True when either member excluded the other. */
+  excludedPair(i: number, j: number): boolean {
+    return this.excluded.has(this.key(i, j));
+  }
+
   neverMet(i: number, j: number): boolean {
     return !this.lastMetAge[i]!.has(j);
   }
