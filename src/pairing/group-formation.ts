@@ -1,6 +1,7 @@
 import { matchUnits } from './block-matching.js';
+import { improveBySwaps } from './group-swaps.js';
 import { attachToPairs, type Grouping, joinWeight, pairUp } from './pair-round.js';
-import type { RoundContext } from './round-context.js';
+import { FULL_GRAPH_LIMIT, type RoundContext } from './round-context.js';
 
 /**
  * Sizes for n members in groups of about `target`: all within one of each other, none below 2. Of the two nearest
@@ -78,6 +79,8 @@ export function groupRound(ctx: RoundContext, target: 3 | 4): Grouping {
     if (open[0]) open[0].push(x);
     else last.push(x);
   }
+  // Local search costs O(n²) per pass: three passes up to the full-graph size, one above it.
+  improveBySwaps(ctx, weigher, groups, ctx.n <= FULL_GRAPH_LIMIT ? 3 : 1);
   return { groups, left: last };
 }
 
