@@ -1,5 +1,6 @@
 import type { CommandDefinition } from '../src/commands/define.js';
 import { approve, decline } from './applications.js';
+import { ask, asksList } from './ask.js';
 import { connect } from './connect.js';
 import { directory } from './directory.js';
 import { find } from './find.js';
@@ -8,6 +9,10 @@ import { help } from './help.js';
 import { intro } from './intro.js';
 import { forgetMe, leave, remove } from './leaving.js';
 import { profile } from './profile.js';
+import { referCommand } from './refer.js';
+import { referralCorrect, referralShow, referralUpdate, referralWithdraw } from './referral.js';
+import { balance, givers, referralsList, thanks } from './referrals.js';
+import { reportReferrals } from './report-referrals.js';
 import { seatAlias, seatWanted } from './seat-admin.js';
 import { seats } from './seats.js';
 import { setup } from './setup.js';
@@ -22,6 +27,15 @@ export const commands: CommandDefinition[] = [
   group,
   seats,
   connect,
+  referCommand,
+  referralShow,
+  referralUpdate,
+  referralWithdraw,
+  referralsList,
+  thanks,
+  ask,
+  asksList,
+  balance,
   leave,
   forgetMe,
   setup,
@@ -30,4 +44,7 @@ export const commands: CommandDefinition[] = [
   remove,
   seatAlias,
   seatWanted,
+  referralCorrect,
+  givers,
+  reportReferrals,
 ] as CommandDefinition[];

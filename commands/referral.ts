@@ -56,7 +56,8 @@ export const referralUpdate = defineCommand({
         const [rid, to] = (ctx.arg ?? '').split('|');
         if (!RECEIVER_STATUSES.includes(to as never)) throw new UserError('bad_option', 'That button is out of date.');
         const reply = await moveReferral(ctx, Number(rid), to as Status, {}, true);
-        return reply.form ? reply : { ...reply, replaceOriginal: false };
+        // The DM with the buttons is itself updated (kept under its key): a short confirmation is enough here.
+        return reply.form ? reply : { text: reply.text, visibility: 'private' };
       },
     },
   },

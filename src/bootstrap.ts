@@ -4,6 +4,7 @@ import type { CommandDefinition } from './commands/define.js';
 import { Registry } from './commands/registry.js';
 import type { Config } from './config.js';
 import { Core, type DueRunner } from './core.js';
+import { defaultDueRunners } from './due-runners.js';
 import type { Logger } from './logger.js';
 import { defaultRandom, type Random } from './random.js';
 
@@ -31,7 +32,7 @@ export async function buildCore(opts: BuildCoreOptions): Promise<Core> {
     clock: opts.clock,
     random: opts.random ?? defaultRandom(),
     log: opts.log,
-    dueRunners: opts.dueRunners,
+    dueRunners: opts.dueRunners ?? defaultDueRunners,
     defaultTimezone: opts.config.DEFAULT_TIMEZONE,
   });
 }

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { AdvanceableClock } from '../../src/clock.js';
 import { parseCommandText } from '../../src/commands/parse-text.js';
 import { makeModerator } from '../../src/communities/moderators.js';
@@ -46,12 +49,14 @@ export class ShellSession implements MessagePort {
     private readonly core: Core,
     private readonly clock: AdvanceableClock,
     private readonly sink: (m: ShellMessage) => void,
-    opts: { actor?: string; community?: { ref: string; name: string } } = {},
+    opts: { actor?: string; community?: { ref: string; name: string }; exportDir?: string } = {},
   ) {
     this.actor = opts.actor ?? 'me';
+    this.exportDir = opts.exportDir ?? path.join(os.tmpdir(), 'roundtable-files');
     this.community = opts.community ?? SHELL_COMMUNITY;
   }
   private readonly community: { ref: string; name: string };
+  private readonly exportDir: string;
 
   /** Runs a whole transcript; a bad line stops it with a TranscriptError naming the line. */
   async runScript(text: string): Promise<void> {
@@ -169,7 +174,7 @@ export class ShellSession implements MessagePort {
     ref?: string,
     edited = false,
   ): ShellMessage {
-    const message = shellMessage(ref ?? `m${++this.seq}`, where, content, edited);
+    const message = shellMessage(ref ?? `m${++this.seq}`, where, this.saveAttachments(content), edited);
     if (edited) {
       const at = this.seen.findIndex((s) => s.message.ref === ref);
       if (at >= 0) this.seen[at] = { message, audience };
@@ -177,6 +182,18 @@ export class ShellSession implements MessagePort {
     } else this.seen.push({ message, audience });
     this.sink(message);
     return message;
+  }
+
+  /** The shell has no file uploads: attachments are written to files and the message says where. */
+  private saveAttachments(content: Content): Content {
+    if (!content.attachments?.length) return content;
+    fs.mkdirSync(this.exportDir, { recursive: true });
+    const lines = content.attachments.map((a) => {
+      const file = path.join(this.exportDir, `${++this.seq}-${a.filename.replace(/[^\w.-]/g, '_')}`);
+      fs.writeFileSync(file, a.data);
+      return `(file written to ${file})`;
+    });
+    return { ...content, attachments: [], text: [content.text, ...lines].join('\n') };
   }
 
   /** MessagePort: messages the core sends on its own (DMs, channel posts, group conversations). */

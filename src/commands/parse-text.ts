@@ -62,6 +62,11 @@ export function parseCommandText(
   const subs = registry.subcommands(name);
   if (subs.length) {
     const sub = (restWords[0] ?? '').toLowerCase();
+    const show = registry.get(`${name} show`);
+    if (!registry.get(`${name} ${sub}`) && sub && show?.def.positional) {
+      // `/referral 12` reads as `/referral show 12`, as people type it in a text box.
+      return parseCommandText(`/${name} show ${rest}`, registry, memberRef);
+    }
     if (!registry.get(`${name} ${sub}`)) {
       throw new UserError(
         'unknown_command',

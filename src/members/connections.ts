@@ -27,10 +27,16 @@ function summary(x: MemberWithProfile): string {
  * /connect: a warm introduction. Both members (and the connector) get one shared conversation with each other's
  * card and the reason; it is recorded as a connection the actor gave.
  */
-export async function connectMembers(ctx: HandlerContext, aId: number, bId: number, reason: string): Promise<Reply> {
+export async function connectMembers(
+  ctx: HandlerContext,
+  aId: number,
+  bId: number,
+  reason: string,
+  opts: { selfIntroduction?: boolean } = {},
+): Promise<Reply> {
   const group = ctx.requireGroup();
   if (aId === bId) throw new UserError('bad_option', 'Pick two different members to introduce to each other.');
-  if (aId === ctx.actor.id || bId === ctx.actor.id) {
+  if (!opts.selfIntroduction && (aId === ctx.actor.id || bId === ctx.actor.id)) {
     throw new UserError(
       'bad_option',
       'A connection introduces two other members to each other.',
@@ -50,12 +56,14 @@ export async function connectMembers(ctx: HandlerContext, aId: number, bId: numb
   ctx.send({
     target: {
       kind: 'conversation',
-      memberIds: [ctx.actor.id, aId, bId],
+      memberIds: [...new Set([ctx.actor.id, aId, bId])],
       channelRef: group.homeChannelRef,
       title: `${a.member.displayName} meets ${b.member.displayName}`,
     },
     content: {
-      text: `${ctx.actor.displayName} is introducing ${a.member.displayName} and ${b.member.displayName}: ${reason}`,
+      text: opts.selfIntroduction
+        ? reason
+        : `${ctx.actor.displayName} is introducing ${a.member.displayName} and ${b.member.displayName}: ${reason}`,
       card: {
         title: `${a.member.displayName} meets ${b.member.displayName}`,
         fields: [
@@ -67,7 +75,9 @@ export async function connectMembers(ctx: HandlerContext, aId: number, bId: numb
     },
   });
   return {
-    text: `Done: ${a.member.displayName} and ${b.member.displayName} are introduced. Thank you for giving!`,
+    text: opts.selfIntroduction
+      ? `Done: you and ${b.member.displayName} are introduced. Thank you for giving!`
+      : `Done: ${a.member.displayName} and ${b.member.displayName} are introduced. Thank you for giving!`,
     visibility: 'private',
   };
 }

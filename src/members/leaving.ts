@@ -3,6 +3,7 @@ import { groupMemberships, groups, members } from '../../db/schema.js';
 import type { HandlerContext } from '../commands/define.js';
 import type { GroupRow } from '../communities/rows.js';
 import { UserError } from '../errors.js';
+import { anonymiseReferralsOf } from '../referrals/forget.js';
 import { introKey } from './profile-card.js';
 
 /** Replaces a member's posted card (kept under its key) with a short notice. */
@@ -48,6 +49,7 @@ export async function forgetMember(ctx: HandlerContext): Promise<void> {
     .innerJoin(groups, eq(groups.id, groupMemberships.groupId))
     .where(eq(groupMemberships.memberId, ctx.actor.id));
   for (const { g } of rows) retractCard(ctx, g, ctx.actor.id, 'This introduction was removed at the member’s request.');
+  await anonymiseReferralsOf(ctx.db, ctx.community.id, ctx.actor.id);
   const deleted = await ctx.db
     .delete(members)
     .where(and(eq(members.id, ctx.actor.id), eq(members.communityId, ctx.community.id)))

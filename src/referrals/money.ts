@@ -2,8 +2,9 @@ import { z } from 'zod';
 
 /** A positive amount with at most two decimals, as text people type ("1200", "1,200.50"). */
 export const amountSchema = z
-  .union([z.number(), z.string()])
-  .transform((v) => (typeof v === 'number' ? String(v) : v.replace(/[,\s]/g, '')))
+  .string()
+  .trim()
+  .transform((v) => v.replace(/[,\s]/g, ''))
   .refine((v) => /^\d{1,12}(\.\d{1,2})?$/.test(v) && Number(v) > 0, {
     message: 'must be a positive amount with at most two decimals, such as 1200 or 1200.50',
   });

@@ -6,6 +6,7 @@ import type { Database } from '../../db/client.js';
 import { ManualClock } from '../../src/clock.js';
 import { Registry } from '../../src/commands/registry.js';
 import { Core, type DueRunner } from '../../src/core.js';
+import { defaultDueRunners } from '../../src/due-runners.js';
 import { type Logger, silentLogger } from '../../src/logger.js';
 import { seededRandom } from '../../src/random.js';
 
@@ -37,7 +38,7 @@ export function shellHarness(
     clock,
     random: seededRandom(opts.seed ?? 42),
     log: opts.log ?? silentLogger,
-    dueRunners: opts.dueRunners,
+    dueRunners: opts.dueRunners ?? defaultDueRunners,
   });
   const messages: ShellMessage[] = [];
   const communityRef = `test-${randomBytes(5).toString('hex')}`;

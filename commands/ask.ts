@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { defineCommand } from '../src/commands/define.js';
+import { longText } from '../src/commands/options.js';
+import { getMembers } from '../src/communities/community-repo.js';
+import { offerHelp, openAsks, postAsk, referToAsker } from '../src/referrals/asks.js';
+
+export const ask = defineCommand({
+  name: 'ask',
+  description: 'Tell the group who you are looking for; members answer “I can help”',
+  access: 'member',
+  options: z.object({
+    text: longText('Who or what you are looking for, as specific as you can', 300),
+    days: z.number().int().min(1).max(90).optional().describe('Keep it open this many days'),
+  }),
+  positional: 'text',
+  examples: ['/ask "an introduction to the facilities manager of the new hospital"'],
+  run: (ctx) => postAsk(ctx, ctx.options.text, ctx.options.days),
+  actions: {
+    help: { access: 'member', run: (ctx) => offerHelp(ctx, Number(ctx.arg)) },
+    refer: { access: 'member', run: (ctx) => referToAsker(ctx, Number(ctx.arg)) },
+  },
+});
+
+export const asksList = defineCommand({
+  name: 'asks',
+  description: 'Open asks of the group: what members are looking for',
+  access: 'member',
+  options: z.object({}),
+  async run(ctx) {
+    const open = await openAsks(ctx);
+    if (open.length === 0) return { text: 'No open asks right now. Post yours with /ask.', visibility: 'private' };
+    const people = await getMembers(ctx.db, ctx.community.id, open.map((a) => a.memberId!).filter(Boolean));
+    const name = (id: number | null) => people.find((p) => p.id === id)?.displayName ?? 'a member';
+    return {
+      text: `Open asks (${open.length}):`,
+      list: {
+        items: open.map(
+          (a) => `#${a.id} ${name(a.memberId)}: ${a.text} (until ${a.expiresAt.toISOString().slice(0, 10)})`,
+        ),
+      },
+      visibility: 'private',
+    };
+  },
+});

@@ -1,0 +1,5 @@
+import type { DueRunner } from './core.js';
+import { runReferralAccountability } from './referrals/accountability.js';
+
+/** Everything that runs when time passes (the shell's `:advance`, the scheduler's tick). */
+export const defaultDueRunners: DueRunner[] = [runReferralAccountability];

@@ -1,0 +1,158 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { rowsOf } from '../../db/client.js';
+import { communities, groups, referralNudges } from '../../db/schema.js';
+import { getMembers, moderatorsOf } from '../communities/community-repo.js';
+import type { Core } from '../core.js';
+import { type ReferralSettings, readSettings } from '../groups/group-settings.js';
+import type { OutgoingMessage } from '../messages.js';
+import type { MessagePort } from '../platform.js';
+
+export type Rule = 'accept' | 'update' | 'open';
+
+interface DueRow {
+  id: number;
+  giver_id: number | null;
+  receiver_id: number | null;
+  prospect_name: string | null;
+  status: string;
+  period: Date | string;
+  sent: number | null;
+}
+
+const HOUR = 3_600_000;
+
+/** When a rule starts to apply to a referral, and what its clock is. */
+function ruleSpec(
+  rule: Rule,
+  s: ReferralSettings,
+): { statuses: string[]; clock: 'created_at' | 'updated_at'; afterMs: number } {
+  if (rule === 'accept') return { statuses: ['new'], clock: 'created_at', afterMs: s.acceptHours * HOUR };
+  if (rule === 'update')
+    return { statuses: ['accepted', 'contacted', 'meeting'], clock: 'updated_at', afterMs: s.updateDays * 24 * HOUR };
+  return {
+    statuses: ['new', 'accepted', 'contacted', 'meeting'],
+    clock: 'created_at',
+    afterMs: s.openDays * 24 * HOUR,
+  };
+}
+
+/** Escalation: stage 1 reminds the receiver, 2 tells the giver, 3 tells the moderators, `escalationHours` apart. */
+export function dueStage(now: Date, period: Date, afterMs: number, escalationHours: number): number {
+  const over = now.getTime() - period.getTime() - afterMs;
+  if (over < 0) return 0;
+  return Math.min(3, 1 + Math.floor(over / (escalationHours * HOUR)));
+}
+
+const WHAT: Record<Rule, (days: number) => string> = {
+  accept: (d) => `has not been accepted (passed ${d} day${d === 1 ? '' : 's'} ago)`,
+  update: (d) => `has had no update for ${d} days`,
+  open: (d) => `is still open after ${d} days`,
+};
+
+/**
+ * The referral accountability sweep (issue 6 rules), run whenever time passes: each stage of each rule is recorded
+ * in referral_nudges before its message is queued, so concurrent sweeps and repeated runs never send it twice.
+ * Only communities of the port's platform are handled.
+ */
+export async function runReferralAccountability(core: Core, port: MessagePort): Promise<void> {
+  const now = core.clock.now();
+  const rows = await core.db
+    .select({ group: groups, communityId: communities.id })
+    .from(groups)
+    .innerJoin(communities, eq(communities.id, groups.communityId))
+    .where(and(eq(communities.platform, port.platform), eq(communities.active, true)));
+  for (const { group, communityId } of rows) {
+    const settings = readSettings(group.settings).referrals;
+    const outgoing: OutgoingMessage[] = [];
+    await core.db.transaction(async (tx) => {
+      outgoing.length = 0;
+      for (const rule of ['accept', 'update', 'open'] as const) {
+        const spec = ruleSpec(rule, settings);
+        const cutoff = new Date(now.getTime() - spec.afterMs);
+        const clock = sql.raw(`r.${spec.clock}`);
+        const due = rowsOf<DueRow>(
+          await tx.execute(sql`
+            select r.id, r.giver_id, r.receiver_id, r.prospect_name, r.status, ${clock} as period,
+              (select max(stage) from referral_nudges n where n.referral_id = r.id and n.rule = ${rule} and n.period = ${clock}) as sent
+            from referrals r
+            where r.group_id = ${group.id} and r.status in (${sql.join(
+              spec.statuses.map((s) => sql`${s}`),
+              sql`, `,
+            )}) and ${clock} <= ${cutoff}`),
+        );
+        for (const r of due) {
+          const period = new Date(r.period);
+          const stage = dueStage(now, period, spec.afterMs, settings.escalationHours);
+          if (stage <= (r.sent ?? 0)) continue;
+          const [fresh] = await tx
+            .insert(referralNudges)
+            .values({ referralId: r.id, rule, period, stage, sentAt: now })
+            .onConflictDoNothing()
+            .returning();
+          if (!fresh) continue;
+          outgoing.push(
+            ...(await messagesFor(
+              tx,
+              communityId,
+              group.id,
+              r,
+              rule,
+              stage,
+              Math.floor((now.getTime() - period.getTime()) / (24 * HOUR)),
+            )),
+          );
+        }
+      }
+    });
+    await core.messenger(port).deliver(communityId, outgoing);
+  }
+}
+
+async function messagesFor(
+  db: Core['db'],
+  communityId: number,
+  groupId: number,
+  r: DueRow,
+  rule: Rule,
+  stage: number,
+  days: number,
+): Promise<OutgoingMessage[]> {
+  const people = await getMembers(
+    db,
+    communityId,
+    [r.giver_id, r.receiver_id].filter((x): x is number => x !== null),
+  );
+  const name = (id: number | null) => people.find((p) => p.id === id)?.displayName ?? 'a former member';
+  const what = WHAT[rule](days);
+  if (stage === 1 && r.receiver_id) {
+    const ask = rule === 'accept' ? 'Please accept it or return it as not a fit' : 'Please record where it stands';
+    return [
+      {
+        target: { kind: 'dm', memberId: r.receiver_id },
+        content: {
+          text: `Reminder: referral #${r.id} from ${name(r.giver_id)} ${what}. ${ask}: /referral update id:${r.id}`,
+        },
+      },
+    ];
+  }
+  if (stage === 2 && r.giver_id) {
+    return [
+      {
+        target: { kind: 'dm', memberId: r.giver_id },
+        content: {
+          text: `For your information: your referral #${r.id} to ${name(r.receiver_id)} ${what}. We reminded them yesterday.`,
+        },
+      },
+    ];
+  }
+  if (stage === 3) {
+    const mods = await moderatorsOf(db, groupId);
+    return mods.map((m) => ({
+      target: { kind: 'dm' as const, memberId: m.id },
+      content: {
+        text: `Accountability: referral #${r.id} from ${name(r.giver_id)} to ${name(r.receiver_id)} ${what}, despite reminders.`,
+      },
+    }));
+  }
+  return [];
+}

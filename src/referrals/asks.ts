@@ -1,0 +1,117 @@
+import { and, asc, eq, gt, isNull } from 'drizzle-orm';
+import { asks } from '../../db/schema.js';
+import type { HandlerContext } from '../commands/define.js';
+import { getMembers } from '../communities/community-repo.js';
+import { UserError } from '../errors.js';
+import { readSettings } from '../groups/group-settings.js';
+import { connectMembers } from '../members/connections.js';
+import type { Reply } from '../messages.js';
+
+export type AskRow = typeof asks.$inferSelect;
+
+/** /ask: a member's specific request, posted to the group with "I can help" and "Refer someone" buttons. */
+export async function postAsk(ctx: HandlerContext, text: string, days: number | undefined): Promise<Reply> {
+  const group = ctx.requireGroup();
+  if (ctx.membership?.status !== 'active')
+    throw new UserError(
+      'forbidden',
+      `Only members of ${group.name} can post asks here.`,
+      'Introduce yourself with /intro first.',
+    );
+  const now = ctx.clock.now();
+  const expiry = days ?? readSettings(group.settings).referrals.askExpiryDays;
+  const [ask] = await ctx.db
+    .insert(asks)
+    .values({
+      communityId: ctx.community.id,
+      groupId: group.id,
+      memberId: ctx.actor.id,
+      text,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + expiry * 86_400_000),
+    })
+    .returning();
+  ctx.send({
+    target: { kind: 'channel', channelRef: group.homeChannelRef },
+    key: `ask:${ask!.id}`,
+    content: {
+      text: `${ctx.actor.displayName} is looking for: ${text}`,
+      buttons: [
+        { label: 'I can help', action: { command: 'ask', action: 'help', arg: String(ask!.id) }, style: 'primary' },
+        { label: 'Refer someone', action: { command: 'ask', action: 'refer', arg: String(ask!.id) } },
+      ],
+    },
+  });
+  return { text: `Your ask #${ask!.id} is posted; it stays open for ${expiry} days.`, visibility: 'private' };
+}
+
+async function openAsk(ctx: HandlerContext, id: number): Promise<AskRow> {
+  const [ask] = await ctx.db
+    .select()
+    .from(asks)
+    .where(and(eq(asks.communityId, ctx.community.id), eq(asks.id, id)));
+  if (!ask || !ask.memberId) throw new UserError('not_found', 'That ask is no longer here.');
+  if (ask.closedAt || ask.expiresAt <= ctx.clock.now())
+    throw new UserError('conflict', 'That ask has expired or was closed.', 'The asker can post a new one with /ask.');
+  if (ask.memberId === ctx.actor.id) throw new UserError('bad_option', 'That is your own ask.');
+  return ask;
+}
+
+/** "I can help": one step to a warm introduction between the helper and the asker, counted as the helper's giving. */
+export async function offerHelp(ctx: HandlerContext, id: number): Promise<Reply> {
+  const ask = await openAsk(ctx, id);
+  const [asker] = await getMembers(ctx.db, ctx.community.id, [ask.memberId!]);
+  return connectMembers(
+    ctx,
+    ctx.actor.id,
+    ask.memberId!,
+    `${ctx.actor.displayName} can help with “${ask.text}” (${asker?.displayName ?? 'the asker'}’s ask #${ask.id})`,
+    { selfIntroduction: true },
+  );
+}
+
+/** "Refer someone": the referral form addressed to the asker (or the command to type where there are no forms). */
+export async function referToAsker(ctx: HandlerContext, id: number): Promise<Reply> {
+  const ask = await openAsk(ctx, id);
+  const [asker] = await getMembers(ctx.db, ctx.community.id, [ask.memberId!]);
+  if (!asker) throw new UserError('not_found', 'The asker is no longer here.');
+  if (!ctx.capabilities.forms) {
+    return {
+      text: `Pass a referral to ${asker.displayName}: /refer member:@${asker.platformUserId} prospect:"…" contact:… need:"${ask.text}" temperature:3 consent:yes`,
+      visibility: 'private',
+    };
+  }
+  return {
+    text: `Refer someone to ${asker.displayName}`,
+    visibility: 'private',
+    form: {
+      command: 'refer',
+      title: `Referral for ${asker.displayName}`.slice(0, 45),
+      fields: [
+        { name: 'prospect', label: 'The prospect’s name', style: 'short', required: true, maxLength: 120 },
+        { name: 'contact', label: 'Their email or phone', style: 'short', required: true, maxLength: 200 },
+        {
+          name: 'need',
+          label: 'What they need',
+          style: 'paragraph',
+          required: true,
+          value: ask.text.slice(0, 500),
+          maxLength: 500,
+        },
+        { name: 'temperature', label: 'Temperature 1–5', style: 'short', required: true, value: '3' },
+        { name: 'consent', label: 'They agreed to be contacted (yes/no)', style: 'short', required: true },
+      ],
+      hidden: { member: asker.platformUserId },
+    },
+  };
+}
+
+/** Open asks of the group, oldest first (what the weekly give prompt shows). */
+export async function openAsks(ctx: HandlerContext): Promise<AskRow[]> {
+  const group = ctx.requireGroup();
+  return ctx.db
+    .select()
+    .from(asks)
+    .where(and(eq(asks.groupId, group.id), isNull(asks.closedAt), gt(asks.expiresAt, ctx.clock.now())))
+    .orderBy(asc(asks.createdAt));
+}
