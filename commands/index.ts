@@ -11,6 +11,7 @@ import { forgetMe, leave, remove } from './leaving.js';
 import { profile } from './profile.js';
 import { referCommand } from './refer.js';
 import { referralCorrect, referralShow, referralUpdate, referralWithdraw } from './referral.js';
+import { referralSettings } from './referral-settings.js';
 import { balance, givers, referralsList, thanks } from './referrals.js';
 import { reportReferrals } from './report-referrals.js';
 import { seatAlias, seatWanted } from './seat-admin.js';
@@ -45,6 +46,7 @@ export const commands: CommandDefinition[] = [
   seatAlias,
   seatWanted,
   referralCorrect,
+  referralSettings,
   givers,
   reportReferrals,
 ] as CommandDefinition[];

@@ -28,7 +28,7 @@ export const referralShow = defineCommand({
     }
     const withContact = Boolean(involved) || readSettings(ctx.group?.settings).referrals.moderatorsSeeContacts;
     const card = referralCard(r, await peopleOf(ctx, r), { withContact, history: await referralHistory(ctx.db, r.id) });
-    return { text: `Referral #${r.id}`, card, visibility: 'private' };
+    return { text: `Referral #${r.number}`, card, visibility: 'private' };
   },
 });
 

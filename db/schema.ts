@@ -277,6 +277,8 @@ export const referrals = pgTable(
     communityId: integer('community_id')
       .notNull()
       .references(() => communities.id, { onDelete: 'cascade' }),
+    /** What people see: #1, #2… within the community. */
+    number: integer('number').notNull(),
     groupId: integer('group_id').references(() => groups.id, { onDelete: 'set null' }),
     giverId: integer('giver_id').references(() => members.id, { onDelete: 'set null' }),
     receiverId: integer('receiver_id').references(() => members.id, { onDelete: 'set null' }),
@@ -297,6 +299,7 @@ export const referrals = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    uniqueIndex('referrals_number').on(t.communityId, t.number),
     index('referrals_giver').on(t.communityId, t.giverId, t.createdAt),
     index('referrals_receiver').on(t.communityId, t.receiverId, t.createdAt),
     index('referrals_created').on(t.communityId, t.createdAt),

@@ -8,8 +8,12 @@ import type { Logger } from './logger.js';
 import type { MessagePort } from './platform.js';
 import type { Random } from './random.js';
 
-/** Work that runs when time passes (scheduled jobs); the shell's `:advance` and the tick call runDue(). */
-export type DueRunner = (core: Core, port: MessagePort) => Promise<void>;
+/**
+ * Work that runs when time passes (scheduled jobs); the shell's `:advance` and the tick call runDue(). Runners handle
+ * the communities of the port's platform, or only `scope` (a community's platform ref) when one is given: a session
+ * serving a single community (the shell, a test driver) must not act for others sharing its database.
+ */
+export type DueRunner = (core: Core, port: MessagePort, scope?: string) => Promise<void>;
 
 export interface CoreDeps {
   database: Database;
@@ -66,7 +70,7 @@ export class Core {
   }
 
   /** Runs whatever has come due by the clock's current time. */
-  async runDue(port: MessagePort): Promise<void> {
-    for (const run of this.deps.dueRunners ?? []) await run(this, port);
+  async runDue(port: MessagePort, scope?: string): Promise<void> {
+    for (const run of this.deps.dueRunners ?? []) await run(this, port, scope);
   }
 }

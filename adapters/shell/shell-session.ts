@@ -85,7 +85,7 @@ export class ShellSession implements MessagePort {
         return this.press(d.kind, d.label, lineNo);
       case 'advance':
         this.clock.advance(d.ms);
-        await this.core.runDue(this);
+        await this.core.runDue(this, this.community.ref);
         return;
     }
   }

@@ -156,6 +156,7 @@ CREATE TABLE "referral_nudges" (
 CREATE TABLE "referrals" (
 	"id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "referrals_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
 	"community_id" integer NOT NULL,
+	"number" integer NOT NULL,
 	"group_id" integer,
 	"giver_id" integer,
 	"receiver_id" integer,
@@ -248,6 +249,7 @@ CREATE UNIQUE INDEX "members_platform_user" ON "members" USING btree ("community
 CREATE INDEX "profiles_search" ON "profiles" USING gin ("search");--> statement-breakpoint
 CREATE INDEX "profiles_category" ON "profiles" USING btree ("community_id","category_key");--> statement-breakpoint
 CREATE INDEX "referral_events_referral" ON "referral_events" USING btree ("referral_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "referrals_number" ON "referrals" USING btree ("community_id","number");--> statement-breakpoint
 CREATE INDEX "referrals_giver" ON "referrals" USING btree ("community_id","giver_id","created_at");--> statement-breakpoint
 CREATE INDEX "referrals_receiver" ON "referrals" USING btree ("community_id","receiver_id","created_at");--> statement-breakpoint
 CREATE INDEX "referrals_created" ON "referrals" USING btree ("community_id","created_at");--> statement-breakpoint

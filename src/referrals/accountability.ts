@@ -11,6 +11,7 @@ export type Rule = 'accept' | 'update' | 'open';
 
 interface DueRow {
   id: number;
+  number: number;
   giver_id: number | null;
   receiver_id: number | null;
   prospect_name: string | null;
@@ -54,13 +55,19 @@ const WHAT: Record<Rule, (days: number) => string> = {
  * in referral_nudges before its message is queued, so concurrent sweeps and repeated runs never send it twice.
  * Only communities of the port's platform are handled.
  */
-export async function runReferralAccountability(core: Core, port: MessagePort): Promise<void> {
+export async function runReferralAccountability(core: Core, port: MessagePort, scope?: string): Promise<void> {
   const now = core.clock.now();
   const rows = await core.db
     .select({ group: groups, communityId: communities.id })
     .from(groups)
     .innerJoin(communities, eq(communities.id, groups.communityId))
-    .where(and(eq(communities.platform, port.platform), eq(communities.active, true)));
+    .where(
+      and(
+        eq(communities.platform, port.platform),
+        eq(communities.active, true),
+        scope === undefined ? undefined : eq(communities.platformRef, scope),
+      ),
+    );
   for (const { group, communityId } of rows) {
     const settings = readSettings(group.settings).referrals;
     const outgoing: OutgoingMessage[] = [];
@@ -72,7 +79,7 @@ export async function runReferralAccountability(core: Core, port: MessagePort): 
         const clock = sql.raw(`r.${spec.clock}`);
         const due = rowsOf<DueRow>(
           await tx.execute(sql`
-            select r.id, r.giver_id, r.receiver_id, r.prospect_name, r.status, ${clock} as period,
+            select r.id, r.number, r.giver_id, r.receiver_id, r.prospect_name, r.status, ${clock} as period,
               (select max(stage) from referral_nudges n where n.referral_id = r.id and n.rule = ${rule} and n.period = ${clock}) as sent
             from referrals r
             where r.group_id = ${group.id} and r.status in (${sql.join(
@@ -130,7 +137,7 @@ async function messagesFor(
       {
         target: { kind: 'dm', memberId: r.receiver_id },
         content: {
-          text: `Reminder: referral #${r.id} from ${name(r.giver_id)} ${what}. ${ask}: /referral update id:${r.id}`,
+          text: `Reminder: referral #${r.number} from ${name(r.giver_id)} ${what}. ${ask}: /referral update id:${r.number}`,
         },
       },
     ];
@@ -140,7 +147,7 @@ async function messagesFor(
       {
         target: { kind: 'dm', memberId: r.giver_id },
         content: {
-          text: `For your information: your referral #${r.id} to ${name(r.receiver_id)} ${what}. We reminded them yesterday.`,
+          text: `For your information: your referral #${r.number} to ${name(r.receiver_id)} ${what}. We reminded them yesterday.`,
         },
       },
     ];
@@ -150,7 +157,7 @@ async function messagesFor(
     return mods.map((m) => ({
       target: { kind: 'dm' as const, memberId: m.id },
       content: {
-        text: `Accountability: referral #${r.id} from ${name(r.giver_id)} to ${name(r.receiver_id)} ${what}, despite reminders.`,
+        text: `Accountability: referral #${r.number} from ${name(r.giver_id)} to ${name(r.receiver_id)} ${what}, despite reminders.`,
       },
     }));
   }

@@ -54,7 +54,7 @@ export async function listReferrals(
     const outgoing = r.giverId === me;
     const other = names.get((outgoing ? r.receiverId : r.giverId) ?? -1) ?? 'a former member';
     const money = r.amount && r.currency ? ` · ${formatMoney(r.amount, r.currency)}` : '';
-    return `#${r.id} ${outgoing ? `→ ${other}` : `← ${other}`} · ${STATUS_LABEL[r.status as Status]}${money} · ${r.createdAt.toISOString().slice(0, 10)}`;
+    return `#${r.number} ${outgoing ? `→ ${other}` : `← ${other}`} · ${STATUS_LABEL[r.status as Status]}${money} · ${r.createdAt.toISOString().slice(0, 10)}`;
   });
   const pages = Math.ceil(total / PAGE);
   const btn = (label: string, n: number) => ({

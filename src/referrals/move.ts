@@ -63,18 +63,18 @@ function askDetails(ctx: HandlerContext, r: ReferralRow, to: Status): Reply {
         ];
   if (ctx.capabilities.forms) {
     return {
-      text: `Referral #${r.id}: ${STATUS_LABEL[to]}`,
+      text: `Referral #${r.number}: ${STATUS_LABEL[to]}`,
       visibility: 'private',
       form: {
         command: 'referral update',
-        title: `Referral #${r.id}: ${STATUS_LABEL[to]}`,
+        title: `Referral #${r.number}: ${STATUS_LABEL[to]}`,
         fields,
-        hidden: { id: String(r.id), status: to },
+        hidden: { id: String(r.number), status: to },
       },
     };
   }
   const how = to === 'won' ? `amount:1200 currency:${currency}` : 'reason:"…"';
-  return { text: `To record that, run /referral update id:${r.id} status:${to} ${how}`, visibility: 'private' };
+  return { text: `To record that, run /referral update id:${r.number} status:${to} ${how}`, visibility: 'private' };
 }
 
 /** The receiver moves a referral one step along its lifecycle; the giver hears of it. */
@@ -132,8 +132,8 @@ async function notifyStep(ctx: HandlerContext, r: ReferralRow, people: CardPeopl
         r,
         people,
         isOpen(r.status as Status)
-          ? `Referral #${r.id}: ${what}.`
-          : `Referral #${r.id} is closed: ${STATUS_LABEL[r.status as Status]}.`,
+          ? `Referral #${r.number}: ${what}.`
+          : `Referral #${r.number} is closed: ${STATUS_LABEL[r.status as Status]}.`,
       ),
     );
   if (r.giverId && r.giverId !== ctx.actor.id) {
@@ -143,7 +143,7 @@ async function notifyStep(ctx: HandlerContext, r: ReferralRow, people: CardPeopl
         : '';
     ctx.send({
       target: { kind: 'dm', memberId: r.giverId },
-      content: { text: `Your referral #${r.id} (${r.prospectName ?? 'prospect'}): ${what}.${thanks}` },
+      content: { text: `Your referral #${r.number} (${r.prospectName ?? 'prospect'}): ${what}.${thanks}` },
     });
   }
   const group = ctx.group;

@@ -13,7 +13,7 @@ export function receiverMessage(r: ReferralRow, people: CardPeople, text: string
       card: referralCard(r, people, { withContact: true }),
       buttons: nextSteps(r.status as Status).map((s) => ({
         label: s.label,
-        action: { command: 'referral update', action: 'move', arg: `${r.id}|${s.to}` },
+        action: { command: 'referral update', action: 'move', arg: `${r.number}|${s.to}` },
         style:
           s.to === 'accepted' || s.to === 'won'
             ? ('primary' as const)

@@ -7,6 +7,7 @@ import type { Reply } from '../messages.js';
 import { TEMPERATURE_LABEL } from './lifecycle.js';
 import { receiverMessage } from './notifications.js';
 import { referralCard } from './referral-card.js';
+import { nextReferralNumber } from './referral-repo.js';
 
 export interface ReferInput {
   receiverId: number;
@@ -59,6 +60,7 @@ export async function refer(ctx: HandlerContext, input: ReferInput): Promise<Rep
     .insert(referrals)
     .values({
       communityId: ctx.community.id,
+      number: await nextReferralNumber(ctx.db, ctx.community.id),
       groupId: group.id,
       giverId: ctx.actor.id,
       receiverId: receiver.id,
@@ -92,7 +94,7 @@ export async function refer(ctx: HandlerContext, input: ReferInput): Promise<Rep
     });
   }
   return {
-    text: `Referral #${r!.id} passed to ${receiver.displayName}. You will hear about each step.`,
+    text: `Referral #${r!.number} passed to ${receiver.displayName}. You will hear about each step.`,
     card: referralCard(r!, people, { withContact: true }),
     visibility: 'private',
   };

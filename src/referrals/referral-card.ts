@@ -47,5 +47,5 @@ export function referralCard(
         .join('\n'),
     });
   }
-  return { title: `Referral #${r.id}`, fields };
+  return { title: `Referral #${r.number}`, fields };
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { referralEvents, referrals } from '../../db/schema.js';
 import type { Status } from './lifecycle.js';
@@ -6,12 +6,17 @@ import type { Status } from './lifecycle.js';
 export type ReferralRow = typeof referrals.$inferSelect;
 export type ReferralEventRow = typeof referralEvents.$inferSelect;
 
-/** A referral of this community, locked for update when it is about to change. */
-export async function getReferral(db: Db, communityId: number, id: number, lock = false): Promise<ReferralRow | null> {
+/** A referral of this community by its number (#1, #2… per community), locked when it is about to change. */
+export async function getReferral(
+  db: Db,
+  communityId: number,
+  number: number,
+  lock = false,
+): Promise<ReferralRow | null> {
   const q = db
     .select()
     .from(referrals)
-    .where(and(eq(referrals.communityId, communityId), eq(referrals.id, id)));
+    .where(and(eq(referrals.communityId, communityId), eq(referrals.number, number)));
   const [row] = lock ? await q.for('update') : await q;
   return row ?? null;
 }
@@ -54,3 +59,19 @@ export async function recordStatus(
   });
   return row!;
 }
+
+/**
+ * The next referral number of a community. A transaction-level advisory lock per community serialises concurrent
+ * /refer commands (it suits pooled connections, unlike session locks); the unique index backs it up.
+ */
+export async function nextReferralNumber(db: Db, communityId: number): Promise<number> {
+  await db.execute(sql`select pg_advisory_xact_lock(${REFERRAL_NUMBER_LOCK}, ${communityId})`);
+  const [row] = await db
+    .select({ n: sql<number>`coalesce(max(${referrals.number}), 0) + 1`.mapWith(Number) })
+    .from(referrals)
+    .where(eq(referrals.communityId, communityId));
+  return row!.n;
+}
+
+/** Advisory lock namespace for referral numbering. */
+const REFERRAL_NUMBER_LOCK = 4_201;

@@ -196,7 +196,7 @@ export const slackDriver: DriverFactory = async (database) => {
       }
       case 'advance':
         h.clock.advance(d.ms);
-        await h.core.runDue(bot.port);
+        await h.core.runDue(bot.port, team.id);
         return collect(out);
     }
   };
