@@ -1,6 +1,10 @@
+import { commands } from '../commands/index.js';
 import { DataDirLockedError } from '../db/data-dir-lock.js';
+import { buildCore } from '../src/bootstrap.js';
+import { systemClock } from '../src/clock.js';
 import { type Config, ConfigError, loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
+import { startDiscord } from './discord/discord-bot.js';
 import { runShell } from './shell/shell-cli.js';
 
 /**
@@ -25,8 +29,30 @@ async function main(): Promise<number> {
     return runShell(process.argv.slice(2), config, log);
   }
   const log = createLogger(config.LOG_LEVEL);
-  log.fatal({ platforms }, 'platform adapters are not available in this build yet');
-  return 1;
+  const core = await buildCore({ commands, clock: systemClock, log, config });
+  const running: { stop(): Promise<void> }[] = [];
+  if (platforms.includes('discord')) running.push(await startDiscord(core, config));
+  if (running.length === 0) {
+    log.fatal({ platforms }, 'platform adapters are not available in this build yet');
+    return 1;
+  }
+  return untilStopped(running, () => core.deps.database.close());
+}
+
+/** Runs until SIGINT/SIGTERM, then stops every adapter and closes the database. */
+function untilStopped(running: { stop(): Promise<void> }[], close: () => Promise<void>): Promise<number> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      Promise.allSettled(running.map((r) => r.stop()))
+        .then(close)
+        .then(
+          () => resolve(0),
+          () => resolve(1),
+        );
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }
 
 function startablePlatforms(config: ReturnType<typeof loadConfig>): string[] {
