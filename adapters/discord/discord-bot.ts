@@ -85,13 +85,13 @@ export async function createDiscordBot(core: Core, opts: DiscordBotOptions): Pro
       )
       .finally(() => settled(interaction.id));
   });
-  listenToGuildEvents(client, core, port, settled);
+  const initialSync = listenToGuildEvents(client, core, port, settled);
   client.on(Events.Error, (err) => log.error({ err: { message: err.message } }, 'discord client error'));
   client.on(Events.ShardDisconnect, (_e, shard) => log.warn({ shard }, 'discord shard disconnected'));
 
-  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   await client.login(opts.token);
-  await ready;
+  // Resolves after READY, once the servers present at start have their communities.
+  await initialSync;
   if (opts.deploy !== false) {
     await deployCommands(client.rest, opts.applicationId, core.registry, {
       ...(opts.guildId ? { guildId: opts.guildId } : {}),

@@ -6,14 +6,14 @@ import type { DiscordMessagePort } from './message-port.js';
 /**
  * Server lifecycle: joining a server creates (or reactivates) its community, leaving marks it inactive (its data
  * stays until a moderator deletes it), a new member gets the group's welcome by DM. `settled` tells tests (and
- * nothing else) when an event's work is done.
+ * nothing else) when an event's work is done. Resolves once the servers present at start are synced.
  */
 export function listenToGuildEvents(
   client: Client,
   core: Core,
   port: DiscordMessagePort,
   settled: (key: string) => void,
-): void {
+): Promise<void> {
   const log = core.log;
   const guarded = (key: string, work: () => Promise<unknown>) => {
     work()
@@ -24,9 +24,15 @@ export function listenToGuildEvents(
   };
 
   // Servers the bot was added to while it was offline arrive with READY, not as guildCreate.
-  client.once(Events.ClientReady, (c) => {
-    guarded('ready', async () => {
-      for (const guild of c.guilds.cache.values()) await communityJoined(core, 'discord', guild.id, guild.name);
+  const initialSync = new Promise<void>((resolve) => {
+    client.once(Events.ClientReady, (c) => {
+      guarded('ready', async () => {
+        try {
+          for (const guild of c.guilds.cache.values()) await communityJoined(core, 'discord', guild.id, guild.name);
+        } finally {
+          resolve();
+        }
+      });
     });
   });
   client.on(Events.GuildCreate, (guild) => {
@@ -48,4 +54,5 @@ export function listenToGuildEvents(
       }),
     );
   });
+  return initialSync;
 }
