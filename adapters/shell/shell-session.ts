@@ -1,11 +1,6 @@
 import type { AdvanceableClock } from '../../src/clock.js';
 import { parseCommandText } from '../../src/commands/parse-text.js';
-import {
-  ensureCommunity,
-  ensureMember,
-  groupForChannel,
-  upsertMembership,
-} from '../../src/communities/community-repo.js';
+import { makeModerator } from '../../src/communities/make-moderator.js';
 import type { Core } from '../../src/core.js';
 import type { DispatchResult } from '../../src/dispatch/dispatcher.js';
 import type { Invocation } from '../../src/dispatch/invocation.js';
@@ -201,17 +196,11 @@ export class ShellSession implements MessagePort {
   }
 
   private async makeModerator(name: string, lineNo: number): Promise<void> {
-    const db = this.core.db;
-    const community = await ensureCommunity(db, 'shell', this.community.ref, this.community.name);
-    const group = await groupForChannel(db, community.id, SHELL_CHANNEL);
-    if (!group) throw new TranscriptError(lineNo, ':moderator needs a group: run /setup first');
-    const member = await ensureMember(db, community.id, name, name);
-    await upsertMembership(db, {
-      groupId: group.id,
-      memberId: member.id,
-      communityId: community.id,
-      role: 'moderator',
-      status: 'active',
-    });
+    const made = await makeModerator(
+      this.core.db,
+      { platform: 'shell', communityRef: this.community.ref, communityName: this.community.name, channelRef: SHELL_CHANNEL },
+      { platformUserId: name, displayName: name },
+    );
+    if (!made) throw new TranscriptError(lineNo, ':moderator needs a group: run /setup first');
   }
 }

@@ -10,7 +10,14 @@ export interface BenchLine {
   [extra: string]: unknown;
 }
 
-export function emit(line: { bench: string; metric: string; value: number; baseline: number | null; ratio?: number | null; [extra: string]: unknown }): void {
+export function emit(line: {
+  bench: string;
+  metric: string;
+  value: number;
+  baseline: number | null;
+  ratio?: number | null;
+  [extra: string]: unknown;
+}): void {
   const ratio = line.ratio ?? (line.baseline ? line.value / line.baseline : null);
   const round = (n: number | null) => (n === null ? null : Math.round(n * 1000) / 1000);
   process.stdout.write(
