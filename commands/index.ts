@@ -1,6 +1,33 @@
 import type { CommandDefinition } from '../src/commands/define.js';
+import { approve, decline } from './applications.js';
+import { connect } from './connect.js';
+import { directory } from './directory.js';
+import { find } from './find.js';
+import { group } from './group.js';
 import { help } from './help.js';
+import { intro } from './intro.js';
+import { forgetMe, leave, remove } from './leaving.js';
+import { profile } from './profile.js';
+import { seatAlias, seatWanted } from './seat-admin.js';
+import { seats } from './seats.js';
 import { setup } from './setup.js';
 
 /** Every command the bot serves, registered explicitly (no file scanning): the order is /help's order. */
-export const commands: CommandDefinition[] = [help, setup] as CommandDefinition[];
+export const commands: CommandDefinition[] = [
+  help,
+  intro,
+  profile,
+  find,
+  directory,
+  group,
+  seats,
+  connect,
+  leave,
+  forgetMe,
+  setup,
+  approve,
+  decline,
+  remove,
+  seatAlias,
+  seatWanted,
+] as CommandDefinition[];

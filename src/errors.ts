@@ -1,3 +1,5 @@
+import type { Reply } from './messages.js';
+
 /**
  * A user's mistake: shown privately with what was wrong and how to fix it, never logged as a bug.
  * Thrown anywhere below the dispatcher; the transaction rolls back so nothing is written.
@@ -7,6 +9,8 @@ export class UserError extends Error {
     readonly code: UserErrorCode,
     message: string,
     readonly hint?: string,
+    /** Buttons offered with the refusal (e.g. "Ask a moderator"); the refusal itself wrote nothing. */
+    readonly extra?: Pick<Reply, 'buttons'>,
   ) {
     super(message);
   }

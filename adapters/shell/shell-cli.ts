@@ -47,7 +47,7 @@ export async function runShell(argv: string[], config: Config, log: Logger): Pro
   const actor = (args.as ?? process.env.USER ?? 'me').toLowerCase().replace(/[^a-z0-9._-]/g, '') || 'me';
 
   if (scripted) {
-    const text = args.script && args.script !== '-' ? readScript(args.script) : fs.readFileSync(0, 'utf8');
+    const text = args.script && args.script !== '-' ? readScript(args.script) : '';
     if (text === null) return 1;
     const clock = new ManualClock();
     const core = await buildCore({
@@ -60,7 +60,8 @@ export async function runShell(argv: string[], config: Config, log: Logger): Pro
     });
     const session = new ShellSession(core, clock, print, { actor });
     try {
-      await session.runScript(text);
+      // stdin is read after the database is open, so the data directory is held while a script streams in
+      await session.runScript(args.script && args.script !== '-' ? text : fs.readFileSync(0, 'utf8'));
       return 0;
     } catch (err) {
       if (err instanceof TranscriptError) {

@@ -37,6 +37,8 @@ export class ShellSession implements MessagePort {
   readonly platform = 'shell' as const;
   readonly capabilities = capabilities;
   actor: string;
+  /** Channel the commands come from (one group per channel); the shell's own is `general`. */
+  channel = SHELL_CHANNEL;
   private seq = 0;
   private readonly seen: Seen[] = [];
 
@@ -74,6 +76,7 @@ export class ShellSession implements MessagePort {
         return this.makeModerator(d.member, lineNo);
       case 'press':
       case 'choose':
+        if (d.actor) this.actor = d.actor;
         return this.press(d.kind, d.label, lineNo);
       case 'advance':
         this.clock.advance(d.ms);
@@ -86,7 +89,7 @@ export class ShellSession implements MessagePort {
     return {
       platform: 'shell',
       community: this.community,
-      channelRef: SHELL_CHANNEL,
+      channelRef: this.channel,
       actor: { platformUserId: this.actor, displayName: this.actor },
       input,
     };
@@ -154,7 +157,7 @@ export class ShellSession implements MessagePort {
     }
     const where =
       reply.visibility === 'public'
-        ? { to: null, channel: SHELL_CHANNEL, private: false }
+        ? { to: null, channel: this.channel, private: false }
         : { to: [this.actor], channel: null, private: true };
     this.show(where, reply, where.private ? new Set([this.actor]) : null);
   }
@@ -198,7 +201,7 @@ export class ShellSession implements MessagePort {
   private async makeModerator(name: string, lineNo: number): Promise<void> {
     const made = await makeModerator(
       this.core.db,
-      { platform: 'shell', communityRef: this.community.ref, communityName: this.community.name, channelRef: SHELL_CHANNEL },
+      { platform: 'shell', communityRef: this.community.ref, communityName: this.community.name, channelRef: this.channel },
       { platformUserId: name, displayName: name },
     );
     if (!made) throw new TranscriptError(lineNo, ':moderator needs a group: run /setup first');

@@ -5,8 +5,8 @@ export type Directive =
   | { kind: 'command'; actor?: string; text: string }
   | { kind: 'as'; actor: string }
   | { kind: 'moderator'; member: string }
-  | { kind: 'press'; label: string }
-  | { kind: 'choose'; label: string }
+  | { kind: 'press'; label: string; actor?: string }
+  | { kind: 'choose'; label: string; actor?: string }
   | { kind: 'advance'; ms: number; text: string };
 
 export class TranscriptError extends Error {
@@ -31,7 +31,11 @@ export function parseLine(raw: string, lineNo: number): Directive | null {
     if (!NAME.test(actor)) throw new TranscriptError(lineNo, `“${m[1]}” is not a member name (letters, digits, . _ -)`);
     const rest = m[2]!.trim();
     if (rest === '') return { kind: 'as', actor };
-    if (!rest.startsWith('/')) throw new TranscriptError(lineNo, `expected a /command after @${actor}`);
+    if (rest.startsWith(':press') || rest.startsWith(':choose')) {
+      const d = parseLine(rest, lineNo) as Extract<Directive, { kind: 'press' | 'choose' }>;
+      return { ...d, actor };
+    }
+    if (!rest.startsWith('/')) throw new TranscriptError(lineNo, `expected a /command or :press after @${actor}`);
     return { kind: 'command', actor, text: rest };
   }
   if (line.startsWith('/as ') || line === '/as') {

@@ -10,6 +10,7 @@ import {
   communityHasGroup,
   ensureCommunity,
   ensureMember,
+  findMemberByPlatformId,
   getMembership,
   groupForChannel,
   isModeratorAnywhere,
@@ -112,7 +113,7 @@ export class Dispatcher {
           'command refused',
         );
         const text = err.hint ? `${err.message}\n${err.hint}` : err.message;
-        return { reply: { text, visibility: 'private' }, outcome: 'user_error', outgoing: [] };
+        return { reply: { text, ...err.extra, visibility: 'private' }, outcome: 'user_error', outgoing: [] };
       }
       const errorId = randomBytes(4).toString('hex');
       if (isDatabaseUnavailable(err)) {
@@ -173,7 +174,18 @@ export class Dispatcher {
       defaultTimezone: this.deps.defaultTimezone ?? 'UTC',
       commands: this.deps.registry.all(),
       send: (m) => outgoing.push(m),
-      resolveMember: (id) => ensureMember(db, communityRow.id, id, inv.users?.[id]?.displayName ?? id),
+      resolveMember: async (id) => {
+        const known = await findMemberByPlatformId(db, communityRow.id, id);
+        if (known) return known;
+        // A mention the platform resolved is a real person of this server/workspace, met for the first time.
+        const seen = inv.users?.[id];
+        if (seen) return ensureMember(db, communityRow.id, id, seen.displayName);
+        throw new UserError(
+          'not_found',
+          `I don’t know a member “${id}” in this community.`,
+          'Mention someone who has used the bot here, e.g. member:@ann.',
+        );
+      },
       requireGroup: () => {
         if (!group)
           throw new UserError(

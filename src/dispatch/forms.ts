@@ -5,11 +5,15 @@ import type { Capabilities } from '../platform.js';
 
 const given = (v: unknown) => v !== undefined && v !== null && v !== '';
 
-/** A command with a form, on a platform with forms, run without its required options: ask with a form instead. */
+/**
+ * A command with a form, on a platform with forms, run without any of the form's fields or without a required one:
+ * ask with a form instead (`/intro` alone opens the card editor).
+ */
 export function needsForm(cmd: RegisteredCommand, options: Record<string, unknown>, caps: Capabilities): boolean {
   if (!cmd.def.form || !caps.forms) return false;
   const formFields = new Set<string>(cmd.def.form.fields);
-  return cmd.options.some((o) => o.required && formFields.has(o.name) && !given(options[o.name]));
+  const noneGiven = [...formFields].every((f) => !given(options[f]));
+  return noneGiven || cmd.options.some((o) => o.required && formFields.has(o.name) && !given(options[o.name]));
 }
 
 /** Form labels are cut to Discord's 45 characters. */

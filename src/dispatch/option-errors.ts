@@ -25,7 +25,10 @@ function explain(issue: z.core.$ZodIssue, info: OptionInfo | undefined): string 
     case 'unrecognized_keys':
       return `unknown option${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.map((k) => `\`${k}\``).join(', ')}.`;
     default:
-      return `\`${name}\`: ${issue.message}`;
+      // Our own messages read as a predicate ("must be …", "is too long …"); zod's are sentences.
+      return /^(must|is|should) /.test(issue.message)
+        ? `\`${name}\` ${issue.message}.`
+        : `\`${name}\`: ${issue.message}`;
   }
 }
 

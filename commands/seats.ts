@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { defineCommand } from '../src/commands/define.js';
+import { moderatorsOf } from '../src/communities/community-repo.js';
+import { UserError } from '../src/errors.js';
+import { readSettings } from '../src/groups/group-settings.js';
+import { memberWithProfile } from '../src/members/profile-repo.js';
+import { grantOverride, seatReport } from '../src/members/seats.js';
+
+/** `memberId|seatKey`, the payload of the moderators' Allow / Refuse buttons. */
+const parseArg = (arg: string | undefined) => {
+  const [id, ...seat] = (arg ?? '').split('|');
+  return { memberId: Number(id), seatKey: seat.join('|') };
+};
+
+export const seats = defineCommand({
+  name: 'seats',
+  description: 'Taken seats, open seats the group wants filled, and members without a seat',
+  access: 'member',
+  options: z.object({}),
+  async run(ctx) {
+    const group = ctx.requireGroup();
+    const r = await seatReport(ctx.db, group.id);
+    const rule = readSettings(group.settings).oneSeatPerCategory
+      ? 'one member per profession'
+      : 'several members may share a profession';
+    return {
+      text: `Seats in ${group.name} (${rule}):`,
+      card: {
+        title: `${group.name} — seats`,
+        fields: [
+          {
+            label: `Taken (${r.taken.length})`,
+            value: r.taken.map((t) => `${t.seat}: ${t.holders.join(', ')}`).join('\n') || 'none yet',
+          },
+          { label: `Open, wanted (${r.open.length})`, value: r.open.join(', ') || 'none listed' },
+          { label: `Without a seat (${r.unseated.length})`, value: r.unseated.join(', ') || 'nobody' },
+        ],
+      },
+      visibility: 'private',
+    };
+  },
+  actions: {
+    /** The refused member asks the moderators to let them share the seat. */
+    ask: {
+      access: 'member',
+      async run(ctx) {
+        const group = ctx.requireGroup();
+        const seatKey = ctx.arg ?? '';
+        for (const mod of await moderatorsOf(ctx.db, group.id)) {
+          ctx.send({
+            target: { kind: 'dm', memberId: mod.id },
+            content: {
+              text: `${ctx.actor.displayName} asks to share the “${seatKey}” seat in ${group.name}, which is already taken.`,
+              buttons: [
+                {
+                  label: 'Allow',
+                  action: { command: 'seats', action: 'allow', arg: `${ctx.actor.id}|${seatKey}` },
+                  style: 'primary',
+                },
+                {
+                  label: 'Refuse',
+                  action: { command: 'seats', action: 'refuse', arg: `${ctx.actor.id}|${seatKey}` },
+                  style: 'danger',
+                },
+              ],
+            },
+          });
+        }
+        return {
+          text: 'The moderators have your request; you will hear back from them.',
+          replaceOriginal: true,
+          visibility: 'private',
+        };
+      },
+    },
+    allow: {
+      access: 'moderator',
+      async run(ctx) {
+        const group = ctx.requireGroup();
+        const { memberId, seatKey } = parseArg(ctx.arg);
+        const found = await memberWithProfile(ctx.db, ctx.community.id, memberId);
+        if (!found) throw new UserError('not_found', 'That member is no longer here.');
+        await grantOverride(ctx.db, group.id, memberId, seatKey, ctx.actor.id);
+        ctx.send({
+          target: { kind: 'dm', memberId },
+          content: {
+            text: `A moderator of ${group.name} allowed you to share the “${seatKey}” seat. Run /intro again to join with it.`,
+          },
+        });
+        return {
+          text: `${found.member.displayName} may share the “${seatKey}” seat (allowed by ${ctx.actor.displayName}).`,
+          replaceOriginal: true,
+          visibility: 'private',
+        };
+      },
+    },
+    refuse: {
+      access: 'moderator',
+      async run(ctx) {
+        const group = ctx.requireGroup();
+        const { memberId, seatKey } = parseArg(ctx.arg);
+        const found = await memberWithProfile(ctx.db, ctx.community.id, memberId);
+        if (!found) throw new UserError('not_found', 'That member is no longer here.');
+        ctx.send({
+          target: { kind: 'dm', memberId },
+          content: {
+            text: `The moderators of ${group.name} kept the “${seatKey}” seat as it is. You can choose another category with /intro.`,
+          },
+        });
+        return {
+          text: `Refused ${found.member.displayName}’s request for the “${seatKey}” seat.`,
+          replaceOriginal: true,
+          visibility: 'private',
+        };
+      },
+    },
+  },
+});

@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+describe('configuration', () => {
+  it('applies defaults when nothing is set', () => {
+    const c = loadConfig({});
+    expect(c.DATA_DIR).toBe('./data');
+    expect(c.LOG_LEVEL).toBe('info');
+    expect(c.DEFAULT_TIMEZONE).toBe('UTC');
+    expect(c.DATABASE_URL).toBeUndefined();
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', DISCORD_TOKEN: '' }).DATABASE_URL).toBeUndefined();
+  });
+
+  it('names every bad variable with the expected form', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        DATABASE_URL: 'mysql://x',
+        LOG_LEVEL: 'loud',
+        DEFAULT_TIMEZONE: 'Mars/Base',
+        SLACK_BOT_TOKEN: 'abc',
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const msg = (error as Error).message;
+    expect(msg).toContain('DATABASE_URL="mysql://x": expected a URL such as postgres://');
+    expect(msg).toContain('LOG_LEVEL="loud"');
+    expect(msg).toContain('DEFAULT_TIMEZONE="Mars/Base": expected an IANA time zone');
+    expect(msg).toContain('SLACK_BOT_TOKEN="abc": expected a bot token starting with xoxb-');
+  });
+
+  it('stops the bot with exit code 2, one clear message and no stack trace', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'adapters/main.ts'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: 'ninety', DEFAULT_TIMEZONE: 'Nowhere' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('Roundtable cannot start: bad configuration.');
+    expect(r.stderr).toContain('PORT="ninety"');
+    expect(r.stderr).toContain('DEFAULT_TIMEZONE="Nowhere"');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+  });
+});
