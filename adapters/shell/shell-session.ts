@@ -201,7 +201,12 @@ export class ShellSession implements MessagePort {
   private async makeModerator(name: string, lineNo: number): Promise<void> {
     const made = await makeModerator(
       this.core.db,
-      { platform: 'shell', communityRef: this.community.ref, communityName: this.community.name, channelRef: this.channel },
+      {
+        platform: 'shell',
+        communityRef: this.community.ref,
+        communityName: this.community.name,
+        channelRef: this.channel,
+      },
       { platformUserId: name, displayName: name },
     );
     if (!made) throw new TranscriptError(lineNo, ':moderator needs a group: run /setup first');

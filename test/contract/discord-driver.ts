@@ -66,7 +66,13 @@ export const discordDriver: DriverFactory = async (database) => {
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       // Discord's own client refuses such a line before it is sent; the member sees why, privately.
-      extra.push({ to: [actor], channel: null, private: true, text: err.hint ? `${err.message}\n${err.hint}` : err.message, buttons: [] });
+      extra.push({
+        to: [actor],
+        channel: null,
+        private: true,
+        text: err.hint ? `${err.message}\n${err.hint}` : err.message,
+        buttons: [],
+      });
       return;
     }
     await h.slash(actor, parsed.name, parsed.options);
@@ -86,7 +92,10 @@ export const discordDriver: DriverFactory = async (database) => {
       else await h.choose(actor, m, label);
       return;
     }
-    throw new TranscriptError(lineNo, `${actor} has no message with ${kind === 'press' ? 'a button' : 'a choice'} “${label}”`);
+    throw new TranscriptError(
+      lineNo,
+      `${actor} has no message with ${kind === 'press' ? 'a button' : 'a choice'} “${label}”`,
+    );
   }
 
   async function run(d: Directive, lineNo: number): Promise<void> {
@@ -103,7 +112,12 @@ export const discordDriver: DriverFactory = async (database) => {
         const user = h.user(d.member);
         const made = await makeModerator(
           h.core.db,
-          { platform: 'discord', communityRef: h.guild.id, communityName: h.guild.name, channelRef: h.channel(HOME).id },
+          {
+            platform: 'discord',
+            communityRef: h.guild.id,
+            communityName: h.guild.name,
+            channelRef: h.channel(HOME).id,
+          },
           { platformUserId: user.id, displayName: user.username },
         );
         if (!made) throw new TranscriptError(lineNo, ':moderator needs a group: run /setup first');
@@ -111,6 +125,7 @@ export const discordDriver: DriverFactory = async (database) => {
       }
       case 'press':
       case 'choose':
+        if (d.actor) actor = d.actor;
         await press(d.kind, d.label, lineNo);
         break;
       case 'advance':
@@ -157,7 +172,8 @@ export function messageText(m: FakeMessage): string {
   }
   const components = m.components.flatMap((r) => r.components);
   for (const c of components) {
-    if ('options' in c && 'placeholder' in c) lines.push(`${c.placeholder}: ${c.options?.map((o) => o.label).join(' | ')}`);
+    if ('options' in c && 'placeholder' in c)
+      lines.push(`${c.placeholder}: ${c.options?.map((o) => o.label).join(' | ')}`);
   }
   const buttons = buttonLabels(m);
   if (buttons.length) lines.push(buttons.map((b) => `[${b}]`).join(' '));
@@ -166,5 +182,7 @@ export function messageText(m: FakeMessage): string {
 }
 
 function buttonLabels(m: FakeMessage): string[] {
-  return m.components.flatMap((r) => r.components).flatMap((c) => ('label' in c && c.label && !('options' in c) ? [c.label] : []));
+  return m.components
+    .flatMap((r) => r.components)
+    .flatMap((c) => ('label' in c && c.label && !('options' in c) ? [c.label] : []));
 }

@@ -1,6 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { APIApplicationCommand, APIModalInteractionResponseCallbackData, GatewayReadyDispatchData } from 'discord-api-types/v10';
+import type {
+  APIApplicationCommand,
+  APIModalInteractionResponseCallbackData,
+  GatewayReadyDispatchData,
+} from 'discord-api-types/v10';
 import { FakeGateway } from './fake-gateway.js';
 import { type RestRequest, type RestResponse, routeRest } from './fake-rest.js';
 import {
@@ -128,20 +132,34 @@ export class FakeDiscord {
   }
 
   addChannel(g: FakeGuild, name: string): FakeChannel {
-    const ch: FakeChannel = { id: this.ids.next(), name, type: ChannelType.GuildText, guildId: g.id, members: new Set() };
+    const ch: FakeChannel = {
+      id: this.ids.next(),
+      name,
+      type: ChannelType.GuildText,
+      guildId: g.id,
+      members: new Set(),
+    };
     this.channels.set(ch.id, ch);
     if (this.guilds.has(g.id)) g.channels.push(ch.id);
     return ch;
   }
 
   channelByName(guildId: string, name: string): FakeChannel | undefined {
-    return [...this.channels.values()].find((c) => c.guildId === guildId && c.name === name && c.type === ChannelType.GuildText);
+    return [...this.channels.values()].find(
+      (c) => c.guildId === guildId && c.name === name && c.type === ChannelType.GuildText,
+    );
   }
 
   dmChannel(userId: string): FakeChannel {
     const found = [...this.channels.values()].find((c) => c.type === ChannelType.DM && c.recipientId === userId);
     if (found) return found;
-    const ch: FakeChannel = { id: this.ids.next(), name: `dm-${userId}`, type: ChannelType.DM, recipientId: userId, members: new Set() };
+    const ch: FakeChannel = {
+      id: this.ids.next(),
+      name: `dm-${userId}`,
+      type: ChannelType.DM,
+      recipientId: userId,
+      members: new Set(),
+    };
     this.channels.set(ch.id, ch);
     return ch;
   }
@@ -210,7 +228,13 @@ export class FakeDiscord {
     this.events.push({
       seq: ++this.seq,
       kind: 'modal',
-      modal: { interactionId: i.id, userId: i.userId, channelId: i.channelId, ...(i.guildId ? { guildId: i.guildId } : {}), data },
+      modal: {
+        interactionId: i.id,
+        userId: i.userId,
+        channelId: i.channelId,
+        ...(i.guildId ? { guildId: i.guildId } : {}),
+        data,
+      },
     });
   }
 
@@ -230,7 +254,15 @@ export class FakeDiscord {
   }
 
   /** Sends an interaction over the gateway, remembering it so the bot's callbacks and webhooks can be served. */
-  interact(payload: { id: string; token: string; channel?: { id: string } ; guild_id?: string; member?: { user: { id: string } }; user?: { id: string }; message?: { id: string } }): void {
+  interact(payload: {
+    id: string;
+    token: string;
+    channel?: { id: string };
+    guild_id?: string;
+    member?: { user: { id: string } };
+    user?: { id: string };
+    message?: { id: string };
+  }): void {
     const userId = payload.member?.user.id ?? payload.user?.id ?? '';
     if (!this.interactions.has(payload.id)) {
       this.interactions.set(payload.id, {
@@ -244,7 +276,8 @@ export class FakeDiscord {
         callbacks: [],
       });
     }
-    if (!this.gateway.dispatch('INTERACTION_CREATE', payload)) throw new Error('no bot is connected to the fake gateway');
+    if (!this.gateway.dispatch('INTERACTION_CREATE', payload))
+      throw new Error('no bot is connected to the fake gateway');
   }
 
   // ── faults ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -288,7 +321,11 @@ export class FakeDiscord {
     const type = req.headers['content-type'] ?? '';
     if (raw.length === 0) return { body: null, files: [] };
     if (type.startsWith('multipart/form-data')) {
-      const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': type }, body: raw }).formData();
+      const form = await new Request('http://fake/', {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: raw,
+      }).formData();
       const files: RestRequest['files'] = [];
       let body: Record<string, unknown> | null = null;
       for (const [field, value] of form.entries()) {

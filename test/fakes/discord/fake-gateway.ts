@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
-  type GatewayDispatchPayload,
   GatewayDispatchEvents,
+  type GatewayDispatchPayload,
   GatewayOpcodes,
   type GatewayReadyDispatchData,
   type GatewayReceivePayload,
@@ -62,13 +62,19 @@ export class FakeGateway {
       switch (msg.op) {
         case GatewayOpcodes.Heartbeat:
           this.log.heartbeats++;
-          this.send(ws, { op: GatewayOpcodes.HeartbeatAck, d: undefined as never, s: null, t: null } as GatewayReceivePayload);
+          this.send(ws, {
+            op: GatewayOpcodes.HeartbeatAck,
+            d: undefined as never,
+            s: null,
+            t: null,
+          } as GatewayReceivePayload);
           return;
         case GatewayOpcodes.Identify:
           this.log.identifies++;
           session.ready = true;
           this.dispatchTo(session, { t: GatewayDispatchEvents.Ready, d: this.opts.ready() });
-          for (const d of this.opts.guildCreates()) this.dispatchTo(session, { t: GatewayDispatchEvents.GuildCreate, d });
+          for (const d of this.opts.guildCreates())
+            this.dispatchTo(session, { t: GatewayDispatchEvents.GuildCreate, d });
           return;
         case GatewayOpcodes.Resume:
           this.log.resumes++;

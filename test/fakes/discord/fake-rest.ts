@@ -44,7 +44,11 @@ function messageFields(body: Body | null, files: RestRequest['files']): Partial<
       ? {
           attachments: files.map((f, i) => {
             const d = described.find((a) => a.id === i);
-            return { filename: d?.filename ?? f.name, size: f.size, ...(d?.description ? { description: d.description } : {}) };
+            return {
+              filename: d?.filename ?? f.name,
+              size: f.size,
+              ...(d?.description ? { description: d.description } : {}),
+            };
           }),
         }
       : {}),
@@ -64,7 +68,11 @@ const routes: [string, RegExp, Handler][] = [
       const i = f.interactions.get(m[1]!);
       if (!i || i.token !== m[2]) return apiError(404, RESTJSONErrorCodes.UnknownInteraction, 'Unknown interaction');
       if (i.acknowledged) {
-        return apiError(400, RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged, 'Interaction has already been acknowledged.');
+        return apiError(
+          400,
+          RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged,
+          'Interaction has already been acknowledged.',
+        );
       }
       const cb = r.body as unknown as APIInteractionResponse;
       i.acknowledged = true;
@@ -146,7 +154,11 @@ const routes: [string, RegExp, Handler][] = [
     (f, r) => {
       const userId = String(r.body?.recipient_id ?? '');
       const ch = f.dmChannel(userId);
-      return ok({ id: ch.id, type: ChannelType.DM, recipients: [{ id: userId, username: userId, discriminator: '0', global_name: null, avatar: null }] });
+      return ok({
+        id: ch.id,
+        type: ChannelType.DM,
+        recipients: [{ id: userId, username: userId, discriminator: '0', global_name: null, avatar: null }],
+      });
     },
   ],
   [
@@ -176,9 +188,16 @@ const routes: [string, RegExp, Handler][] = [
     /^\/channels\/(\d+)\/threads$/,
     (f, r, m) => {
       const parent = f.channels.get(m[1]!);
-      if (!parent || parent.type !== ChannelType.GuildText) return apiError(404, RESTJSONErrorCodes.UnknownChannel, 'Unknown Channel');
+      if (!parent || parent.type !== ChannelType.GuildText)
+        return apiError(404, RESTJSONErrorCodes.UnknownChannel, 'Unknown Channel');
       const t = f.createThread(parent.id, String(r.body?.name ?? 'thread'));
-      return ok({ id: t.id, type: ChannelType.PrivateThread, guild_id: parent.guildId, parent_id: parent.id, name: t.name });
+      return ok({
+        id: t.id,
+        type: ChannelType.PrivateThread,
+        guild_id: parent.guildId,
+        parent_id: parent.id,
+        name: t.name,
+      });
     },
   ],
   [
@@ -186,7 +205,8 @@ const routes: [string, RegExp, Handler][] = [
     /^\/channels\/(\d+)\/thread-members\/(\d+)$/,
     (f, _r, m) => {
       const t = f.channels.get(m[1]!);
-      if (!t || t.type !== ChannelType.PrivateThread) return apiError(404, RESTJSONErrorCodes.UnknownChannel, 'Unknown Channel');
+      if (!t || t.type !== ChannelType.PrivateThread)
+        return apiError(404, RESTJSONErrorCodes.UnknownChannel, 'Unknown Channel');
       t.members.add(m[2]!);
       return ok();
     },

@@ -70,7 +70,10 @@ export class DiscordHarness {
 
   static async start(database: Database, opts: HarnessOptions = {}): Promise<DiscordHarness> {
     const fake = await FakeDiscord.start();
-    const guild = fake.addGuild(`Test server ${randomBytes(3).toString('hex')}`, opts.channels ?? ['general', 'intros']);
+    const guild = fake.addGuild(
+      `Test server ${randomBytes(3).toString('hex')}`,
+      opts.channels ?? ['general', 'intros'],
+    );
     const clock = new ManualClock();
     const core = new Core({
       database,
@@ -145,7 +148,12 @@ export class DiscordHarness {
    * A slash command as Discord's client sends it: `name` may hold a subcommand (`pair join`); values are typed by
    * the command's options (a member option takes a user name; a channel option a channel name).
    */
-  async slash(userName: string, name: string, options: Record<string, unknown> = {}, acting: Acting = {}): Promise<string> {
+  async slash(
+    userName: string,
+    name: string,
+    options: Record<string, unknown> = {},
+    acting: Acting = {},
+  ): Promise<string> {
     const user = this.user(userName);
     const channel = this.channel(acting.channel ?? 'general');
     const infos = this.core.registry.get(name)?.options ?? [];
@@ -157,7 +165,10 @@ export class DiscordHarness {
       if (kind === 'member' && typeof raw === 'string') {
         const u = this.user(raw.replace(/^@/, '').toLowerCase());
         value = u.id;
-        resolved.users = { ...resolved.users, [u.id]: { id: u.id, username: u.username, global_name: u.username, discriminator: '0', avatar: null } };
+        resolved.users = {
+          ...resolved.users,
+          [u.id]: { id: u.id, username: u.username, global_name: u.username, discriminator: '0', avatar: null },
+        };
       } else if (kind === 'channel' && typeof raw === 'string') {
         const ch = this.channel(raw.replace(/^#/, ''));
         value = ch.id;
@@ -197,8 +208,12 @@ export class DiscordHarness {
   /** Chooses the option with this label in the message's select menu. */
   async choose(userName: string, message: FakeMessage, label: string, acting: Acting = {}): Promise<string> {
     const select = message.components.flatMap((r) => r.components).find((c) => 'options' in c);
-    const option = select && 'options' in select ? select.options?.find((o) => o.label.toLowerCase() === label.toLowerCase()) : undefined;
-    if (!select || !option || !('custom_id' in select)) throw new Error(`no choice “${label}” on message ${message.id}`);
+    const option =
+      select && 'options' in select
+        ? select.options?.find((o) => o.label.toLowerCase() === label.toLowerCase())
+        : undefined;
+    if (!select || !option || !('custom_id' in select))
+      throw new Error(`no choice “${label}” on message ${message.id}`);
     const site = this.site(this.user(userName), this.fake.channels.get(message.channelId)!, acting);
     return this.send(selectPayload(site, apiMessage(message, this.fake.botUser), select.custom_id, [option.value]));
   }
@@ -208,7 +223,8 @@ export class DiscordHarness {
     const filled: Record<string, string> = {};
     for (const row of modal.data.components) {
       const input = 'components' in row ? row.components[0] : undefined;
-      if (input && 'custom_id' in input) filled[input.custom_id] = values[input.custom_id] ?? ('value' in input ? (input.value ?? '') : '');
+      if (input && 'custom_id' in input)
+        filled[input.custom_id] = values[input.custom_id] ?? ('value' in input ? (input.value ?? '') : '');
     }
     const user = this.fake.users.get(modal.userId)!;
     const site = this.site(user, this.fake.channels.get(modal.channelId)!, acting);

@@ -9,26 +9,26 @@ import {
   type APIModalSubmitInteraction,
   type APIRole,
   type APITextChannel,
-  type ApplicationFlags,
   ApplicationCommandType,
-  type GuildMemberFlags,
-  type RoleFlags,
+  type ApplicationFlags,
   ApplicationIntegrationType,
   ComponentType,
+  type GatewayGuildCreateDispatchData,
+  type GatewayGuildMemberAddDispatchData,
+  type GatewayReadyDispatchData,
   GuildDefaultMessageNotifications,
   GuildExplicitContentFilter,
+  type GuildMemberFlags,
   GuildMFALevel,
   GuildNSFWLevel,
   GuildPremiumTier,
   GuildSystemChannelFlags,
   GuildVerificationLevel,
-  type GatewayGuildCreateDispatchData,
-  type GatewayGuildMemberAddDispatchData,
-  type GatewayReadyDispatchData,
   InteractionContextType,
   InteractionType,
   Locale,
   PermissionFlagsBits,
+  type RoleFlags,
 } from 'discord-api-types/v10';
 import type { FakeDiscord, FakeGuild } from './fake-discord.js';
 import { apiUser, ChannelType, type FakeChannel, type FakeUser } from './fake-state.js';
@@ -90,7 +90,16 @@ function textChannel(ch: FakeChannel): APITextChannel {
 }
 
 function guildMember(u: FakeUser, joinedAt = new Date().toISOString()): APIGuildMember {
-  return { user: apiUser(u), roles: [], joined_at: joinedAt, deaf: false, mute: false, flags: 0 as GuildMemberFlags, nick: null, avatar: null };
+  return {
+    user: apiUser(u),
+    roles: [],
+    joined_at: joinedAt,
+    deaf: false,
+    mute: false,
+    flags: 0 as GuildMemberFlags,
+    nick: null,
+    avatar: null,
+  };
 }
 
 export function guildCreatePayload(f: FakeDiscord, g: FakeGuild): GatewayGuildCreateDispatchData {
@@ -193,7 +202,11 @@ function common(s: InteractionSite) {
 
 export function slashCommandPayload(
   s: InteractionSite,
-  command: { name: string; options: APIApplicationCommandInteractionDataOption[]; resolved?: APIInteractionDataResolved },
+  command: {
+    name: string;
+    options: APIApplicationCommandInteractionDataOption[];
+    resolved?: APIInteractionDataResolved;
+  },
 ): APIChatInputApplicationCommandInteraction {
   return {
     ...common(s),
@@ -209,7 +222,11 @@ export function slashCommandPayload(
   } satisfies APIChatInputApplicationCommandInteraction;
 }
 
-export function buttonPayload(s: InteractionSite, message: APIMessage, customId: string): APIMessageComponentInteraction {
+export function buttonPayload(
+  s: InteractionSite,
+  message: APIMessage,
+  customId: string,
+): APIMessageComponentInteraction {
   return {
     ...common(s),
     type: InteractionType.MessageComponent,
@@ -218,7 +235,12 @@ export function buttonPayload(s: InteractionSite, message: APIMessage, customId:
   } satisfies APIMessageComponentInteraction;
 }
 
-export function selectPayload(s: InteractionSite, message: APIMessage, customId: string, values: string[]): APIMessageComponentInteraction {
+export function selectPayload(
+  s: InteractionSite,
+  message: APIMessage,
+  customId: string,
+  values: string[],
+): APIMessageComponentInteraction {
   return {
     ...common(s),
     type: InteractionType.MessageComponent,
@@ -227,7 +249,11 @@ export function selectPayload(s: InteractionSite, message: APIMessage, customId:
   } satisfies APIMessageComponentInteraction;
 }
 
-export function modalSubmitPayload(s: InteractionSite, customId: string, values: Record<string, string>): APIModalSubmitInteraction {
+export function modalSubmitPayload(
+  s: InteractionSite,
+  customId: string,
+  values: Record<string, string>,
+): APIModalSubmitInteraction {
   return {
     ...common(s),
     type: InteractionType.ModalSubmit,
