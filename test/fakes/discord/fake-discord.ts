@@ -339,7 +339,7 @@ export class FakeDiscord {
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
-    const path = url.pathname.replace(/^\/api\/v10/, '');
+    const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
     const { body, files } = await this.readBody(req);
     const method = req.method ?? 'GET';
     const fault = this.faults.find((f) => f.times > 0 && f.method === method && f.path.test(path));
