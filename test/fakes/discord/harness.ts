@@ -44,6 +44,8 @@ export interface HarnessOptions {
   bot?: Partial<DiscordBotOptions>;
   channels?: string[];
   settleTimeoutMs?: number;
+  /** Gateway heartbeat interval the fake asks for (Discord's is ~41 s). */
+  heartbeatMs?: number;
 }
 
 export interface Acting {
@@ -69,7 +71,7 @@ export class DiscordHarness {
   ) {}
 
   static async start(database: Database, opts: HarnessOptions = {}): Promise<DiscordHarness> {
-    const fake = await FakeDiscord.start();
+    const fake = await FakeDiscord.start(opts.heartbeatMs ? { heartbeatMs: opts.heartbeatMs } : {});
     const guild = fake.addGuild(
       `Test server ${randomBytes(3).toString('hex')}`,
       opts.channels ?? ['general', 'intros'],
