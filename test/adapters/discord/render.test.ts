@@ -103,7 +103,8 @@ it('renders a form as a modal and carries hidden values, short ones in the id an
     },
     stash,
   );
-  expect(modal.components[0]!.components[0]).toMatchObject({
+  const row = modal.components[0]!;
+  expect('components' in row && row.components[0]).toMatchObject({
     custom_id: 'pitch',
     style: TextInputStyle.Paragraph,
     value: 'We fix',
