@@ -6,6 +6,7 @@ import { type Config, ConfigError, loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startDiscord } from './discord/discord-bot.js';
 import { runShell } from './shell/shell-cli.js';
+import { startSlack } from './slack/slack-app.js';
 
 /**
  * The entry point: validates the environment, then starts the platform adapters whose tokens are set, or the
@@ -32,10 +33,7 @@ async function main(): Promise<number> {
   const core = await buildCore({ commands, clock: systemClock, log, config });
   const running: { stop(): Promise<void> }[] = [];
   if (platforms.includes('discord')) running.push(await startDiscord(core, config));
-  if (running.length === 0) {
-    log.fatal({ platforms }, 'platform adapters are not available in this build yet');
-    return 1;
-  }
+  if (platforms.includes('slack')) running.push(await startSlack(core, config, log));
   return untilStopped(running, () => core.deps.database.close());
 }
 

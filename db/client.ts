@@ -60,3 +60,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     throw err;
   }
 }
+
+/** Rows of a raw `db.execute(sql…)`: postgres.js returns an array, PGlite a result with `rows`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
+}

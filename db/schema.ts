@@ -5,6 +5,7 @@ import {
   index,
   integer,
   jsonb,
+  numeric,
   pgTable,
   primaryKey,
   text,
@@ -13,6 +14,7 @@ import {
 } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 
 /** One Discord server, one Slack workspace, or the shell's local community. */
 export const communities = pgTable(
@@ -112,7 +114,7 @@ export const postedMessages = pgTable(
     key: text('key').notNull(),
     channelRef: text('channel_ref').notNull(),
     messageRef: text('message_ref').notNull(),
-    updatedAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [primaryKey({ columns: [t.communityId, t.key] })],
 );
@@ -138,7 +140,7 @@ export const slackInstallations = pgTable('slack_installations', {
   enterpriseId: text('enterprise_id'),
   ciphertext: text('ciphertext').notNull(),
   createdAt: createdAt(),
-  updatedAt: createdAt(),
+  updatedAt: updatedAt(),
 });
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
@@ -166,7 +168,7 @@ export const profiles = pgTable(
     email: text('email'),
     phone: text('phone'),
     mentor: text('mentor'),
-    updatedAt: createdAt(),
+    updatedAt: updatedAt(),
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs(
@@ -262,4 +264,116 @@ export const connections = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('connections_giver').on(t.communityId, t.giverId)],
+);
+
+/**
+ * A referral slip: a giver passes a receiver a prospect. The prospect's name and contact are private to giver and
+ * receiver; they and the member ids are nulled by /forget-me while the anonymised row (counts, amounts) stays.
+ */
+export const referrals = pgTable(
+  'referrals',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id, { onDelete: 'cascade' }),
+    groupId: integer('group_id').references(() => groups.id, { onDelete: 'set null' }),
+    giverId: integer('giver_id').references(() => members.id, { onDelete: 'set null' }),
+    receiverId: integer('receiver_id').references(() => members.id, { onDelete: 'set null' }),
+    prospectName: text('prospect_name'),
+    prospectContact: text('prospect_contact'),
+    need: text('need'),
+    temperature: integer('temperature').notNull(),
+    kind: text('kind').notNull(),
+    status: text('status').notNull().default('new'),
+    amount: numeric('amount', { precision: 14, scale: 2 }),
+    currency: text('currency'),
+    outcomeReason: text('outcome_reason'),
+    askId: integer('ask_id'),
+    createdAt: createdAt(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true, mode: 'date' }),
+    closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
+    /** Last status change: the accountability clock for "no update within 7 days". */
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('referrals_giver').on(t.communityId, t.giverId, t.createdAt),
+    index('referrals_receiver').on(t.communityId, t.receiverId, t.createdAt),
+    index('referrals_created').on(t.communityId, t.createdAt),
+    index('referrals_open')
+      .on(t.communityId, t.status, t.updatedAt)
+      .where(sql`${t.status} in ('new', 'accepted', 'contacted', 'meeting')`),
+  ],
+);
+
+/** Every step of a referral, timestamped: its history. */
+export const referralEvents = pgTable(
+  'referral_events',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    referralId: integer('referral_id')
+      .notNull()
+      .references(() => referrals.id, { onDelete: 'cascade' }),
+    actorId: integer('actor_id').references(() => members.id, { onDelete: 'set null' }),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status').notNull(),
+    note: text('note'),
+    at: createdAt(),
+  },
+  (t) => [index('referral_events_referral').on(t.referralId)],
+);
+
+/** Accountability reminders already sent, one per referral, rule, period and stage, so none is sent twice. */
+export const referralNudges = pgTable(
+  'referral_nudges',
+  {
+    referralId: integer('referral_id')
+      .notNull()
+      .references(() => referrals.id, { onDelete: 'cascade' }),
+    rule: text('rule').notNull(),
+    /** The referral's updatedAt when the rule fired: a status change starts a new period. */
+    period: timestamp('period', { withTimezone: true, mode: 'date' }).notNull(),
+    stage: integer('stage').notNull(),
+    sentAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.referralId, t.rule, t.period, t.stage] })],
+);
+
+/** "Thank you for closed business" recorded outside a slip: the giver is credited with the amount. */
+export const closedBusiness = pgTable(
+  'closed_business',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id, { onDelete: 'cascade' }),
+    groupId: integer('group_id').references(() => groups.id, { onDelete: 'set null' }),
+    giverId: integer('giver_id').references(() => members.id, { onDelete: 'set null' }),
+    receiverId: integer('receiver_id').references(() => members.id, { onDelete: 'set null' }),
+    amount: numeric('amount', { precision: 14, scale: 2 }).notNull(),
+    currency: text('currency').notNull(),
+    note: text('note'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('closed_business_giver').on(t.communityId, t.giverId, t.createdAt)],
+);
+
+/** A member's public "I am looking for…", answered with "I can help". */
+export const asks = pgTable(
+  'asks',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id, { onDelete: 'cascade' }),
+    groupId: integer('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    memberId: integer('member_id').references(() => members.id, { onDelete: 'cascade' }),
+    text: text('text').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('asks_open').on(t.groupId, t.expiresAt)],
 );

@@ -1,6 +1,6 @@
 import type { AdvanceableClock } from '../../src/clock.js';
 import { parseCommandText } from '../../src/commands/parse-text.js';
-import { makeModerator } from '../../src/communities/make-moderator.js';
+import { makeModerator } from '../../src/communities/moderators.js';
 import type { Core } from '../../src/core.js';
 import type { DispatchResult } from '../../src/dispatch/dispatcher.js';
 import type { Invocation } from '../../src/dispatch/invocation.js';
@@ -201,12 +201,7 @@ export class ShellSession implements MessagePort {
   private async makeModerator(name: string, lineNo: number): Promise<void> {
     const made = await makeModerator(
       this.core.db,
-      {
-        platform: 'shell',
-        communityRef: this.community.ref,
-        communityName: this.community.name,
-        channelRef: this.channel,
-      },
+      { platform: 'shell', community: this.community, channelRef: this.channel },
       { platformUserId: name, displayName: name },
     );
     if (!made) throw new TranscriptError(lineNo, ':moderator needs a group: run /setup first');

@@ -26,28 +26,28 @@ export async function setCommunityActive(db: Db, platform: Platform, ref: string
     .where(and(eq(communities.platform, platform), eq(communities.platformRef, ref)));
 }
 
-/** Finds or creates a member by platform user id, keeping the display name current. */
+/** Finds or creates a member by platform user id, keeping the display name current (one query when known). */
 export async function ensureMember(
   db: Db,
   communityId: number,
   platformUserId: string,
   displayName: string,
 ): Promise<MemberRow> {
+  const known = await findMemberByPlatformId(db, communityId, platformUserId);
+  if (known) {
+    if (displayName && known.displayName !== displayName) {
+      await db.update(members).set({ displayName }).where(eq(members.id, known.id));
+      return { ...known, displayName };
+    }
+    return known;
+  }
   const inserted = await db
     .insert(members)
     .values({ communityId, platformUserId, displayName })
     .onConflictDoNothing()
     .returning();
-  if (inserted[0]) return inserted[0];
-  const [row] = await db
-    .select()
-    .from(members)
-    .where(and(eq(members.communityId, communityId), eq(members.platformUserId, platformUserId)));
-  if (row && row.displayName !== displayName && displayName) {
-    await db.update(members).set({ displayName }).where(eq(members.id, row.id));
-    return { ...row, displayName };
-  }
-  return row!;
+  // A concurrent first command by the same person inserted it between our select and insert.
+  return inserted[0] ?? (await findMemberByPlatformId(db, communityId, platformUserId))!;
 }
 
 export async function findMemberByPlatformId(
@@ -79,6 +79,23 @@ export async function groupForChannel(db: Db, communityId: number, channelRef: s
     .orderBy(sql`(${groups.homeChannelRef} = ${channelRef}) desc`, asc(groups.id))
     .limit(1);
   return row ?? null;
+}
+
+/** The channel's group (as groupForChannel) and the member's membership of it, in one round trip. */
+export async function groupAndMembership(
+  db: Db,
+  communityId: number,
+  channelRef: string,
+  memberId: number,
+): Promise<{ group: GroupRow | null; membership: MembershipRow | null }> {
+  const [row] = await db
+    .select({ group: groups, membership: groupMemberships })
+    .from(groups)
+    .leftJoin(groupMemberships, and(eq(groupMemberships.groupId, groups.id), eq(groupMemberships.memberId, memberId)))
+    .where(eq(groups.communityId, communityId))
+    .orderBy(sql`(${groups.homeChannelRef} = ${channelRef}) desc`, asc(groups.id))
+    .limit(1);
+  return { group: row?.group ?? null, membership: row?.membership ?? null };
 }
 
 export async function findGroupByName(db: Db, communityId: number, name: string): Promise<GroupRow | null> {

@@ -11,8 +11,7 @@ import {
   ensureCommunity,
   ensureMember,
   findMemberByPlatformId,
-  getMembership,
-  groupForChannel,
+  groupAndMembership,
   isModeratorAnywhere,
 } from '../communities/community-repo.js';
 import type { CommunityRow } from '../communities/rows.js';
@@ -152,8 +151,7 @@ export class Dispatcher {
       this.communityCache.get(cacheKey) ??
       (await ensureCommunity(db, inv.platform, inv.community.ref, inv.community.name));
     const actor = await ensureMember(db, community.id, inv.actor.platformUserId, inv.actor.displayName);
-    const group = await groupForChannel(db, community.id, inv.channelRef);
-    const membership = group ? await getMembership(db, group.id, actor.id) : null;
+    const { group, membership } = await groupAndMembership(db, community.id, inv.channelRef, actor.id);
     const isModerator =
       Boolean(inv.actor.isAdmin) ||
       (group ? membership?.role === 'moderator' : await isModeratorAnywhere(db, community.id, actor.id));

@@ -17,11 +17,29 @@ export type MeetingRhythm = z.infer<typeof meetingRhythmSchema>;
  * A group's settings document. Every key has a default so rows written before a key existed still parse;
  * later features add their keys here.
  */
+/** Referral rules (issue 6): accountability thresholds, privacy and currency. */
+export const referralSettingsSchema = z.object({
+  acceptHours: z.number().int().min(1).default(48),
+  updateDays: z.number().int().min(1).default(7),
+  openDays: z.number().int().min(1).default(30),
+  /** Time between escalation steps: receiver reminded → giver told → moderators told. */
+  escalationHours: z.number().int().min(1).default(24),
+  publicNotices: z.boolean().default(true),
+  moderatorsSeeContacts: z.boolean().default(false),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .default('USD'),
+  askExpiryDays: z.number().int().min(1).max(365).default(14),
+});
+export type ReferralSettings = z.infer<typeof referralSettingsSchema>;
+
 export const groupSettingsSchema = z.object({
   oneSeatPerCategory: z.boolean().default(false),
   requiresApproval: z.boolean().default(false),
   meeting: meetingRhythmSchema.optional(),
   description: z.string().max(500).optional(),
+  referrals: referralSettingsSchema.prefault({}),
 });
 export type GroupSettings = z.infer<typeof groupSettingsSchema>;
 

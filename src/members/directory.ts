@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { type Db, rowsOf } from '../../db/client.js';
 
 export interface DirectoryEntry {
   memberId: number;
@@ -114,9 +114,4 @@ async function countDirectory(db: Db, communityId: number, categoryKey?: string)
     ),
   );
   return Number(rows[0]?.n ?? 0);
-}
-
-/** postgres.js returns an array of rows, PGlite a result with `rows`: one shape for callers. */
-export function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }

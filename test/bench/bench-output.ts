@@ -10,14 +10,16 @@ export interface BenchLine {
   [extra: string]: unknown;
 }
 
-export function emit(line: {
+/** A line to print; `ratio` is computed from value and baseline unless given. */
+export type BenchInput = {
   bench: string;
   metric: string;
   value: number;
   baseline: number | null;
   ratio?: number | null;
-  [extra: string]: unknown;
-}): void {
+} & Record<string, unknown>;
+
+export function emit(line: BenchInput): void {
   const ratio = line.ratio ?? (line.baseline ? line.value / line.baseline : null);
   const round = (n: number | null) => (n === null ? null : Math.round(n * 1000) / 1000);
   process.stdout.write(

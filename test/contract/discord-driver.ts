@@ -1,6 +1,6 @@
 import { type Directive, parseLine, TranscriptError } from '../../adapters/shell/transcript.js';
 import { parseCommandText } from '../../src/commands/parse-text.js';
-import { makeModerator } from '../../src/communities/make-moderator.js';
+import { makeModerator } from '../../src/communities/moderators.js';
 import { UserError } from '../../src/errors.js';
 import { ChannelType, type FakeMessage, isEphemeral, type MessageEvent } from '../fakes/discord/fake-state.js';
 import { DiscordHarness } from '../fakes/discord/harness.js';
@@ -112,12 +112,7 @@ export const discordDriver: DriverFactory = async (database) => {
         const user = h.user(d.member);
         const made = await makeModerator(
           h.core.db,
-          {
-            platform: 'discord',
-            communityRef: h.guild.id,
-            communityName: h.guild.name,
-            channelRef: h.channel(HOME).id,
-          },
+          { platform: 'discord', community: { ref: h.guild.id, name: h.guild.name }, channelRef: h.channel(HOME).id },
           { platformUserId: user.id, displayName: user.username },
         );
         if (!made) throw new TranscriptError(lineNo, ':moderator needs a group: run /setup first');

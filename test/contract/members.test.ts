@@ -57,7 +57,7 @@ ${intro('carol', 'Carol Drains', 'Plumbers')}
 ${intro('bob', 'Bobs Books', 'bookkeeper')}
 @alice :press "Approve"
 ${intro('carol', 'Carol Cakes', 'baker')}
-@alice /decline member:carol reason:"We already have a caterer covering cakes"
+@alice /decline member:@carol reason:"We already have a caterer covering cakes"
 @dave /directory
 `,
     check(m) {
@@ -79,8 +79,8 @@ ${intro('carol', 'Carol Cakes', 'baker')}
 @alice /setup name:"Referral Chapter" type:referral
 :moderator mo
 ${intro('bob', 'Bobs Books', 'bookkeeper')}
-@alice /approve member:bob
-@mo /approve member:bob
+@alice /approve member:@bob
+@mo /approve member:@bob
 `,
     check(m) {
       expect(last(m, 'alice').text).toContain('Approved bob');
@@ -88,14 +88,14 @@ ${intro('bob', 'Bobs Books', 'bookkeeper')}
     },
   },
   {
-    name: '/find ranks who serves a need; /profile and /group show cards',
+    name: '/find ranks who serves a need; /profile @and /group show cards',
     script: `
 @alice /setup name:"Peers" type:peer
 ${intro('rita', 'Rita Roofing', 'roofer', 'Roof repair and leaking roofs fixed within a day', 'Property managers')}
 ${intro('paul', 'Paul Plumbing', 'plumber', 'Leaking taps and pipes', 'Landlords')}
 ${intro('anna', 'Anna Accounts', 'accountant', 'Tax returns for freelancers', 'Freelancers')}
 @bob /find leaking roof
-@bob /profile rita
+@bob /profile @rita
 @bob /group
 `,
     check(m) {
@@ -136,7 +136,7 @@ ${Array.from({ length: 12 }, (_, i) => intro(`m${String(i).padStart(2, '0')}`, `
 ${intro('bob', 'Bobs Books', 'bookkeeper', 'Books for cafes', 'Cafe owners')}
 ${intro('carol', 'Carol Cafe', 'cafe owner', 'Coffee and cake', 'Offices')}
 @dave /intro business:"Dave Design" category:designer pitch:"Logos" ideal_referral:"Startups"
-@dave /connect member_a:bob member_b:carol reason:"Carol needs a bookkeeper for her cafe"
+@dave /connect member_a:@bob member_b:@carol reason:"Carol needs a bookkeeper for her cafe"
 `,
     check(m) {
       const shared = m.find((x) => x.to && x.to.length === 3)!;
@@ -155,10 +155,10 @@ ${intro('bob', 'Bobs Books', 'bookkeeper')}
 ${intro('carol', 'Carol Cafe', 'cafe owner')}
 ${intro('erin', 'Erin Events', 'event planner')}
 @bob /leave
-@alice /remove member:carol reason:"Membership lapsed"
+@alice /remove member:@carol reason:"Membership lapsed"
 @erin /forget-me
 @erin :press "Delete my data"
-@alice /profile erin
+@alice /profile @erin
 @alice /directory
 `,
     check(m) {
@@ -182,8 +182,8 @@ ${intro('erin', 'Erin Events', 'event planner')}
 @bob /intro business:"Bobs Books" category:bookkeeper
 @bob /intro business:"Bobs Books" category:bookkeeper pitch:"${'word '.repeat(151).trim()}" ideal_referral:"Cafes"
 @bob /intro business:"Bobs Books" category:bookkeeper pitch:"Books" ideal_referral:"Cafes" email:not-an-email website:ftp://x
-@bob /profile nobody
-@bob /approve member:alice
+@bob /profile @nobody
+@bob /approve member:@alice
 @bob /profile
 `,
     check(m) {

@@ -1,46 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { type Database, openDatabase } from '../../db/client.js';
+import type { Database } from '../../db/client.js';
+import { type DbKind, databaseKinds, openTestDatabase } from './test-database.js';
 
-export type DbKind = 'pglite' | 'postgres';
-
-/** PGlite always; real PostgreSQL too when DATABASE_URL is set. */
-export function databaseKinds(): DbKind[] {
-  return process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
-}
-
-/**
- * A fresh, migrated database: in-memory PGlite, or a new PostgreSQL database that close() drops, so test runs never
- * see each other's rows.
- */
-export async function openTestDatabase(kind: DbKind, opts: { poolSize?: number } = {}): Promise<Database> {
-  if (kind === 'pglite') return openDatabase({});
-  const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) throw new Error('DATABASE_URL is not set');
-  const name = `rt_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  let database: Database;
-  try {
-    database = await openDatabase({ url: url.toString(), poolSize: opts.poolSize ?? 5 });
-  } catch (err) {
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
-    throw err;
-  }
-  return {
-    ...database,
-    url: url.toString(),
-    close: async () => {
-      await database.close();
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  } as Database;
-}
+export { type DbKind, databaseKinds, openTestDatabase };
 
 /** Runs a suite once per database kind, with one fresh database per kind for the whole suite. */
 export function describeEachDatabase(title: string, body: (db: () => Database, kind: DbKind) => void): void {

@@ -3,15 +3,15 @@ import type { Platform } from '../platform.js';
 import { ensureCommunity, ensureMember, groupForChannel, upsertMembership } from './community-repo.js';
 
 /**
- * Makes a member a moderator of the group of a channel: the transcripts' `:moderator NAME`, shared by the shell and
- * the platform contract drivers. False when the channel has no group yet.
+ * Makes a member moderator of the group of a channel, as the transcripts' `:moderator NAME` does on every adapter
+ * (the shell, and the Discord and Slack contract drivers). False when that channel has no group yet.
  */
 export async function makeModerator(
   db: Db,
-  where: { platform: Platform; communityRef: string; communityName: string; channelRef: string },
+  where: { platform: Platform; community: { ref: string; name: string }; channelRef: string },
   member: { platformUserId: string; displayName: string },
 ): Promise<boolean> {
-  const community = await ensureCommunity(db, where.platform, where.communityRef, where.communityName);
+  const community = await ensureCommunity(db, where.platform, where.community.ref, where.community.name);
   const group = await groupForChannel(db, community.id, where.channelRef);
   if (!group) return false;
   const row = await ensureMember(db, community.id, member.platformUserId, member.displayName);

@@ -1,0 +1,80 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HTTPReceiver, type Installation, type Logger as SlackLogger } from '@slack/bolt';
+import type { Logger } from '../../src/logger.js';
+import type { PostgresInstallationStore } from './installation-store.js';
+import { BOT_SCOPES } from './manifest.js';
+
+/** Slack's own window for replays; Bolt enforces it for old timestamps only. */
+const MAX_SKEW_S = 5 * 60;
+
+/**
+ * Bolt refuses signatures older than five minutes but accepts any future timestamp, so a request signed for
+ * tomorrow (a leaked, pre-signed body) would replay all day. This answers 401 before Bolt reads the body.
+ */
+export function refusesFutureTimestamps(
+  inner: (req: IncomingMessage, res: ServerResponse) => void,
+  log: Logger,
+  now: () => number = () => Date.now(),
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const header = req.headers['x-slack-request-timestamp'];
+    const ts = Number(Array.isArray(header) ? header[0] : header);
+    if (req.method === 'POST' && Number.isFinite(ts) && ts - now() / 1000 > MAX_SKEW_S) {
+      log.warn(
+        { platform: 'slack', skewSeconds: Math.round(ts - now() / 1000) },
+        'request with a future timestamp refused',
+      );
+      req.resume();
+      res.writeHead(401).end();
+      return;
+    }
+    inner(req, res);
+  };
+}
+
+export interface HttpReceiverOptions {
+  signingSecret: string;
+  log: Logger;
+  slackLogger: SlackLogger;
+  slackApiUrl?: string;
+  oauth?: {
+    clientId: string;
+    clientSecret: string;
+    stateSecret: string;
+    store: PostgresInstallationStore;
+  };
+}
+
+/** Bolt's HTTP receiver (signature verification on), with the future-timestamp guard in front of it. */
+export function httpReceiver(opts: HttpReceiverOptions): HTTPReceiver {
+  const receiver = new HTTPReceiver({
+    signingSecret: opts.signingSecret,
+    logger: opts.slackLogger,
+    ...(opts.oauth
+      ? {
+          clientId: opts.oauth.clientId,
+          clientSecret: opts.oauth.clientSecret,
+          stateSecret: opts.oauth.stateSecret,
+          scopes: BOT_SCOPES,
+          installationStore: opts.oauth.store,
+          installerOptions: {
+            directInstall: true,
+            ...(opts.slackApiUrl ? { clientOptions: { slackApiUrl: opts.slackApiUrl } } : {}),
+            callbackOptions: {
+              success: (installation: Installation, _options, _req, res) => {
+                res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+                res.end(
+                  `<html><body><h1>Roundtable is installed in ${escapeHtml(installation.team?.name ?? 'your workspace')}.</h1><p>Run /setup in your group’s channel.</p></body></html>`,
+                );
+              },
+            },
+          },
+        }
+      : {}),
+  });
+  receiver.requestListener = refusesFutureTimestamps(receiver.requestListener, opts.log);
+  return receiver;
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { defineCommand } from '../src/commands/define.js';
+import { longText, memberOption } from '../src/commands/options.js';
+import { refer } from '../src/referrals/refer.js';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
+const PHONE = /^\+?[0-9][0-9 ().-]{5,22}$/;
+
+export const referCommand = defineCommand({
+  name: 'refer',
+  description: 'Pass a member a referral: a prospect who needs what they do',
+  access: 'member',
+  options: z.object({
+    member: memberOption('Who receives the referral'),
+    prospect: z.string().trim().min(2).max(120).describe('The prospect’s name'),
+    contact: z
+      .string()
+      .trim()
+      .max(200)
+      .refine((v) => EMAIL.test(v) || PHONE.test(v), { message: 'must be an email address or a phone number' })
+      .describe('The prospect’s email or phone (only the receiver sees it)'),
+    need: longText('What the prospect needs', 500),
+    temperature: z.number().int().min(1).max(5).describe('1 = just a name … 5 = met together, ready to buy'),
+    kind: z
+      .enum(['outside', 'inside'])
+      .default('outside')
+      .describe('inside: you are the customer; outside: someone else'),
+    consent: z.boolean().describe('The prospect agreed to be contacted (yes/no)'),
+  }),
+  form: { title: 'Pass a referral', fields: ['prospect', 'contact', 'need', 'temperature', 'consent'] },
+  examples: [
+    '/refer member:@bob prospect:"Jane Doe" contact:jane@example.com need:"Roof leaks after storms" temperature:4 consent:yes',
+  ],
+  async run(ctx) {
+    const o = ctx.options;
+    const receiver = await ctx.resolveMember(o.member);
+    return refer(ctx, {
+      receiverId: receiver.id,
+      prospect: o.prospect,
+      contact: o.contact,
+      need: o.need,
+      temperature: o.temperature,
+      kind: o.kind,
+      consent: o.consent,
+    });
+  },
+});

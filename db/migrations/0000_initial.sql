@@ -1,0 +1,254 @@
+CREATE TABLE "applications" (
+	"id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "applications_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
+	"community_id" integer NOT NULL,
+	"group_id" integer NOT NULL,
+	"member_id" integer NOT NULL,
+	"status" text DEFAULT 'pending' NOT NULL,
+	"reason" text,
+	"decided_by" integer,
+	"decided_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "asks" (
+	"id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "asks_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
+	"community_id" integer NOT NULL,
+	"group_id" integer NOT NULL,
+	"member_id" integer,
+	"text" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"closed_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "category_aliases" (
+	"community_id" integer NOT NULL,
+	"alias_key" text NOT NULL,
+	"category_key" text NOT NULL,
+	CONSTRAINT "category_aliases_community_id_alias_key_pk" PRIMARY KEY("community_id","alias_key")
+);
+--> statement-breakpoint
+CREATE TABLE "closed_business" (
+	"id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "closed_business_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
+	"community_id" integer NOT NULL,
+	"group_id" integer,
+	"giver_id" integer,
+	"receiver_id" integer,
+	"amount" numeric(14, 2) NOT NULL,
+	"currency" text NOT NULL,
+	"note" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "communities" (
+	"id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "communities_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
+	"platform" text NOT NULL,
+	"platform_ref" text NOT NULL,
+	"name" text NOT NULL,
+	"active" boolean DEFAULT true NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "connections" (
+	"id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "connections_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
+	"community_id" integer NOT NULL,
+	"group_id" integer,
+	"giver_id" integer,
+	"member_a_id" integer,
+	"member_b_id" integer,
+	"reason" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "dm_channels" (
+	"platform" text NOT NULL,
+	"workspace_ref" text NOT NULL,
+	"user_id" text NOT NULL,
+	"channel_id" text NOT NULL,
+	"blocked_at" timestamp with time zone,
+	CONSTRAINT "dm_channels_platform_workspace_ref_user_id_pk" PRIMARY KEY("platform","workspace_ref","user_id")
+);
+--> statement-breakpoint
+CREATE TABLE "group_memberships" (
+	"group_id" integer NOT NULL,
+	"member_id" integer NOT NULL,
+	"community_id" integer NOT NULL,
+	"role" text DEFAULT 'member' NOT NULL,
+	"status" text DEFAULT 'active' NOT NULL,
+	"seat_key" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "group_memberships_group_id_member_id_pk" PRIMARY KEY("group_id","member_id")
+);
+--> statement-breakpoint
+CREATE TABLE "groups" (
+	"id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "groups_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
+	"community_id" integer NOT NULL,
+	"name" text NOT NULL,
+	"type" text NOT NULL,
+	"home_channel_ref" text NOT NULL,
+	"intro_channel_ref" text,
+	"timezone" text NOT NULL,
+	"settings" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "members" (
+	"id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "members_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
+	"community_id" integer NOT NULL,
+	"platform_user_id" text NOT NULL,
+	"display_name" text NOT NULL,
+	"timezone" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "posted_messages" (
+	"community_id" integer NOT NULL,
+	"key" text NOT NULL,
+	"channel_ref" text NOT NULL,
+	"message_ref" text NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "posted_messages_community_id_key_pk" PRIMARY KEY("community_id","key")
+);
+--> statement-breakpoint
+CREATE TABLE "processed_interactions" (
+	"platform" text NOT NULL,
+	"interaction_id" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "processed_interactions_platform_interaction_id_pk" PRIMARY KEY("platform","interaction_id")
+);
+--> statement-breakpoint
+CREATE TABLE "profiles" (
+	"member_id" integer PRIMARY KEY NOT NULL,
+	"community_id" integer NOT NULL,
+	"business" text NOT NULL,
+	"category" text NOT NULL,
+	"category_key" text NOT NULL,
+	"pitch" text NOT NULL,
+	"ideal_referral" text NOT NULL,
+	"area" text,
+	"website" text,
+	"email" text,
+	"phone" text,
+	"mentor" text,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"search" "tsvector" GENERATED ALWAYS AS (setweight(to_tsvector('english'::regconfig, coalesce("profiles"."category", '') || ' ' || coalesce("profiles"."business", '')), 'A') || setweight(to_tsvector('english'::regconfig, coalesce("profiles"."ideal_referral", '')), 'B') || setweight(to_tsvector('english'::regconfig, coalesce("profiles"."pitch", '')), 'C') || setweight(to_tsvector('english'::regconfig, coalesce("profiles"."area", '')), 'D')) STORED NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "referral_events" (
+	"id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "referral_events_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
+	"referral_id" integer NOT NULL,
+	"actor_id" integer,
+	"from_status" text,
+	"to_status" text NOT NULL,
+	"note" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "referral_nudges" (
+	"referral_id" integer NOT NULL,
+	"rule" text NOT NULL,
+	"period" timestamp with time zone NOT NULL,
+	"stage" integer NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "referral_nudges_referral_id_rule_period_stage_pk" PRIMARY KEY("referral_id","rule","period","stage")
+);
+--> statement-breakpoint
+CREATE TABLE "referrals" (
+	"id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "referrals_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
+	"community_id" integer NOT NULL,
+	"group_id" integer,
+	"giver_id" integer,
+	"receiver_id" integer,
+	"prospect_name" text,
+	"prospect_contact" text,
+	"need" text,
+	"temperature" integer NOT NULL,
+	"kind" text NOT NULL,
+	"status" text DEFAULT 'new' NOT NULL,
+	"amount" numeric(14, 2),
+	"currency" text,
+	"outcome_reason" text,
+	"ask_id" integer,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"accepted_at" timestamp with time zone,
+	"closed_at" timestamp with time zone,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "seat_overrides" (
+	"group_id" integer NOT NULL,
+	"member_id" integer NOT NULL,
+	"seat_key" text NOT NULL,
+	"granted_by" integer,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "seat_overrides_group_id_member_id_seat_key_pk" PRIMARY KEY("group_id","member_id","seat_key")
+);
+--> statement-breakpoint
+CREATE TABLE "slack_installations" (
+	"install_key" text PRIMARY KEY NOT NULL,
+	"team_id" text,
+	"enterprise_id" text,
+	"ciphertext" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "wanted_seats" (
+	"group_id" integer NOT NULL,
+	"category_key" text NOT NULL,
+	"label" text NOT NULL,
+	CONSTRAINT "wanted_seats_group_id_category_key_pk" PRIMARY KEY("group_id","category_key")
+);
+--> statement-breakpoint
+ALTER TABLE "applications" ADD CONSTRAINT "applications_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "applications" ADD CONSTRAINT "applications_group_id_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."groups"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "applications" ADD CONSTRAINT "applications_member_id_members_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."members"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "applications" ADD CONSTRAINT "applications_decided_by_members_id_fk" FOREIGN KEY ("decided_by") REFERENCES "public"."members"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "asks" ADD CONSTRAINT "asks_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "asks" ADD CONSTRAINT "asks_group_id_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."groups"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "asks" ADD CONSTRAINT "asks_member_id_members_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."members"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "category_aliases" ADD CONSTRAINT "category_aliases_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "closed_business" ADD CONSTRAINT "closed_business_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "closed_business" ADD CONSTRAINT "closed_business_group_id_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."groups"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "closed_business" ADD CONSTRAINT "closed_business_giver_id_members_id_fk" FOREIGN KEY ("giver_id") REFERENCES "public"."members"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "closed_business" ADD CONSTRAINT "closed_business_receiver_id_members_id_fk" FOREIGN KEY ("receiver_id") REFERENCES "public"."members"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "connections" ADD CONSTRAINT "connections_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "connections" ADD CONSTRAINT "connections_group_id_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."groups"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "connections" ADD CONSTRAINT "connections_giver_id_members_id_fk" FOREIGN KEY ("giver_id") REFERENCES "public"."members"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "connections" ADD CONSTRAINT "connections_member_a_id_members_id_fk" FOREIGN KEY ("member_a_id") REFERENCES "public"."members"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "connections" ADD CONSTRAINT "connections_member_b_id_members_id_fk" FOREIGN KEY ("member_b_id") REFERENCES "public"."members"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "group_memberships" ADD CONSTRAINT "group_memberships_group_id_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."groups"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "group_memberships" ADD CONSTRAINT "group_memberships_member_id_members_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."members"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "group_memberships" ADD CONSTRAINT "group_memberships_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "groups" ADD CONSTRAINT "groups_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "members" ADD CONSTRAINT "members_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "posted_messages" ADD CONSTRAINT "posted_messages_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "profiles" ADD CONSTRAINT "profiles_member_id_members_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."members"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "profiles" ADD CONSTRAINT "profiles_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "referral_events" ADD CONSTRAINT "referral_events_referral_id_referrals_id_fk" FOREIGN KEY ("referral_id") REFERENCES "public"."referrals"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "referral_events" ADD CONSTRAINT "referral_events_actor_id_members_id_fk" FOREIGN KEY ("actor_id") REFERENCES "public"."members"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "referral_nudges" ADD CONSTRAINT "referral_nudges_referral_id_referrals_id_fk" FOREIGN KEY ("referral_id") REFERENCES "public"."referrals"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "referrals" ADD CONSTRAINT "referrals_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "referrals" ADD CONSTRAINT "referrals_group_id_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."groups"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "referrals" ADD CONSTRAINT "referrals_giver_id_members_id_fk" FOREIGN KEY ("giver_id") REFERENCES "public"."members"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "referrals" ADD CONSTRAINT "referrals_receiver_id_members_id_fk" FOREIGN KEY ("receiver_id") REFERENCES "public"."members"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "seat_overrides" ADD CONSTRAINT "seat_overrides_group_id_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."groups"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "seat_overrides" ADD CONSTRAINT "seat_overrides_member_id_members_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."members"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "seat_overrides" ADD CONSTRAINT "seat_overrides_granted_by_members_id_fk" FOREIGN KEY ("granted_by") REFERENCES "public"."members"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "wanted_seats" ADD CONSTRAINT "wanted_seats_group_id_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."groups"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "applications_one_pending" ON "applications" USING btree ("group_id","member_id") WHERE "applications"."status" = 'pending';--> statement-breakpoint
+CREATE INDEX "asks_open" ON "asks" USING btree ("group_id","expires_at");--> statement-breakpoint
+CREATE INDEX "closed_business_giver" ON "closed_business" USING btree ("community_id","giver_id","created_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "communities_platform_ref" ON "communities" USING btree ("platform","platform_ref");--> statement-breakpoint
+CREATE INDEX "connections_giver" ON "connections" USING btree ("community_id","giver_id");--> statement-breakpoint
+CREATE INDEX "group_memberships_member" ON "group_memberships" USING btree ("community_id","member_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "groups_home_channel" ON "groups" USING btree ("community_id","home_channel_ref");--> statement-breakpoint
+CREATE UNIQUE INDEX "groups_name" ON "groups" USING btree ("community_id",lower("name"));--> statement-breakpoint
+CREATE UNIQUE INDEX "members_platform_user" ON "members" USING btree ("community_id","platform_user_id");--> statement-breakpoint
+CREATE INDEX "profiles_search" ON "profiles" USING gin ("search");--> statement-breakpoint
+CREATE INDEX "profiles_category" ON "profiles" USING btree ("community_id","category_key");--> statement-breakpoint
+CREATE INDEX "referral_events_referral" ON "referral_events" USING btree ("referral_id");--> statement-breakpoint
+CREATE INDEX "referrals_giver" ON "referrals" USING btree ("community_id","giver_id","created_at");--> statement-breakpoint
+CREATE INDEX "referrals_receiver" ON "referrals" USING btree ("community_id","receiver_id","created_at");--> statement-breakpoint
+CREATE INDEX "referrals_created" ON "referrals" USING btree ("community_id","created_at");--> statement-breakpoint
+CREATE INDEX "referrals_open" ON "referrals" USING btree ("community_id","status","updated_at") WHERE "referrals"."status" in ('new', 'accepted', 'contacted', 'meeting');

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** A positive amount with at most two decimals, as text people type ("1200", "1,200.50"). */
+export const amountSchema = z
+  .union([z.number(), z.string()])
+  .transform((v) => (typeof v === 'number' ? String(v) : v.replace(/[,\s]/g, '')))
+  .refine((v) => /^\d{1,12}(\.\d{1,2})?$/.test(v) && Number(v) > 0, {
+    message: 'must be a positive amount with at most two decimals, such as 1200 or 1200.50',
+  });
+
+export const currencySchema = z
+  .string()
+  .trim()
+  .transform((v) => v.toUpperCase())
+  .refine((v) => /^[A-Z]{3}$/.test(v), { message: 'must be a three-letter currency code such as EUR, USD or GBP' });
+
+/** "EUR 1,200.50": amounts are shown per currency and never summed across currencies. */
+export function formatMoney(amount: string | number, currency: string): string {
+  const n = Number(amount);
+  return `${currency} ${n.toLocaleString('en-US', { minimumFractionDigits: n % 1 ? 2 : 0, maximumFractionDigits: 2 })}`;
+}
+
+/** Sums per currency, as "EUR 1,200 · USD 300". */
+export function formatTotals(rows: { currency: string; total: string | number }[]): string {
+  if (rows.length === 0) return 'none';
+  return rows.map((r) => formatMoney(r.total, r.currency)).join(' · ');
+}
