@@ -4,6 +4,7 @@ import { buildCore } from '../src/bootstrap.js';
 import { systemClock } from '../src/clock.js';
 import { type Config, ConfigError, loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
+import { startDiscord } from './discord/discord-bot.js';
 import { runShell } from './shell/shell-cli.js';
 import { startSlack } from './slack/slack-app.js';
 
@@ -29,20 +30,27 @@ async function main(): Promise<number> {
     return runShell(process.argv.slice(2), config, log);
   }
   const log = createLogger(config.LOG_LEVEL);
-  const unavailable = platforms.filter((p) => p !== 'slack');
-  if (unavailable.length) {
-    log.fatal({ platforms: unavailable }, 'platform adapters are not available in this build yet');
-    return 1;
-  }
   const core = await buildCore({ commands, clock: systemClock, log, config });
-  const slack = await startSlack(core, config, log);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  const running: { stop(): Promise<void> }[] = [];
+  if (platforms.includes('discord')) running.push(await startDiscord(core, config));
+  if (platforms.includes('slack')) running.push(await startSlack(core, config, log));
+  return untilStopped(running, () => core.deps.database.close());
+}
+
+/** Runs until SIGINT/SIGTERM, then stops every adapter and closes the database. */
+function untilStopped(running: { stop(): Promise<void> }[], close: () => Promise<void>): Promise<number> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      Promise.allSettled(running.map((r) => r.stop()))
+        .then(close)
+        .then(
+          () => resolve(0),
+          () => resolve(1),
+        );
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
   });
-  await slack.stop();
-  await core.deps.database.close();
-  return 0;
 }
 
 function startablePlatforms(config: ReturnType<typeof loadConfig>): string[] {

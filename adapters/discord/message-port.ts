@@ -1,0 +1,185 @@
+import { DiscordAPIError, type REST } from 'discord.js';
+import {
+  type APIChannel,
+  type APIMessage,
+  ChannelType,
+  RESTJSONErrorCodes,
+  type RESTPostAPIChannelMessageJSONBody,
+  Routes,
+  ThreadAutoArchiveDuration,
+} from 'discord-api-types/v10';
+import type { Db } from '../../db/client.js';
+import type { Clock } from '../../src/clock.js';
+import type { Logger } from '../../src/logger.js';
+import type { Content } from '../../src/messages.js';
+import type { Capabilities, MessagePort, PostedRef, ResolvedTarget } from '../../src/platform.js';
+import { findDmRoute, markDmBlocked, saveDmChannel } from './dm-channels.js';
+import type { Pacer, RouteGuard } from './pacing.js';
+import { cut, type RenderedMessage, renderContent } from './render.js';
+
+export const discordCapabilities: Capabilities = {
+  privateReplies: true,
+  dms: true,
+  channelPosts: true,
+  threads: true,
+  forms: true,
+  buttons: true,
+  files: true,
+};
+
+/** A rendered message as a REST body plus its files (attachment ids point at `files[n]`). */
+export function restMessage(r: RenderedMessage) {
+  const body: RESTPostAPIChannelMessageJSONBody = {
+    content: r.content,
+    embeds: r.embeds,
+    components: r.components,
+    allowed_mentions: r.allowedMentions,
+    ...(r.files.length
+      ? {
+          attachments: r.files.map((f, id) => ({
+            id,
+            filename: f.name,
+            ...(f.description ? { description: f.description } : {}),
+          })),
+        }
+      : {}),
+  };
+  return { body, files: r.files.map((f) => ({ name: f.name, data: f.data, contentType: f.contentType })) };
+}
+
+export interface PortDeps {
+  rest: REST;
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  /** Paces every send of this port (bulk work); interaction answers do not go through it. */
+  pacer: Pacer;
+  /** Paces opening new DM channels, which Discord watches for spam. */
+  dmPacer: Pacer;
+  guard: RouteGuard;
+}
+
+/**
+ * Messages the core sends on its own: DMs (through cached DM channels), channel posts, shared conversations
+ * (private threads with the members added), and edits of earlier messages.
+ */
+export class DiscordMessagePort implements MessagePort {
+  readonly platform = 'discord' as const;
+  readonly capabilities = discordCapabilities;
+
+  constructor(private readonly deps: PortDeps) {}
+
+  async send(
+    guildId: string,
+    target: ResolvedTarget,
+    content: Content,
+    existing?: PostedRef,
+  ): Promise<PostedRef | null> {
+    if (existing) return this.edit(existing, content, target.kind === 'dm' ? guildId : undefined);
+    switch (target.kind) {
+      case 'channel':
+        return this.post(target.channelRef, renderContent(content));
+      case 'conversation': {
+        const thread = await this.privateThread(target.channelRef, target.title, target.userIds);
+        return this.post(thread, renderContent(content));
+      }
+      case 'dm':
+        return this.dm(guildId, target.userId, target.fallbackChannelRef, content);
+    }
+  }
+
+  private async request<T>(path: `/${string}`, run: () => Promise<unknown>): Promise<T> {
+    this.deps.guard.check(path);
+    await this.deps.pacer.take();
+    return (await run()) as T;
+  }
+
+  private async post(channelId: string, rendered: RenderedMessage): Promise<PostedRef> {
+    const route = Routes.channelMessages(channelId);
+    const m = await this.request<APIMessage>(route, () => this.deps.rest.post(route, restMessage(rendered)));
+    return { channelRef: channelId, messageRef: m.id };
+  }
+
+  private async edit(existing: PostedRef, content: Content, dmGuildId?: string): Promise<PostedRef> {
+    const route = Routes.channelMessage(existing.channelRef, existing.messageRef);
+    const { body, files } = restMessage(renderContent(content, dmGuildId ? { guildId: dmGuildId } : {}));
+    await this.request(route, () => this.deps.rest.patch(route, files.length ? { body, files } : { body }));
+    return existing;
+  }
+
+  private async privateThread(channelId: string, title: string, userIds: string[]): Promise<string> {
+    const route = Routes.threads(channelId);
+    const thread = await this.request<APIChannel>(route, () =>
+      this.deps.rest.post(route, {
+        body: {
+          name: cut(title, 100),
+          type: ChannelType.PrivateThread,
+          invitable: false,
+          auto_archive_duration: ThreadAutoArchiveDuration.OneWeek,
+        },
+      }),
+    );
+    for (const userId of userIds) {
+      const add = Routes.threadMembers(thread.id, userId);
+      await this.request(add, () => this.deps.rest.put(add));
+    }
+    return thread.id;
+  }
+
+  private async dm(
+    guildId: string,
+    userId: string,
+    fallbackChannelRef: string | undefined,
+    content: Content,
+  ): Promise<PostedRef | null> {
+    const { db, log } = this.deps;
+    const known = await findDmRoute(db, guildId, userId);
+    if (known?.blocked) return this.fallback(guildId, userId, fallbackChannelRef, content, known.channelId);
+    let channelId = known?.channelId;
+    if (!channelId) {
+      await this.deps.dmPacer.take();
+      const route = Routes.userChannels();
+      const channel = await this.request<APIChannel>(route, () =>
+        this.deps.rest.post(route, { body: { recipient_id: userId } }),
+      );
+      channelId = channel.id;
+      await saveDmChannel(db, guildId, userId, channelId);
+    }
+    try {
+      return await this.post(channelId, renderContent(content, { guildId }));
+    } catch (err) {
+      if (!(err instanceof DiscordAPIError) || err.code !== RESTJSONErrorCodes.CannotSendMessagesToThisUser) throw err;
+      // Logged once: from now on this member's messages go to the thread without trying the DM again.
+      log.warn({ community: guildId, user: userId }, 'member does not accept DMs: using a private thread');
+      await markDmBlocked(db, guildId, userId, this.deps.clock.now(), '');
+      return this.fallback(guildId, userId, fallbackChannelRef, content, '');
+    }
+  }
+
+  /** A private thread in the member's group channel, reused for every later message to them. */
+  private async fallback(
+    guildId: string,
+    userId: string,
+    fallbackChannelRef: string | undefined,
+    content: Content,
+    threadId: string,
+  ): Promise<PostedRef | null> {
+    if (threadId) {
+      try {
+        return await this.post(threadId, renderContent(content));
+      } catch (err) {
+        const gone =
+          err instanceof DiscordAPIError &&
+          (err.code === RESTJSONErrorCodes.UnknownChannel || err.code === RESTJSONErrorCodes.ThreadLocked);
+        if (!gone) throw err;
+      }
+    }
+    if (!fallbackChannelRef) {
+      this.deps.log.warn({ community: guildId, user: userId }, 'no DM and no group channel to reach a member: dropped');
+      return null;
+    }
+    const thread = await this.privateThread(fallbackChannelRef, 'Roundtable: messages for you', [userId]);
+    await markDmBlocked(this.deps.db, guildId, userId, this.deps.clock.now(), thread);
+    return this.post(thread, renderContent(content));
+  }
+}

@@ -1,0 +1,37 @@
+import { afterEach, expect, it } from 'vitest';
+import { DiscordHarness } from '../../fakes/discord/harness.js';
+import { describeEachDatabase } from '../../support/databases.js';
+
+const until = async (cond: () => boolean, ms = 5000) => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describeEachDatabase('discord gateway', (db) => {
+  let h: DiscordHarness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('identifies once, resumes after the connection drops, and keeps answering interactions', async () => {
+    h = await DiscordHarness.start(db());
+    expect(h.fake.gateway.log.identifies).toBe(1);
+    expect(h.fake.callsTo('GET', /^\/gateway\/bot$/)).toHaveLength(1);
+    h.fake.gateway.dropConnections();
+    await until(() => h!.fake.gateway.log.resumes === 1 && h!.fake.gateway.connected === 1);
+    expect(h.fake.gateway.log.identifies).toBe(1);
+    await h.slash('alice', 'help');
+    expect(h.latest(() => true)!.content).toContain('Commands you can use');
+  });
+
+  it('heartbeats are acknowledged, so the connection is not dropped as a zombie', async () => {
+    h = await DiscordHarness.start(db(), { heartbeatMs: 100 });
+    await until(() => h!.fake.gateway.log.heartbeats >= 4);
+    expect(h.fake.gateway.log.identifies).toBe(1);
+    expect(h.fake.gateway.log.resumes).toBe(0);
+  });
+});
