@@ -125,7 +125,7 @@ export const discordDriver: DriverFactory = async (database) => {
         break;
       case 'advance':
         h.clock.advance(d.ms);
-        await h.core.runDue(h.bot.port);
+        await h.core.runDue(h.bot.port, h.guild.id);
         return;
     }
     await submitModals(before);

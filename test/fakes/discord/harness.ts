@@ -14,6 +14,7 @@ import type { CommandDefinition } from '../../../src/commands/define.js';
 import type { OptionKind } from '../../../src/commands/options.js';
 import { Registry } from '../../../src/commands/registry.js';
 import { Core, type DueRunner } from '../../../src/core.js';
+import { defaultDueRunners } from '../../../src/due-runners.js';
 import { type Logger, silentLogger } from '../../../src/logger.js';
 import { seededRandom } from '../../../src/random.js';
 import { FakeDiscord, type FakeGuild } from './fake-discord.js';
@@ -83,7 +84,7 @@ export class DiscordHarness {
       clock,
       random: seededRandom(42),
       log: opts.log ?? silentLogger,
-      ...(opts.dueRunners ? { dueRunners: opts.dueRunners } : {}),
+      dueRunners: opts.dueRunners ?? defaultDueRunners,
     });
     let bot: DiscordBot;
     try {
