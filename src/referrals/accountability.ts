@@ -85,7 +85,7 @@ export async function runReferralAccountability(core: Core, port: MessagePort, s
             where r.group_id = ${group.id} and r.status in (${sql.join(
               spec.statuses.map((s) => sql`${s}`),
               sql`, `,
-            )}) and ${clock} <= ${cutoff}`),
+            )}) and ${clock} <= ${cutoff.toISOString()}`),
         );
         for (const r of due) {
           const period = new Date(r.period);

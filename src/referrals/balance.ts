@@ -23,23 +23,23 @@ export async function memberBalance(db: Db, communityId: number, memberId: numbe
   const [row] = rowsOf<Record<string, unknown>>(
     await db.execute(sql`
       select
-        (select count(*) from referrals where community_id = ${communityId} and giver_id = ${memberId} and created_at >= ${from} and status <> 'withdrawn') as given,
-        (select count(*) from referrals where community_id = ${communityId} and receiver_id = ${memberId} and created_at >= ${from} and status <> 'withdrawn') as received,
-        (select count(*) from connections where community_id = ${communityId} and giver_id = ${memberId} and created_at >= ${from}) as conn_given,
-        (select count(*) from connections where community_id = ${communityId} and (member_a_id = ${memberId} or member_b_id = ${memberId}) and created_at >= ${from}) as conn_received,
-        (select count(*) filter (where status = 'won') from referrals where community_id = ${communityId} and receiver_id = ${memberId} and created_at >= ${from}) as won,
-        (select count(*) filter (where status in ('won', 'lost', 'not_a_fit')) from referrals where community_id = ${communityId} and receiver_id = ${memberId} and created_at >= ${from}) as closed,
+        (select count(*) from referrals where community_id = ${communityId} and giver_id = ${memberId} and created_at >= ${from.toISOString()} and status <> 'withdrawn') as given,
+        (select count(*) from referrals where community_id = ${communityId} and receiver_id = ${memberId} and created_at >= ${from.toISOString()} and status <> 'withdrawn') as received,
+        (select count(*) from connections where community_id = ${communityId} and giver_id = ${memberId} and created_at >= ${from.toISOString()}) as conn_given,
+        (select count(*) from connections where community_id = ${communityId} and (member_a_id = ${memberId} or member_b_id = ${memberId}) and created_at >= ${from.toISOString()}) as conn_received,
+        (select count(*) filter (where status = 'won') from referrals where community_id = ${communityId} and receiver_id = ${memberId} and created_at >= ${from.toISOString()}) as won,
+        (select count(*) filter (where status in ('won', 'lost', 'not_a_fit')) from referrals where community_id = ${communityId} and receiver_id = ${memberId} and created_at >= ${from.toISOString()}) as closed,
         (select percentile_cont(0.5) within group (order by extract(epoch from accepted_at - created_at) / 3600)
-           from referrals where community_id = ${communityId} and receiver_id = ${memberId} and created_at >= ${from} and accepted_at is not null) as median_accept,
+           from referrals where community_id = ${communityId} and receiver_id = ${memberId} and created_at >= ${from.toISOString()} and accepted_at is not null) as median_accept,
         (select coalesce(json_agg(json_build_object('currency', currency, 'total', total::text) order by currency), '[]'::json) from (
            select currency, sum(amount) as total from (
-             select currency, amount from referrals where community_id = ${communityId} and giver_id = ${memberId} and status = 'won' and created_at >= ${from}
+             select currency, amount from referrals where community_id = ${communityId} and giver_id = ${memberId} and status = 'won' and created_at >= ${from.toISOString()}
              union all
-             select currency, amount from closed_business where community_id = ${communityId} and giver_id = ${memberId} and created_at >= ${from}
+             select currency, amount from closed_business where community_id = ${communityId} and giver_id = ${memberId} and created_at >= ${from.toISOString()}
            ) credited group by currency) c) as credited,
         (select coalesce(json_agg(json_build_object('currency', currency, 'total', total::text) order by currency), '[]'::json) from (
            select currency, sum(amount) as total from referrals
-           where community_id = ${communityId} and receiver_id = ${memberId} and status = 'won' and created_at >= ${from}
+           where community_id = ${communityId} and receiver_id = ${memberId} and status = 'won' and created_at >= ${from.toISOString()}
            group by currency) w) as won_amounts`),
   );
   const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as { currency: string; total: string }[];
@@ -78,16 +78,16 @@ export async function giveReceiveByMember(
         where gm.group_id = ${groupId} and gm.status = 'active'
       ),
       g as (
-        select giver_id as member_id, count(*) as n from referrals where community_id = ${communityId} and created_at >= ${from} and status <> 'withdrawn' group by giver_id
+        select giver_id as member_id, count(*) as n from referrals where community_id = ${communityId} and created_at >= ${from.toISOString()} and status <> 'withdrawn' group by giver_id
         union all
-        select giver_id, count(*) from connections where community_id = ${communityId} and created_at >= ${from} group by giver_id
+        select giver_id, count(*) from connections where community_id = ${communityId} and created_at >= ${from.toISOString()} group by giver_id
       ),
       r as (
-        select receiver_id as member_id, count(*) as n from referrals where community_id = ${communityId} and created_at >= ${from} and status <> 'withdrawn' group by receiver_id
+        select receiver_id as member_id, count(*) as n from referrals where community_id = ${communityId} and created_at >= ${from.toISOString()} and status <> 'withdrawn' group by receiver_id
         union all
-        select member_a_id, count(*) from connections where community_id = ${communityId} and created_at >= ${from} group by member_a_id
+        select member_a_id, count(*) from connections where community_id = ${communityId} and created_at >= ${from.toISOString()} group by member_a_id
         union all
-        select member_b_id, count(*) from connections where community_id = ${communityId} and created_at >= ${from} group by member_b_id
+        select member_b_id, count(*) from connections where community_id = ${communityId} and created_at >= ${from.toISOString()} group by member_b_id
       )
       select m.member_id, m.name,
         coalesce((select sum(n) from g where g.member_id = m.member_id), 0) as given,

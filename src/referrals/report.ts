@@ -40,22 +40,22 @@ export async function referralReport(
       ),
       period as (
         select giver_id, receiver_id, kind from referrals
-        where community_id = ${communityId} and created_at >= ${from} and status <> 'withdrawn'
+        where community_id = ${communityId} and created_at >= ${from.toISOString()} and status <> 'withdrawn'
       ),
       g as (select giver_id as id, count(*) filter (where kind = 'inside') as gi, count(*) filter (where kind = 'outside') as go from period group by giver_id),
       r as (select receiver_id as id, count(*) filter (where kind = 'inside') as ri, count(*) filter (where kind = 'outside') as ro from period group by receiver_id),
       o as (
         select receiver_id as id, count(*) as open,
-          count(*) filter (where (status = 'new' and created_at < ${acceptCutoff}) or updated_at < ${updateCutoff} or created_at < ${openCutoff}) as overdue
+          count(*) filter (where (status = 'new' and created_at < ${acceptCutoff.toISOString()}) or updated_at < ${updateCutoff.toISOString()} or created_at < ${openCutoff.toISOString()}) as overdue
         from referrals where community_id = ${communityId} and status in ('new', 'accepted', 'contacted', 'meeting') group by receiver_id
       ),
-      c as (select giver_id as id, count(*) as n from connections where community_id = ${communityId} and created_at >= ${from} group by giver_id),
+      c as (select giver_id as id, count(*) as n from connections where community_id = ${communityId} and created_at >= ${from.toISOString()} group by giver_id),
       b as (
         select id, json_agg(json_build_object('currency', currency, 'total', total::text) order by currency) as totals from (
           select giver_id as id, currency, sum(amount) as total from (
-            select giver_id, currency, amount from referrals where community_id = ${communityId} and status = 'won' and closed_at >= ${from}
+            select giver_id, currency, amount from referrals where community_id = ${communityId} and status = 'won' and closed_at >= ${from.toISOString()}
             union all
-            select giver_id, currency, amount from closed_business where community_id = ${communityId} and created_at >= ${from}
+            select giver_id, currency, amount from closed_business where community_id = ${communityId} and created_at >= ${from.toISOString()}
           ) x group by giver_id, currency
         ) y group by id
       )
