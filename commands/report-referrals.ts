@@ -7,6 +7,9 @@ import { PERIODS, periodLabel, periodStart } from '../src/referrals/periods.js';
 import { referralReport } from '../src/referrals/report.js';
 import { toCsv } from '../src/render/csv.js';
 
+/** Groups up to this size get one line per member in the message. */
+const SHOW_ALL = 25;
+
 export const reportReferrals = defineCommand({
   name: 'report referrals',
   description: 'The group’s referral report: given, received, closed business, open and overdue',
@@ -52,10 +55,27 @@ export const reportReferrals = defineCommand({
         r.overdue,
       ]),
     );
-    const items = rows.map(
-      (r) =>
-        `${r.name}: gave ${r.givenInside + r.givenOutside} (${r.givenInside} in/${r.givenOutside} out), received ${r.receivedInside + r.receivedOutside}, connections ${r.connectionsGiven}, closed ${formatTotals(r.closedBusiness)}, open ${r.open}${r.overdue ? ` (${r.overdue} overdue)` : ''}`,
-    );
+    // A chamber's report would be thousands of lines: the message summarises, the CSV carries every member.
+    const line = (r: (typeof rows)[number]) =>
+      `${r.name}: gave ${r.givenInside + r.givenOutside} (${r.givenInside} in/${r.givenOutside} out), received ${r.receivedInside + r.receivedOutside}, connections ${r.connectionsGiven}, closed ${formatTotals(r.closedBusiness)}, open ${r.open}${r.overdue ? ` (${r.overdue} overdue)` : ''}`;
+    const given = (r: (typeof rows)[number]) => r.givenInside + r.givenOutside;
+    const items =
+      rows.length <= SHOW_ALL
+        ? rows.map(line)
+        : [
+            `${rows.length} members; ${rows.reduce((n, r) => n + given(r), 0)} referrals given; ${rows.reduce((n, r) => n + r.overdue, 0)} overdue. Full table in the CSV.`,
+            'Top givers:',
+            ...[...rows]
+              .sort((a, b) => given(b) - given(a) || a.name.localeCompare(b.name))
+              .slice(0, 10)
+              .map(line),
+            'Holding overdue referrals:',
+            ...rows
+              .filter((r) => r.overdue > 0)
+              .sort((a, b) => b.overdue - a.overdue)
+              .slice(0, 10)
+              .map(line),
+          ];
     const date = now.toISOString().slice(0, 10);
     ctx.send({
       target: { kind: 'channel', channelRef: ctx.options.channel ?? group.homeChannelRef },

@@ -303,6 +303,10 @@ export const referrals = pgTable(
     index('referrals_giver').on(t.communityId, t.giverId, t.createdAt),
     index('referrals_receiver').on(t.communityId, t.receiverId, t.createdAt),
     index('referrals_created').on(t.communityId, t.createdAt),
+    // The report's closed business of a period: won referrals by when they closed.
+    index('referrals_won')
+      .on(t.communityId, t.closedAt)
+      .where(sql`${t.status} = 'won'`),
     index('referrals_open')
       .on(t.communityId, t.status, t.updatedAt)
       .where(sql`${t.status} in ('new', 'accepted', 'contacted', 'meeting')`),

@@ -253,4 +253,5 @@ CREATE UNIQUE INDEX "referrals_number" ON "referrals" USING btree ("community_id
 CREATE INDEX "referrals_giver" ON "referrals" USING btree ("community_id","giver_id","created_at");--> statement-breakpoint
 CREATE INDEX "referrals_receiver" ON "referrals" USING btree ("community_id","receiver_id","created_at");--> statement-breakpoint
 CREATE INDEX "referrals_created" ON "referrals" USING btree ("community_id","created_at");--> statement-breakpoint
+CREATE INDEX "referrals_won" ON "referrals" USING btree ("community_id","closed_at") WHERE "referrals"."status" = 'won';--> statement-breakpoint
 CREATE INDEX "referrals_open" ON "referrals" USING btree ("community_id","status","updated_at") WHERE "referrals"."status" in ('new', 'accepted', 'contacted', 'meeting');

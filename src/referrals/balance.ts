@@ -15,33 +15,39 @@ export interface Balance {
   wonAsReceiver: { currency: string; total: string }[];
 }
 
-/**
- * A member's give/receive balance over a period, in one statement: every figure is a scalar subquery over an
- * index on (community, giver|receiver, created_at). Amounts stay per currency, never summed across them.
- */
+/** The balance statement: one pass over the member's referrals (an index on giver and one on receiver, OR-ed). */
+export function balanceSql(communityId: number, memberId: number, from: Date) {
+  const since = from.toISOString();
+  return sql`
+    with mine as (
+      select giver_id, receiver_id, status, amount, currency, created_at, accepted_at from referrals
+      where community_id = ${communityId} and (giver_id = ${memberId} or receiver_id = ${memberId}) and created_at >= ${since}
+    ),
+    credited as (
+      select currency, sum(amount) as total from (
+        select currency, amount from mine where giver_id = ${memberId} and status = 'won'
+        union all
+        select currency, amount from closed_business where community_id = ${communityId} and giver_id = ${memberId} and created_at >= ${since}
+      ) x group by currency
+    ),
+    won as (select currency, sum(amount) as total from mine where receiver_id = ${memberId} and status = 'won' group by currency)
+    select
+      count(*) filter (where giver_id = ${memberId} and status <> 'withdrawn') as given,
+      count(*) filter (where receiver_id = ${memberId} and status <> 'withdrawn') as received,
+      count(*) filter (where receiver_id = ${memberId} and status = 'won') as won,
+      count(*) filter (where receiver_id = ${memberId} and status in ('won', 'lost', 'not_a_fit')) as closed,
+      percentile_cont(0.5) within group (order by extract(epoch from accepted_at - created_at) / 3600)
+        filter (where receiver_id = ${memberId} and accepted_at is not null) as median_accept,
+      (select count(*) from connections where community_id = ${communityId} and giver_id = ${memberId} and created_at >= ${since}) as conn_given,
+      (select count(*) from connections where community_id = ${communityId} and (member_a_id = ${memberId} or member_b_id = ${memberId}) and created_at >= ${since}) as conn_received,
+      (select coalesce(json_agg(json_build_object('currency', currency, 'total', total::text) order by currency), '[]'::json) from credited) as credited,
+      (select coalesce(json_agg(json_build_object('currency', currency, 'total', total::text) order by currency), '[]'::json) from won) as won_amounts
+    from mine`;
+}
+
+/** A member's give/receive balance over a period. Amounts stay per currency, never summed across them. */
 export async function memberBalance(db: Db, communityId: number, memberId: number, from: Date): Promise<Balance> {
-  const [row] = rowsOf<Record<string, unknown>>(
-    await db.execute(sql`
-      select
-        (select count(*) from referrals where community_id = ${communityId} and giver_id = ${memberId} and created_at >= ${from.toISOString()} and status <> 'withdrawn') as given,
-        (select count(*) from referrals where community_id = ${communityId} and receiver_id = ${memberId} and created_at >= ${from.toISOString()} and status <> 'withdrawn') as received,
-        (select count(*) from connections where community_id = ${communityId} and giver_id = ${memberId} and created_at >= ${from.toISOString()}) as conn_given,
-        (select count(*) from connections where community_id = ${communityId} and (member_a_id = ${memberId} or member_b_id = ${memberId}) and created_at >= ${from.toISOString()}) as conn_received,
-        (select count(*) filter (where status = 'won') from referrals where community_id = ${communityId} and receiver_id = ${memberId} and created_at >= ${from.toISOString()}) as won,
-        (select count(*) filter (where status in ('won', 'lost', 'not_a_fit')) from referrals where community_id = ${communityId} and receiver_id = ${memberId} and created_at >= ${from.toISOString()}) as closed,
-        (select percentile_cont(0.5) within group (order by extract(epoch from accepted_at - created_at) / 3600)
-           from referrals where community_id = ${communityId} and receiver_id = ${memberId} and created_at >= ${from.toISOString()} and accepted_at is not null) as median_accept,
-        (select coalesce(json_agg(json_build_object('currency', currency, 'total', total::text) order by currency), '[]'::json) from (
-           select currency, sum(amount) as total from (
-             select currency, amount from referrals where community_id = ${communityId} and giver_id = ${memberId} and status = 'won' and created_at >= ${from.toISOString()}
-             union all
-             select currency, amount from closed_business where community_id = ${communityId} and giver_id = ${memberId} and created_at >= ${from.toISOString()}
-           ) credited group by currency) c) as credited,
-        (select coalesce(json_agg(json_build_object('currency', currency, 'total', total::text) order by currency), '[]'::json) from (
-           select currency, sum(amount) as total from referrals
-           where community_id = ${communityId} and receiver_id = ${memberId} and status = 'won' and created_at >= ${from.toISOString()}
-           group by currency) w) as won_amounts`),
-  );
+  const [row] = rowsOf<Record<string, unknown>>(await db.execute(balanceSql(communityId, memberId, from)));
   const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as { currency: string; total: string }[];
   return {
     referralsGiven: Number(row!.given),
