@@ -1,16 +1,20 @@
 import { z } from 'zod';
-import { defineCommand } from '../src/commands/define.js';
+import { type ActionContext, defineCommand } from '../src/commands/define.js';
 import { moderatorsOf } from '../src/communities/community-repo.js';
 import { UserError } from '../src/errors.js';
 import { readSettings } from '../src/groups/group-settings.js';
 import { memberWithProfile } from '../src/members/profile-repo.js';
 import { grantOverride, seatReport } from '../src/members/seats.js';
 
-/** `memberId|seatKey`, the payload of the moderators' Allow / Refuse buttons. */
-const parseArg = (arg: string | undefined) => {
-  const [id, ...seat] = (arg ?? '').split('|');
-  return { memberId: Number(id), seatKey: seat.join('|') };
-};
+/** The request behind the moderators' Allow / Refuse buttons, whose payload is `memberId|seatKey`. */
+async function seatRequest(ctx: ActionContext) {
+  const group = ctx.requireGroup();
+  const [id, ...seat] = (ctx.arg ?? '').split('|');
+  const memberId = Number(id);
+  const found = await memberWithProfile(ctx.db, ctx.community.id, memberId);
+  if (!found) throw new UserError('not_found', 'That member is no longer here.');
+  return { group, memberId, seatKey: seat.join('|'), found };
+}
 
 export const seats = defineCommand({
   name: 'seats',
@@ -76,10 +80,7 @@ export const seats = defineCommand({
     allow: {
       access: 'moderator',
       async run(ctx) {
-        const group = ctx.requireGroup();
-        const { memberId, seatKey } = parseArg(ctx.arg);
-        const found = await memberWithProfile(ctx.db, ctx.community.id, memberId);
-        if (!found) throw new UserError('not_found', 'That member is no longer here.');
+        const { group, memberId, seatKey, found } = await seatRequest(ctx);
         await grantOverride(ctx.db, group.id, memberId, seatKey, ctx.actor.id);
         ctx.send({
           target: { kind: 'dm', memberId },
@@ -97,10 +98,7 @@ export const seats = defineCommand({
     refuse: {
       access: 'moderator',
       async run(ctx) {
-        const group = ctx.requireGroup();
-        const { memberId, seatKey } = parseArg(ctx.arg);
-        const found = await memberWithProfile(ctx.db, ctx.community.id, memberId);
-        if (!found) throw new UserError('not_found', 'That member is no longer here.');
+        const { group, memberId, seatKey, found } = await seatRequest(ctx);
         ctx.send({
           target: { kind: 'dm', memberId },
           content: {

@@ -11,6 +11,17 @@ export interface Capabilities {
   files: boolean;
 }
 
+/** A chat platform with everything: Discord and Slack both have it all. */
+export const FULL_CAPABILITIES: Capabilities = {
+  privateReplies: true,
+  dms: true,
+  channelPosts: true,
+  threads: true,
+  forms: true,
+  buttons: true,
+  files: true,
+};
+
 /** Where a message is delivered, with members already turned into platform user ids. */
 export type ResolvedTarget =
   /** `fallbackChannelRef`: where to reach the member (a private thread) when they block DMs. */

@@ -12,20 +12,18 @@ import type { Db } from '../../db/client.js';
 import type { Clock } from '../../src/clock.js';
 import type { Logger } from '../../src/logger.js';
 import type { Content } from '../../src/messages.js';
-import type { Capabilities, MessagePort, PostedRef, ResolvedTarget } from '../../src/platform.js';
+import {
+  type Capabilities,
+  FULL_CAPABILITIES,
+  type MessagePort,
+  type PostedRef,
+  type ResolvedTarget,
+} from '../../src/platform.js';
 import { findDmRoute, markDmBlocked, saveDmChannel } from './dm-channels.js';
 import type { Pacer, RouteGuard } from './pacing.js';
 import { cut, type RenderedMessage, renderContent } from './render.js';
 
-export const discordCapabilities: Capabilities = {
-  privateReplies: true,
-  dms: true,
-  channelPosts: true,
-  threads: true,
-  forms: true,
-  buttons: true,
-  files: true,
-};
+export const discordCapabilities: Capabilities = FULL_CAPABILITIES;
 
 /** A rendered message as a REST body plus its files (attachment ids point at `files[n]`). */
 export function restMessage(r: RenderedMessage) {

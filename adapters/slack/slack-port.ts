@@ -3,20 +3,18 @@ import type { Db } from '../../db/client.js';
 import { dmChannels } from '../../db/schema.js';
 import type { Logger } from '../../src/logger.js';
 import type { Attachment, Content } from '../../src/messages.js';
-import type { Capabilities, MessagePort, PostedRef, ResolvedTarget } from '../../src/platform.js';
+import {
+  type Capabilities,
+  FULL_CAPABILITIES,
+  type MessagePort,
+  type PostedRef,
+  type ResolvedTarget,
+} from '../../src/platform.js';
 import { renderMessage } from './block-kit.js';
 import type { SlackPacing } from './pacer.js';
 import type { WebClient, WorkspaceClients } from './workspace-clients.js';
 
-export const slackCapabilities: Capabilities = {
-  privateReplies: true,
-  dms: true,
-  channelPosts: true,
-  threads: true,
-  forms: true,
-  buttons: true,
-  files: true,
-};
+export const slackCapabilities: Capabilities = FULL_CAPABILITIES;
 
 /** Errors that mean "this person cannot be DMed", as opposed to a passing failure worth an error log. */
 const UNREACHABLE = new Set(['cannot_dm_bot', 'user_not_found', 'user_disabled', 'not_allowed_token_type']);
