@@ -16,23 +16,18 @@ export interface ReportRow {
   overdue: number;
 }
 
-/**
- * The weekly referral report of a group: per active member, what they gave and received in the period, the
- * business credited to them, and the slips they hold open now (overdue by the group's accountability rules).
- */
-export async function referralReport(
-  db: Db,
+/** The report statement (exported for the benchmark's EXPLAIN). */
+export function referralReportSql(
   communityId: number,
   groupId: number,
   from: Date,
   now: Date,
   rules: ReferralSettings,
-): Promise<ReportRow[]> {
+) {
   const acceptCutoff = new Date(now.getTime() - rules.acceptHours * 3_600_000);
   const updateCutoff = new Date(now.getTime() - rules.updateDays * 86_400_000);
   const openCutoff = new Date(now.getTime() - rules.openDays * 86_400_000);
-  const rows = rowsOf<Record<string, unknown>>(
-    await db.execute(sql`
+  return sql`
       with m as (
         select gm.member_id, mem.display_name as name from group_memberships gm
         join members mem on mem.id = gm.member_id
@@ -64,7 +59,23 @@ export async function referralReport(
       from m
       left join g on g.id = m.member_id left join r on r.id = m.member_id left join o on o.id = m.member_id
       left join c on c.id = m.member_id left join b on b.id = m.member_id
-      order by m.name`),
+      order by m.name`;
+}
+
+/**
+ * The weekly referral report of a group: per active member, what they gave and received in the period, the
+ * business credited to them, and the slips they hold open now (overdue by the group's accountability rules).
+ */
+export async function referralReport(
+  db: Db,
+  communityId: number,
+  groupId: number,
+  from: Date,
+  now: Date,
+  rules: ReferralSettings,
+): Promise<ReportRow[]> {
+  const rows = rowsOf<Record<string, unknown>>(
+    await db.execute(referralReportSql(communityId, groupId, from, now, rules)),
   );
   return rows.map((x) => ({
     memberId: Number(x.member_id),

@@ -85,6 +85,16 @@ async function bench(database: Database): Promise<void> {
       referralSettingsSchema.parse({}),
     );
 
+  if (process.env.BENCH_EXPLAIN) {
+    // Diagnostics: where the report's time goes on this data set.
+    const { referralReportSql } = await import('../../src/referrals/report.js');
+    const plan = rowsOf<Record<string, string>>(
+      await database.db.execute(
+        sql`explain (analyze, buffers) ${referralReportSql(communityId, groupId, new Date(weekAgo), h.clock.now(), referralSettingsSchema.parse({}))}`,
+      ),
+    );
+    process.stderr.write(`${plan.map((r) => Object.values(r)[0]).join('\n')}\n`);
+  }
   for (const [metric, ours, base, n] of [
     ['balance', (i: number) => h.session.runLine(`@${member(i)} /balance`), bareBalance, 200],
     ['report_referrals', () => h.session.runLine('@admin /report referrals'), bareReport, 40],
