@@ -1,5 +1,6 @@
 import type { CommandDefinition } from '../src/commands/define.js';
 import { approve, decline } from './applications.js';
+import { commit, commitmentsCommand } from './commit.js';
 import { connect } from './connect.js';
 import { directory } from './directory.js';
 import { find } from './find.js';
@@ -7,6 +8,9 @@ import { group } from './group.js';
 import { help } from './help.js';
 import { intro } from './intro.js';
 import { forgetMe, leave, remove } from './leaving.js';
+import { me } from './me.js';
+import { nudgeCreate, nudgeDelete, nudgeList, nudgePause } from './nudge.js';
+import { nudges } from './nudges.js';
 import { profile } from './profile.js';
 import { seatAlias, seatWanted } from './seat-admin.js';
 import { seats } from './seats.js';
@@ -30,4 +34,12 @@ export const commands: CommandDefinition[] = [
   remove,
   seatAlias,
   seatWanted,
+  commit,
+  commitmentsCommand,
+  me,
+  nudges,
+  nudgeCreate,
+  nudgeList,
+  nudgePause,
+  nudgeDelete,
 ] as CommandDefinition[];

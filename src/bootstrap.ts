@@ -4,8 +4,10 @@ import type { CommandDefinition } from './commands/define.js';
 import { Registry } from './commands/registry.js';
 import type { Config } from './config.js';
 import { Core, type DueRunner } from './core.js';
+import { jobRegistry } from './job-kinds.js';
 import type { Logger } from './logger.js';
 import { defaultRandom, type Random } from './random.js';
+import { schedulerDueRunner } from './scheduler/due-runner.js';
 
 export interface BuildCoreOptions {
   commands: CommandDefinition[];
@@ -31,7 +33,7 @@ export async function buildCore(opts: BuildCoreOptions): Promise<Core> {
     clock: opts.clock,
     random: opts.random ?? defaultRandom(),
     log: opts.log,
-    dueRunners: opts.dueRunners,
+    dueRunners: opts.dueRunners ?? [schedulerDueRunner(jobRegistry())],
     defaultTimezone: opts.config.DEFAULT_TIMEZONE,
   });
 }

@@ -215,6 +215,7 @@ export class ShellSession implements MessagePort {
       communityId: community.id,
       role: 'moderator',
       status: 'active',
+      joinedAt: this.clock.now(),
     });
   }
 }

@@ -6,8 +6,10 @@ import type { Database } from '../../db/client.js';
 import { ManualClock } from '../../src/clock.js';
 import { Registry } from '../../src/commands/registry.js';
 import { Core, type DueRunner } from '../../src/core.js';
+import { jobRegistry } from '../../src/job-kinds.js';
 import { type Logger, silentLogger } from '../../src/logger.js';
 import { seededRandom } from '../../src/random.js';
+import { schedulerDueRunner } from '../../src/scheduler/due-runner.js';
 
 export interface ShellHarness {
   core: Core;
@@ -37,7 +39,8 @@ export function shellHarness(
     clock,
     random: seededRandom(opts.seed ?? 42),
     log: opts.log ?? silentLogger,
-    dueRunners: opts.dueRunners,
+    // the scheduler runs on `:advance` unless a test brings its own runners
+    dueRunners: opts.dueRunners ?? [schedulerDueRunner(jobRegistry())],
   });
   const messages: ShellMessage[] = [];
   const communityRef = `test-${randomBytes(5).toString('hex')}`;
