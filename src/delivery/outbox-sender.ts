@@ -64,9 +64,9 @@ export class OutboxSender {
     const until = new Date(now.getTime() + this.leaseMs);
     const rows = rowsOf(
       await this.o.db.execute(sql`
-        insert into delivery_leases (platform, holder, until) values (${platform}, ${this.o.workerId}, ${until})
+        insert into delivery_leases (platform, holder, until) values (${platform}, ${this.o.workerId}, ${until.toISOString()}::timestamptz)
         on conflict (platform) do update set holder = excluded.holder, until = excluded.until
-          where delivery_leases.holder = excluded.holder or delivery_leases.until < ${now}
+          where delivery_leases.holder = excluded.holder or delivery_leases.until < ${now.toISOString()}::timestamptz
         returning platform`),
     );
     return rows.length > 0;
@@ -81,7 +81,7 @@ export class OutboxSender {
     const now = this.o.clock.now();
     const lease = new Date(now.getTime() + this.leaseMs);
     const ids = sql`select id from outbox where platform = ${platform} and status in ('pending', 'sending')
-      and next_attempt_at <= ${now} order by next_attempt_at, id limit ${this.batchSize} for update skip locked`;
+      and next_attempt_at <= ${now.toISOString()}::timestamptz order by next_attempt_at, id limit ${this.batchSize} for update skip locked`;
     return this.o.db
       .update(outbox)
       .set({ status: 'sending', attempts: sql`${outbox.attempts} + 1`, nextAttemptAt: lease })

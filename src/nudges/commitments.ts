@@ -88,7 +88,7 @@ export async function commitmentsOfWeek(db: Db, groupId: number, from: Date, to:
     .where(
       and(
         eq(commitments.groupId, groupId),
-        sql`((${commitments.createdAt} >= ${from} and ${commitments.createdAt} < ${to}) or (${commitments.status} = 'done' and ${commitments.closedAt} >= ${from} and ${commitments.closedAt} < ${to}))`,
+        sql`((${commitments.createdAt} >= ${from.toISOString()}::timestamptz and ${commitments.createdAt} < ${to.toISOString()}::timestamptz) or (${commitments.status} = 'done' and ${commitments.closedAt} >= ${from.toISOString()}::timestamptz and ${commitments.closedAt} < ${to.toISOString()}::timestamptz))`,
       ),
     )
     .orderBy(asc(commitments.createdAt));

@@ -35,7 +35,7 @@ export const introReminderJob = defineJobKind({
             and nd.nudge = 'intro-reminder') as sent
         from group_memberships gm
         where gm.group_id = ${g.group.id} and gm.status = 'active'
-          and gm.created_at <= ${new Date(ctx.now.getTime() - days[0]! * DAY)}
+          and gm.created_at <= ${new Date(ctx.now.getTime() - days[0]! * DAY).toISOString()}::timestamptz
           and not exists (select 1 from profiles p where p.member_id = gm.member_id)`),
     );
     const out: OutboxMessage[] = [];
