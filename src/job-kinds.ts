@@ -6,7 +6,7 @@ import { type JobKind, JobRegistry, type TickHook } from './scheduler/job-kinds.
  * Every job kind the bot runs, registered explicitly like commands/index.ts (append yours). Hooks run at the start
  * of each tick, before due schedules are read.
  */
-export const jobKinds: JobKind<never>[] = [...nudgeJobKinds] as JobKind<never>[];
+export const jobKinds: JobKind[] = [...nudgeJobKinds];
 export const tickHooks: TickHook[] = [ensureGroupSchedules];
 
 export const jobRegistry = (): JobRegistry => new JobRegistry(jobKinds, tickHooks);

@@ -44,12 +44,12 @@ export type TickHook = (db: Db, now: Date, log: Logger) => Promise<void>;
 export class JobRegistry {
   private readonly byKind = new Map<string, JobKind>();
   constructor(
-    kinds: readonly JobKind<never>[],
+    kinds: readonly JobKind[],
     readonly hooks: readonly TickHook[] = [],
   ) {
     for (const k of kinds) {
       if (this.byKind.has(k.kind)) throw new Error(`job kind ${k.kind} is registered twice`);
-      this.byKind.set(k.kind, k as unknown as JobKind);
+      this.byKind.set(k.kind, k);
     }
   }
   get(kind: string): JobKind | undefined {
