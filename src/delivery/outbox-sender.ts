@@ -54,6 +54,8 @@ export class OutboxSender {
         if (rows.length === 0) break;
         sent += await this.sendBatch(port, rows);
       }
+      // idle: let another replica send without waiting for the lease to run out
+      await this.releaseLease(port.platform);
     }
     return sent;
   }
@@ -72,9 +74,15 @@ export class OutboxSender {
     return rows.length > 0;
   }
 
-  /** Gives the lease up so another replica need not wait for it to run out (on stop). */
+  /** Gives the leases up so another replica need not wait for them to run out (on stop). */
   async releaseLeases(): Promise<void> {
     await this.o.db.execute(sql`delete from delivery_leases where holder = ${this.o.workerId}`);
+  }
+
+  private async releaseLease(platform: string): Promise<void> {
+    await this.o.db.execute(
+      sql`delete from delivery_leases where platform = ${platform} and holder = ${this.o.workerId}`,
+    );
   }
 
   private async claim(platform: string): Promise<OutboxRow[]> {
@@ -97,6 +105,8 @@ export class OutboxSender {
     for (const [communityId, list] of byCommunity) {
       const info = await this.recipients(communityId, port.platform, list);
       for (const row of list) {
+        // a member found blocking the bot earlier in this batch: their rows are already marked blocked
+        if (row.memberId !== null && info.blocked.has(row.memberId)) continue;
         const target = resolveTarget(row.target as Target, info);
         if (!target || !info.communityRef) {
           await this.finish(row, { status: 'failed', lastError: 'recipient no longer exists' });
@@ -130,6 +140,7 @@ export class OutboxSender {
       await this.recordSent(row, ref);
       return true;
     } catch (err) {
+      if (err instanceof DeliveryError && err.blocked && row.memberId !== null) info.blocked.add(row.memberId);
       await this.failed(port, row, route, err);
       return false;
     }
@@ -233,6 +244,7 @@ export class OutboxSender {
       userOf: new Map(),
       fallback: new Map(),
       dmCached: new Set(),
+      blocked: new Set(),
     };
     if (ids.size === 0) return info;
     const members = rowsOf<{ id: number; user_id: string; home: string | null }>(
@@ -262,6 +274,8 @@ interface Recipients {
   fallback: Map<number, string>;
   /** Users whose DM channel the adapter has cached: no DM opening needed. */
   dmCached: Set<string>;
+  /** Members found blocking the bot during this batch. */
+  blocked: Set<number>;
 }
 
 function resolveTarget(t: Target, info: Recipients): ResolvedTarget | null {
