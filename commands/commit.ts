@@ -51,7 +51,11 @@ export const commit = defineCommand({
     const due = deadline(ctx, ctx.options.by);
     const tz = tzOf(ctx);
     if (ctx.options.id !== undefined) {
-      const moved = await moveCommitment(ctx.db, await ownCommitment(ctx.db, ctx.actor.id, ctx.options.id), due);
+      const moved = await moveCommitment(
+        ctx.db,
+        await ownCommitment(ctx.db, ctx.actor.id, { number: ctx.options.id }),
+        due,
+      );
       return { text: `New date for “${moved.what}”: ${formatLocal(due, tz)}.`, visibility: 'private' };
     }
     if (!ctx.options.what) {
@@ -74,7 +78,7 @@ export const commit = defineCommand({
       ctx.clock.now(),
     );
     return {
-      text: `Committed (#${c.id}): “${c.what}” by ${formatLocal(due, tz)}. I’ll ask you then whether it’s done.${c.private ? ' It stays out of the weekly digest.' : ''}`,
+      text: `Committed (#${c.number}): “${c.what}” by ${formatLocal(due, tz)}. I’ll ask you then whether it’s done.${c.private ? ' It stays out of the weekly digest.' : ''}`,
       visibility: 'private',
     };
   },
@@ -82,7 +86,7 @@ export const commit = defineCommand({
     done: {
       access: 'member',
       async run(ctx) {
-        const c = await ownCommitment(ctx.db, ctx.actor.id, idArg(ctx.arg));
+        const c = await ownCommitment(ctx.db, ctx.actor.id, { id: idArg(ctx.arg) });
         const closed = await closeCommitment(ctx.db, c, 'done', ctx.clock.now());
         return {
           text: closed ? `Well done: “${c.what}” is done.` : `“${c.what}” was already ${c.status}.`,
@@ -94,7 +98,7 @@ export const commit = defineCommand({
     drop: {
       access: 'member',
       async run(ctx) {
-        const c = await ownCommitment(ctx.db, ctx.actor.id, idArg(ctx.arg));
+        const c = await ownCommitment(ctx.db, ctx.actor.id, { id: idArg(ctx.arg) });
         const closed = await closeCommitment(ctx.db, c, 'dropped', ctx.clock.now());
         return {
           text: closed ? `Dropped “${c.what}”.` : `“${c.what}” was already ${c.status}.`,
@@ -106,7 +110,7 @@ export const commit = defineCommand({
     later: {
       access: 'member',
       async run(ctx) {
-        const c = await ownCommitment(ctx.db, ctx.actor.id, idArg(ctx.arg));
+        const c = await ownCommitment(ctx.db, ctx.actor.id, { id: idArg(ctx.arg) });
         if (c.status !== 'open') return { text: `“${c.what}” was already ${c.status}.`, visibility: 'private' };
         const ask = `When will “${c.what}” be done?`;
         if (ctx.capabilities.forms) {
@@ -119,11 +123,11 @@ export const commit = defineCommand({
               fields: [
                 { name: 'by', label: 'New date (friday, in 3 days, 2026-12-04)', style: 'short', required: true },
               ],
-              hidden: { id: String(c.id) },
+              hidden: { id: String(c.number) },
             },
           };
         }
-        return { text: `${ask} Give it a new date with /commit id:${c.id} by:<date>.`, visibility: 'private' };
+        return { text: `${ask} Give it a new date with /commit id:${c.number} by:<date>.`, visibility: 'private' };
       },
     },
   },

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { schedules } from '../db/schema.js';
 import { defineCommand, type HandlerContext } from '../src/commands/define.js';
@@ -17,7 +17,13 @@ async function announcement(ctx: HandlerContext, id: number) {
   const [row] = await ctx.db
     .select()
     .from(schedules)
-    .where(and(eq(schedules.id, id), eq(schedules.groupId, group.id), eq(schedules.kind, ANNOUNCEMENT_KIND)));
+    .where(
+      and(
+        eq(schedules.groupId, group.id),
+        eq(schedules.kind, ANNOUNCEMENT_KIND),
+        sql`(${schedules.payload}->>'number')::int = ${id}`,
+      ),
+    );
   if (!row) throw new UserError('not_found', `There is no announcement #${id} here.`, 'See them with /nudge list.');
   return row;
 }
@@ -44,19 +50,24 @@ export const nudgeCreate = defineCommand({
     const problem = recurrenceProblem(ctx.options.schedule);
     if (problem) throw new UserError('bad_option', problem);
     const to = ctx.options.to ?? 'channel';
+    const [last] = await ctx.db
+      .select({ n: sql<number>`coalesce(max((${schedules.payload}->>'number')::int), 0)` })
+      .from(schedules)
+      .where(and(eq(schedules.groupId, group.id), eq(schedules.kind, ANNOUNCEMENT_KIND)));
+    const number = Number(last?.n ?? 0) + 1;
     const row = await createSchedule(ctx.db, {
       kind: ANNOUNCEMENT_KIND,
       communityId: ctx.community.id,
       groupId: group.id,
       spec: ctx.options.schedule,
       timezone: group.timezone,
-      payload: announcementPayload.parse({ message: ctx.options.message, to }),
+      payload: announcementPayload.parse({ message: ctx.options.message, to, number }),
       createdBy: ctx.actor.id,
       from: ctx.clock.now(),
     });
     if (!row) throw new UserError('bad_option', `“${ctx.options.schedule}” never happens.`);
     return {
-      text: `Announcement #${row.id} scheduled ${ctx.options.schedule} (${group.timezone}) to ${TO_LABEL[to]}. First: ${formatLocal(row.nextRunAt, group.timezone)}.`,
+      text: `Announcement #${number} scheduled ${ctx.options.schedule} (${group.timezone}) to ${TO_LABEL[to]}. First: ${formatLocal(row.nextRunAt, group.timezone)}.`,
       visibility: 'private',
     };
   },
@@ -78,7 +89,7 @@ export const nudgeList = defineCommand({
     const items = rows.map((r) => {
       const p = announcementPayload.parse(r.payload);
       const when = r.paused ? 'paused' : `next ${formatLocal(r.nextRunAt, r.timezone)}`;
-      return `#${r.id} ${r.spec} → ${TO_LABEL[p.to]} (${when}): ${p.message.slice(0, 80)}`;
+      return `#${p.number} ${r.spec} → ${TO_LABEL[p.to]} (${when}): ${p.message.slice(0, 80)}`;
     });
     return { text: `Announcements of ${group.name}:`, list: { items }, visibility: 'private' };
   },
@@ -98,11 +109,11 @@ export const nudgePause = defineCommand({
       // resuming does not replay the slots that passed while paused: the next one is after now
       await ctx.db.update(schedules).set({ paused: false }).where(eq(schedules.id, row.id));
       await reschedule(ctx.db, row.id, row.spec, row.timezone, ctx.clock.now());
-      return { text: `Announcement #${row.id} resumed.`, visibility: 'private' };
+      return { text: `Announcement #${ctx.options.id} resumed.`, visibility: 'private' };
     }
     await ctx.db.update(schedules).set({ paused: true }).where(eq(schedules.id, row.id));
     return {
-      text: `Announcement #${row.id} paused. Resume it with /nudge pause id:${row.id} resume:true.`,
+      text: `Announcement #${ctx.options.id} paused. Resume it with /nudge pause id:${ctx.options.id} resume:true.`,
       visibility: 'private',
     };
   },
@@ -116,6 +127,6 @@ export const nudgeDelete = defineCommand({
   async run(ctx) {
     const row = await announcement(ctx, ctx.options.id);
     await ctx.db.delete(schedules).where(eq(schedules.id, row.id));
-    return { text: `Announcement #${row.id} deleted.`, visibility: 'private' };
+    return { text: `Announcement #${ctx.options.id} deleted.`, visibility: 'private' };
   },
 });

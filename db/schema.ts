@@ -397,6 +397,8 @@ export const commitments = pgTable(
     memberId: integer('member_id')
       .notNull()
       .references(() => members.id, { onDelete: 'cascade' }),
+    /** The member's own numbering (#1, #2 …), what /commit id: and /commitments use. */
+    number: integer('number').notNull(),
     what: text('what').notNull(),
     dueAt: at('due_at').notNull(),
     private: boolean('private').notNull().default(false),
@@ -405,7 +407,11 @@ export const commitments = pgTable(
     createdAt: createdAt(),
     closedAt: at('closed_at'),
   },
-  (t) => [index('commitments_member').on(t.memberId, t.status), index('commitments_group').on(t.groupId, t.createdAt)],
+  (t) => [
+    uniqueIndex('commitments_member_number').on(t.memberId, t.number),
+    index('commitments_member').on(t.memberId, t.status),
+    index('commitments_group').on(t.groupId, t.createdAt),
+  ],
 );
 
 /** Steps of a per-member nudge already sent (intro reminder 1 and 2), so a sweep never repeats one. */

@@ -57,6 +57,10 @@ export class ShellSession implements MessagePort {
     this.community = opts.community ?? SHELL_COMMUNITY;
   }
   private readonly community: { ref: string; name: string };
+  /** MessagePort: this session serves its one community only. */
+  get communityRefs(): readonly string[] {
+    return [this.community.ref];
+  }
 
   /** Runs a whole transcript; a bad line stops it with a TranscriptError naming the line. */
   async runScript(text: string): Promise<void> {

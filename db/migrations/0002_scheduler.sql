@@ -3,6 +3,7 @@ CREATE TABLE "commitments" (
 	"community_id" integer NOT NULL,
 	"group_id" integer,
 	"member_id" integer NOT NULL,
+	"number" integer NOT NULL,
 	"what" text NOT NULL,
 	"due_at" timestamp with time zone NOT NULL,
 	"private" boolean DEFAULT false NOT NULL,
@@ -99,6 +100,7 @@ ALTER TABLE "outbox" ADD CONSTRAINT "outbox_member_id_members_id_fk" FOREIGN KEY
 ALTER TABLE "schedules" ADD CONSTRAINT "schedules_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "schedules" ADD CONSTRAINT "schedules_group_id_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."groups"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "schedules" ADD CONSTRAINT "schedules_created_by_members_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."members"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "commitments_member_number" ON "commitments" USING btree ("member_id","number");--> statement-breakpoint
 CREATE INDEX "commitments_member" ON "commitments" USING btree ("member_id","status");--> statement-breakpoint
 CREATE INDEX "commitments_group" ON "commitments" USING btree ("group_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "jobs_dedupe" ON "jobs" USING btree ("dedupe_key");--> statement-breakpoint

@@ -46,11 +46,11 @@ export class OutboxSender {
   }
 
   /** Sends what is due through each port until nothing is; returns how many were sent. */
-  async flush(ports: readonly MessagePort[]): Promise<number> {
+  async flush(ports: readonly MessagePort[], scope: number[] | null = null): Promise<number> {
     let sent = 0;
     for (const port of ports) {
       while (await this.holdLease(port.platform)) {
-        const rows = await this.claim(port.platform);
+        const rows = await this.claim(port.platform, scope);
         if (rows.length === 0) break;
         sent += await this.sendBatch(port, rows);
       }
@@ -85,10 +85,12 @@ export class OutboxSender {
     );
   }
 
-  private async claim(platform: string): Promise<OutboxRow[]> {
+  /** Due rows of a platform (of `scope`'s communities only, when set). */
+  private async claim(platform: string, scope: number[] | null): Promise<OutboxRow[]> {
     const now = this.o.clock.now();
     const lease = new Date(now.getTime() + this.leaseMs);
-    const ids = sql`select id from outbox where platform = ${platform} and status in ('pending', 'sending')
+    const only = scope ? sql`and community_id = any(${sql.param(scope)}::int[])` : sql``;
+    const ids = sql`select id from outbox where platform = ${platform} ${only} and status in ('pending', 'sending')
       and next_attempt_at <= ${now.toISOString()}::timestamptz order by next_attempt_at, id limit ${this.batchSize} for update skip locked`;
     return this.o.db
       .update(outbox)

@@ -19,7 +19,11 @@ export async function createCommitment(
 ): Promise<CommitmentRow> {
   const [row] = await db
     .insert(commitments)
-    .values({ ...c, createdAt: now })
+    .values({
+      ...c,
+      createdAt: now,
+      number: sql`(select coalesce(max(number), 0) + 1 from commitments where member_id = ${c.memberId})`,
+    })
     .returning();
   await scheduleJob(db, {
     kind: COMMITMENT_DUE_KIND,
@@ -32,13 +36,28 @@ export async function createCommitment(
   return row!;
 }
 
-/** One of the member's own commitments; anyone else's is "not found". */
-export async function ownCommitment(db: Db, memberId: number, id: number): Promise<CommitmentRow> {
+/** One of the member's own commitments, by its row id (buttons) or their number (#2); anyone else's is "not found". */
+export async function ownCommitment(
+  db: Db,
+  memberId: number,
+  ref: { id: number } | { number: number },
+): Promise<CommitmentRow> {
   const [row] = await db
     .select()
     .from(commitments)
-    .where(and(eq(commitments.id, id), eq(commitments.memberId, memberId)));
-  if (!row) throw new UserError('not_found', `You have no commitment #${id}.`, 'See yours with /commitments.');
+    .where(
+      and(
+        eq(commitments.memberId, memberId),
+        'id' in ref ? eq(commitments.id, ref.id) : eq(commitments.number, ref.number),
+      ),
+    );
+  if (!row) {
+    throw new UserError(
+      'not_found',
+      'id' in ref ? 'That commitment no longer exists.' : `You have no commitment #${ref.number}.`,
+      'See yours with /commitments.',
+    );
+  }
   return row;
 }
 
@@ -95,7 +114,7 @@ export async function commitmentsOfWeek(db: Db, groupId: number, from: Date, to:
 }
 
 export const describeCommitment = (c: CommitmentRow, tz: string) =>
-  `#${c.id} ${c.what} — by ${formatLocal(c.dueAt, tz)}${c.private ? ' (private)' : ''}`;
+  `#${c.number} ${c.what} — by ${formatLocal(c.dueAt, tz)}${c.private ? ' (private)' : ''}`;
 
 /** The "Done?" DM at a deadline. */
 export function doneQuestion(c: CommitmentRow, tz: string): Content {

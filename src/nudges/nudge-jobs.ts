@@ -121,6 +121,8 @@ export const ANNOUNCEMENT_KIND = 'nudges.announcement';
 export const announcementPayload = z.object({
   message: z.string().min(1),
   to: z.enum(['everyone', 'channel', 'moderators']),
+  /** The group's own numbering (#1, #2 …) for /nudge pause and /nudge delete. */
+  number: z.number().int().positive(),
 });
 
 /** A moderator's scheduled announcement: to the group channel, or a DM to each active member (or moderator). */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Db } from '../../db/client.js';
-import { groups, jobs, schedules } from '../../db/schema.js';
+import { communities, groups, jobs, schedules } from '../../db/schema.js';
 import type { Clock } from '../clock.js';
 import { enqueueOutbox } from '../delivery/outbox.js';
 import { OutboxSender, type OutboxSenderOptions } from '../delivery/outbox-sender.js';
@@ -57,17 +57,32 @@ export class Scheduler {
   /** Runs everything due at the clock's current time, until nothing is (the shell's `:advance`, each tick). */
   async runUntilIdle(ports: readonly MessagePort[]): Promise<void> {
     for (const hook of this.o.registry.hooks) await hook(this.o.db, this.o.clock.now(), this.o.log);
+    const scope = await this.scopeOf(ports);
     for (let round = 0; round < 1000; round++) {
       let work = 0;
-      for (let n = await this.materialize(); n > 0; n = await this.materialize()) work += n;
-      for (let n = await this.runBatch(); n > 0; n = await this.runBatch()) work += n;
-      work += await this.sender.flush(ports);
+      for (let n = await this.materialize(scope); n > 0; n = await this.materialize(scope)) work += n;
+      for (let n = await this.runBatch(scope); n > 0; n = await this.runBatch(scope)) work += n;
+      work += await this.sender.flush(ports, scope);
       if (work === 0) return;
     }
   }
 
+  /** Community ids the ports are limited to (the shell's), or null when they serve whole platforms. */
+  private async scopeOf(ports: readonly MessagePort[]): Promise<number[] | null> {
+    if (ports.length === 0 || ports.some((p) => !p.communityRefs)) return null;
+    const out: number[] = [];
+    for (const p of ports) {
+      const rows = await this.o.db
+        .select({ id: communities.id })
+        .from(communities)
+        .where(and(eq(communities.platform, p.platform), inArray(communities.platformRef, [...p.communityRefs!])));
+      out.push(...rows.map((r) => r.id));
+    }
+    return out;
+  }
+
   /** Turns due slots of recurring schedules into jobs; returns how many schedules it moved on. */
-  async materialize(): Promise<number> {
+  async materialize(scope: number[] | null = null): Promise<number> {
     const now = this.o.clock.now();
     return this.o.db.transaction(async (tx) => {
       const due = await tx
@@ -77,7 +92,13 @@ export class Scheduler {
         })
         .from(schedules)
         .leftJoin(groups, eq(groups.id, schedules.groupId))
-        .where(and(eq(schedules.paused, false), lte(schedules.nextRunAt, now)))
+        .where(
+          and(
+            eq(schedules.paused, false),
+            lte(schedules.nextRunAt, now),
+            scope ? inArray(schedules.communityId, scope) : undefined,
+          ),
+        )
         .orderBy(schedules.nextRunAt)
         .limit(200)
         .for('update', { of: schedules, skipLocked: true });
@@ -145,12 +166,12 @@ export class Scheduler {
    * Claims up to batchSize due jobs and runs them in one transaction. If a handler throws, the batch rolls back and
    * its jobs are run one by one, so one bad job costs its own attempt and nothing else.
    */
-  async runBatch(): Promise<number> {
+  async runBatch(scope: number[] | null = null): Promise<number> {
     const now = this.o.clock.now();
     let claimed: number[] = [];
     try {
       return await this.o.db.transaction(async (tx) => {
-        const batch = await this.claim(tx, now, this.batchSize);
+        const batch = await this.claim(tx, now, this.batchSize, scope);
         claimed = batch.map((j) => j.id);
         if (batch.length === 0) return 0;
         const tz = await this.timezones(tx, batch);
@@ -180,11 +201,13 @@ export class Scheduler {
     }
   }
 
-  private claim(tx: Db, now: Date, limit: number): Promise<JobRow[]> {
+  private claim(tx: Db, now: Date, limit: number, scope: number[] | null): Promise<JobRow[]> {
     return tx
       .select()
       .from(jobs)
-      .where(and(eq(jobs.status, 'pending'), lte(jobs.runAt, now)))
+      .where(
+        and(eq(jobs.status, 'pending'), lte(jobs.runAt, now), scope ? inArray(jobs.communityId, scope) : undefined),
+      )
       .orderBy(jobs.runAt)
       .limit(limit)
       .for('update', { skipLocked: true });
