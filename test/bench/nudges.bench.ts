@@ -17,13 +17,13 @@ import { benchDatabaseKinds, withBenchDatabase } from './bench-support.js';
  * Issue 8 targets, on PostgreSQL (the replicas' database; PGlite is one process and has no second worker):
  * - claim throughput of two Scheduler workers (no-op jobs) against two bare `UPDATE … RETURNING` loops, ratio ≤ 2;
  * - fan-out of 10,000 DMs through the outbox to a fake Discord that checks the pace: ≥ 95% of the allowed rate, 0
- *   over the limit, 0 duplicates. Real time at 45/s would take 222 s, so every window is divided by 8 (45 per
- *   125 ms = 360/s): the same limiter and the same check, eight times faster (the sender itself manages about
+ *   over the limit, 0 duplicates. Real time at 45/s would take 222 s, so every window is divided by 5 (45 per
+ *   200 ms = 225/s): the same limiter and the same check, five times faster (the sender itself manages about
  *   500/s with a database write per message, so a larger factor would measure the database, not the pacing);
  * - lateness (due → sent) of 10,000 jobs due over 20 s, picked up by two workers ticking every 15 s: p99 < 20 s.
  */
 const N = 10_000;
-const SCALE = 8;
+const SCALE = 5;
 const caps = {
   privateReplies: true,
   dms: true,
