@@ -1,6 +1,7 @@
 import type { CommandDefinition } from '../src/commands/define.js';
 import { approve, decline } from './applications.js';
 import { ask, asksList } from './ask.js';
+import { commit, commitmentsCommand } from './commit.js';
 import { connect } from './connect.js';
 import { directory } from './directory.js';
 import { find } from './find.js';
@@ -8,6 +9,9 @@ import { group } from './group.js';
 import { help } from './help.js';
 import { intro } from './intro.js';
 import { forgetMe, leave, remove } from './leaving.js';
+import { me } from './me.js';
+import { nudgeCreate, nudgeDelete, nudgeList, nudgePause } from './nudge.js';
+import { nudges } from './nudges.js';
 import { profile } from './profile.js';
 import { referCommand } from './refer.js';
 import { referralCorrect, referralShow, referralUpdate, referralWithdraw } from './referral.js';
@@ -49,4 +53,12 @@ export const commands: CommandDefinition[] = [
   referralSettings,
   givers,
   reportReferrals,
+  commit,
+  commitmentsCommand,
+  me,
+  nudges,
+  nudgeCreate,
+  nudgeList,
+  nudgePause,
+  nudgeDelete,
 ] as CommandDefinition[];

@@ -50,6 +50,7 @@ export const setup = defineCommand({
         defaultName: ctx.community.name,
         defaultTimezone: ctx.defaultTimezone,
         defaultIntroChannel: ctx.platform === 'shell' ? 'intros' : ctx.channelRef,
+        now: ctx.clock.now(),
       },
       {
         name: o.name,

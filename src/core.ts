@@ -10,10 +10,10 @@ import type { Random } from './random.js';
 
 /**
  * Work that runs when time passes (scheduled jobs); the shell's `:advance` and the tick call runDue(). Runners handle
- * the communities of the port's platform, or only `scope` (a community's platform ref) when one is given: a session
- * serving a single community (the shell, a test driver) must not act for others sharing its database.
+ * the communities of the port's platform, or only the port's `communityRefs` when it names them: a session serving a
+ * single community (the shell, a test driver) must not act for others sharing its database.
  */
-export type DueRunner = (core: Core, port: MessagePort, scope?: string) => Promise<void>;
+export type DueRunner = (core: Core, port: MessagePort) => Promise<void>;
 
 export interface CoreDeps {
   database: Database;
@@ -71,6 +71,12 @@ export class Core {
 
   /** Runs whatever has come due by the clock's current time. */
   async runDue(port: MessagePort, scope?: string): Promise<void> {
-    for (const run of this.deps.dueRunners ?? []) await run(this, port, scope);
+    const served = scope === undefined ? port : scopedPort(port, [scope]);
+    for (const run of this.deps.dueRunners ?? []) await run(this, served);
   }
+}
+
+/** The same port, serving only the named communities (its methods and state are the original's). */
+function scopedPort(port: MessagePort, communityRefs: readonly string[]): MessagePort {
+  return Object.create(port, { communityRefs: { value: communityRefs } }) as MessagePort;
 }

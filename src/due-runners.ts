@@ -1,5 +1,7 @@
 import type { DueRunner } from './core.js';
+import { jobRegistry } from './job-kinds.js';
 import { runReferralAccountability } from './referrals/accountability.js';
+import { schedulerDueRunner } from './scheduler/due-runner.js';
 
 /** Everything that runs when time passes (the shell's `:advance`, the scheduler's tick). */
-export const defaultDueRunners: DueRunner[] = [runReferralAccountability];
+export const defaultDueRunners: DueRunner[] = [schedulerDueRunner(jobRegistry()), runReferralAccountability];

@@ -41,6 +41,11 @@ export interface PostedRef {
 export interface MessagePort {
   readonly platform: Platform;
   readonly capabilities: Capabilities;
+  /**
+   * Set when the port serves only these communities (the shell's one local community): the scheduler then leaves
+   * other communities' jobs and messages to the processes that serve them. Unset: every community of the platform.
+   */
+  readonly communityRefs?: readonly string[];
   send(
     communityRef: string,
     target: ResolvedTarget,

@@ -57,6 +57,10 @@ export class ShellSession implements MessagePort {
   }
   private readonly community: { ref: string; name: string };
   private readonly exportDir: string;
+  /** MessagePort: this session serves its one community only. */
+  get communityRefs(): readonly string[] {
+    return [this.community.ref];
+  }
 
   /** Runs a whole transcript; a bad line stops it with a TranscriptError naming the line. */
   async runScript(text: string): Promise<void> {
@@ -220,6 +224,7 @@ export class ShellSession implements MessagePort {
       this.core.db,
       { platform: 'shell', community: this.community, channelRef: this.channel },
       { platformUserId: name, displayName: name },
+      this.clock.now(),
     );
     if (!made) throw new TranscriptError(lineNo, ':moderator needs a group: run /setup first');
   }

@@ -137,7 +137,8 @@ export async function isModeratorAnywhere(db: Db, communityId: number, memberId:
 /** Puts a member in a group with a role, or changes their role/status. */
 export async function upsertMembership(
   db: Db,
-  row: { groupId: number; memberId: number; communityId: number; role?: string; status?: string },
+  /** `joinedAt` comes from the Clock (nudges count days from it); kept when the membership already exists. */
+  row: { groupId: number; memberId: number; communityId: number; role?: string; status?: string; joinedAt?: Date },
 ): Promise<MembershipRow> {
   const set: Partial<MembershipRow> = {};
   if (row.role) set.role = row.role;

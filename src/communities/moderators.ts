@@ -10,6 +10,7 @@ export async function makeModerator(
   db: Db,
   where: { platform: Platform; community: { ref: string; name: string }; channelRef: string },
   member: { platformUserId: string; displayName: string },
+  joinedAt?: Date,
 ): Promise<boolean> {
   const community = await ensureCommunity(db, where.platform, where.community.ref, where.community.name);
   const group = await groupForChannel(db, community.id, where.channelRef);
@@ -21,6 +22,7 @@ export async function makeModerator(
     communityId: community.id,
     role: 'moderator',
     status: 'active',
+    ...(joinedAt ? { joinedAt } : {}),
   });
   return true;
 }

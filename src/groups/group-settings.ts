@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nudgeSettingsSchema } from '../nudges/nudge-settings.js';
 
 export const GROUP_TYPES = ['referral', 'peer', 'mastermind', 'mentorship', 'service', 'industry', 'chamber'] as const;
 export type GroupType = (typeof GROUP_TYPES)[number];
@@ -40,6 +41,7 @@ export const groupSettingsSchema = z.object({
   meeting: meetingRhythmSchema.optional(),
   description: z.string().max(500).optional(),
   referrals: referralSettingsSchema.prefault({}),
+  nudges: nudgeSettingsSchema.prefault({}),
 });
 export type GroupSettings = z.infer<typeof groupSettingsSchema>;
 

@@ -70,6 +70,8 @@ export async function setupGroup(
     defaultName: string;
     defaultTimezone: string;
     defaultIntroChannel: string;
+    /** The Clock's time: a new group's schedules count from its creation. */
+    now?: Date;
   },
   input: SetupInput,
 ): Promise<{ group: GroupRow; created: boolean }> {
@@ -105,6 +107,7 @@ export async function setupGroup(
       introChannelRef: input.introChannelRef ?? args.defaultIntroChannel,
       timezone: input.timezone ?? args.defaultTimezone,
       settings,
+      ...(args.now ? { createdAt: args.now } : {}),
     })
     .onConflictDoNothing()
     .returning();
@@ -119,6 +122,7 @@ export async function setupGroup(
     communityId: args.communityId,
     role: 'moderator',
     status: 'active',
+    ...(args.now ? { joinedAt: args.now } : {}),
   });
   return { group, created: true };
 }

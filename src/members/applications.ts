@@ -43,7 +43,13 @@ export async function approveApplication(ctx: HandlerContext, memberId: number):
     .update(applications)
     .set({ status: 'approved', decidedBy: ctx.actor.id, decidedAt: ctx.clock.now() })
     .where(eq(applications.id, app.id));
-  await upsertMembership(ctx.db, { groupId: group.id, memberId, communityId: ctx.community.id, status: 'active' });
+  await upsertMembership(ctx.db, {
+    groupId: group.id,
+    memberId,
+    communityId: ctx.community.id,
+    status: 'active',
+    joinedAt: ctx.clock.now(),
+  });
   const card = profileCard(member, profile);
   postCard(ctx, group, memberId, card, true);
   ctx.send({

@@ -77,6 +77,7 @@ export async function introduce(ctx: HandlerContext, input: IntroInput): Promise
       memberId: ctx.actor.id,
       communityId: ctx.community.id,
       status: 'applicant',
+      joinedAt: ctx.clock.now(),
     });
     await setSeat(ctx, group.id, seatKey);
     const [pending] = await ctx.db
@@ -120,6 +121,7 @@ export async function introduce(ctx: HandlerContext, input: IntroInput): Promise
     memberId: ctx.actor.id,
     communityId: ctx.community.id,
     status: 'active',
+    joinedAt: ctx.clock.now(),
   });
   await setSeat(ctx, group.id, seatKey);
   const firstCard = joining || !existing;

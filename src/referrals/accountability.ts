@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf } from '../../db/client.js';
 import { communities, groups, referralNudges } from '../../db/schema.js';
 import { getMembers, moderatorsOf } from '../communities/community-repo.js';
@@ -55,7 +55,7 @@ const WHAT: Record<Rule, (days: number) => string> = {
  * in referral_nudges before its message is queued, so concurrent sweeps and repeated runs never send it twice.
  * Only communities of the port's platform are handled.
  */
-export async function runReferralAccountability(core: Core, port: MessagePort, scope?: string): Promise<void> {
+export async function runReferralAccountability(core: Core, port: MessagePort): Promise<void> {
   const now = core.clock.now();
   const rows = await core.db
     .select({ group: groups, communityId: communities.id })
@@ -65,7 +65,7 @@ export async function runReferralAccountability(core: Core, port: MessagePort, s
       and(
         eq(communities.platform, port.platform),
         eq(communities.active, true),
-        scope === undefined ? undefined : eq(communities.platformRef, scope),
+        port.communityRefs ? inArray(communities.platformRef, [...port.communityRefs]) : undefined,
       ),
     );
   for (const { group, communityId } of rows) {

@@ -114,6 +114,7 @@ export const discordDriver: DriverFactory = async (database) => {
           h.core.db,
           { platform: 'discord', community: { ref: h.guild.id, name: h.guild.name }, channelRef: h.channel(HOME).id },
           { platformUserId: user.id, displayName: user.username },
+          h.clock.now(),
         );
         if (!made) throw new TranscriptError(lineNo, ':moderator needs a group: run /setup first');
         return;

@@ -165,6 +165,7 @@ export const slackDriver: DriverFactory = async (database) => {
             channelRef: names.channelId('general'),
           },
           { platformUserId: names.id(d.member), displayName: d.member },
+          h.clock.now(),
         );
         if (!made) throw new TranscriptError(lineNo, ':moderator needs a group: run /setup first');
         return;

@@ -1,0 +1,130 @@
+/**
+ * Per-platform pacing for the outbox. A rolling-window limiter per key (`discord`, `slack:channel:C1`,
+ * `discord:dm-open`): it remembers the last `limit` permits and grants the next one when the oldest leaves the
+ * window. Unlike a token bucket (which lets `burst + rate` through in a window), no window ever holds more than
+ * `limit`, and a steady stream still reaches the full rate.
+ */
+
+export interface Limit {
+  limit: number;
+  windowMs: number;
+}
+
+/** The platforms' limits as we keep under them (PLATFORMS.md): margins below the published or observed values. */
+export interface PlatformLimits {
+  /** Every call of the platform. */
+  global?: Limit;
+  /** Each channel / DM conversation. */
+  perRoute?: Limit;
+  /** Opening a DM with someone whose DM channel is not cached yet. */
+  dmOpen?: Limit;
+}
+
+export const PLATFORM_LIMITS: Record<string, PlatformLimits> = {
+  // 50/s global per bot: we stay under 45; DM opening is throttled hard (bulk opening earns error 40003)
+  discord: {
+    global: { limit: 45, windowMs: 1000 },
+    perRoute: { limit: 5, windowMs: 5000 },
+    dmOpen: { limit: 1, windowMs: 1000 },
+  },
+  // chat.postMessage ~1/s per channel; conversations.open Tier 3 (50+/min); no published workspace figure
+  slack: { perRoute: { limit: 1, windowMs: 1000 }, dmOpen: { limit: 50, windowMs: 60_000 } },
+  shell: {},
+};
+
+/** Divides every window by `factor`: the benchmark's fast virtual pace (limits ×factor, same shape). */
+export function scaleLimits(limits: PlatformLimits, factor: number): PlatformLimits {
+  const s = (l?: Limit) => (l ? { limit: l.limit, windowMs: l.windowMs / factor } : undefined);
+  const out: PlatformLimits = {};
+  if (limits.global) out.global = s(limits.global)!;
+  if (limits.perRoute) out.perRoute = s(limits.perRoute)!;
+  if (limits.dmOpen) out.dmOpen = s(limits.dmOpen)!;
+  return out;
+}
+
+/** Monotonic milliseconds and sleep: real time in production, replaceable in tests. */
+export interface PaceTimer {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+export const realTimer: PaceTimer = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+};
+
+class Window {
+  private readonly stamps: number[] = [];
+  private head = 0;
+  constructor(readonly l: Limit) {}
+  /** ms until a permit is free (0 = now). */
+  wait(now: number): number {
+    // a permit leaves the window 1% late: timers and the platform's clock never see limit+1 in one window
+    const span = this.l.windowMs * 1.01;
+    while (this.head < this.stamps.length && this.stamps[this.head]! <= now - span) this.head++;
+    if (this.head > 1024) {
+      this.stamps.splice(0, this.head);
+      this.head = 0;
+    }
+    if (this.stamps.length - this.head < this.l.limit) return 0;
+    return this.stamps[this.head]! + span - now;
+  }
+  take(now: number): void {
+    this.stamps.push(now);
+  }
+}
+
+export class Pacer {
+  private readonly windows = new Map<string, Window>();
+  private readonly pausedUntil = new Map<string, number>();
+
+  constructor(
+    private readonly limits: Record<string, PlatformLimits> = PLATFORM_LIMITS,
+    private readonly timer: PaceTimer = realTimer,
+  ) {}
+
+  private window(key: string, l: Limit): Window {
+    let w = this.windows.get(key);
+    if (!w) {
+      w = new Window(l);
+      this.windows.set(key, w);
+    }
+    return w;
+  }
+
+  private keys(platform: string, route: string, opensDm: boolean): [string, Limit | undefined][] {
+    const l = this.limits[platform] ?? {};
+    return [
+      [platform, l.global],
+      [`${platform}:route:${route}`, l.perRoute],
+      [`${platform}:dm-open`, opensDm ? l.dmOpen : undefined],
+    ];
+  }
+
+  /** ms until a send on this route may go (0 = now), without taking a permit. */
+  delay(platform: string, route: string, opensDm = false): number {
+    const now = this.timer.now();
+    let wait = 0;
+    for (const [key, l] of this.keys(platform, route, opensDm)) {
+      const paused = this.pausedUntil.get(key);
+      if (paused !== undefined) wait = Math.max(wait, paused - now);
+      if (l) wait = Math.max(wait, this.window(key, l).wait(now));
+    }
+    return Math.max(0, wait);
+  }
+
+  /** Waits until every limit of the route has room, then takes a permit from each. */
+  async acquire(platform: string, route: string, opensDm = false): Promise<void> {
+    for (let d = this.delay(platform, route, opensDm); d > 0; d = this.delay(platform, route, opensDm)) {
+      await this.timer.sleep(d);
+    }
+    const now = this.timer.now();
+    for (const [key, l] of this.keys(platform, route, opensDm)) if (l) this.window(key, l).take(now);
+  }
+
+  /** A Retry-After from the platform: nothing goes on this key until it has passed. */
+  pause(platform: string, route: string | null, ms: number): void {
+    const key = route === null ? platform : `${platform}:route:${route}`;
+    const until = this.timer.now() + ms;
+    this.pausedUntil.set(key, Math.max(until, this.pausedUntil.get(key) ?? 0));
+  }
+}

@@ -1,0 +1,327 @@
+import { randomBytes } from 'node:crypto';
+import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Db } from '../../db/client.js';
+import { communities, groups, jobs, schedules } from '../../db/schema.js';
+import type { Clock } from '../clock.js';
+import { enqueueOutbox } from '../delivery/outbox.js';
+import { OutboxSender, type OutboxSenderOptions } from '../delivery/outbox-sender.js';
+import type { Logger } from '../logger.js';
+import type { MessagePort } from '../platform.js';
+import type { JobContext, JobRegistry, JobRow } from './job-kinds.js';
+import { nextOccurrence, parseRecurrence } from './recurrence.js';
+
+export const DEFAULT_GRACE_HOURS = 6;
+
+export interface SchedulerOptions {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  registry: JobRegistry;
+  /**
+   * What happens to slots found late. `grace` (a running bot): each runs if newer than the group's grace window,
+   * older ones are skipped with a log line. `all` (the shell's `:advance`, where time jumps but the bot counts as
+   * running throughout): every slot runs.
+   */
+  catchUp?: 'grace' | 'all';
+  /** This process's name (leases, logs); random by default. */
+  workerId?: string;
+  batchSize?: number;
+  sender?: Partial<OutboxSenderOptions>;
+}
+
+/**
+ * The durable scheduler. Every process runs one; they share the work through Postgres:
+ * 1. due slots of recurring schedules become jobs (claimed with SKIP LOCKED; missed slots run once if newer than the
+ *    group's grace window, else are skipped with a log line);
+ * 2. due jobs are claimed with `FOR UPDATE SKIP LOCKED` and run inside the claiming transaction, so a job's writes,
+ *    its queued messages and its `done` mark commit together — a process killed mid-batch rolls back and the rows
+ *    are free for the next claimer, never lost and never run twice;
+ * 3. the outbox is delivered through the ports this process holds.
+ */
+export class Scheduler {
+  readonly workerId: string;
+  readonly sender: OutboxSender;
+  private readonly batchSize: number;
+  private readonly catchUp: 'grace' | 'all';
+  private task: ScheduledTask | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly o: SchedulerOptions) {
+    this.workerId = o.workerId ?? `worker-${randomBytes(4).toString('hex')}`;
+    this.batchSize = o.batchSize ?? 100;
+    this.catchUp = o.catchUp ?? 'grace';
+    this.sender = new OutboxSender({ db: o.db, clock: o.clock, log: o.log, workerId: this.workerId, ...o.sender });
+  }
+
+  /** Runs everything due at the clock's current time, until nothing is (the shell's `:advance`, each tick). */
+  async runUntilIdle(ports: readonly MessagePort[]): Promise<void> {
+    for (const hook of this.o.registry.hooks) await hook(this.o.db, this.o.clock.now(), this.o.log);
+    const scope = await this.scopeOf(ports);
+    for (let round = 0; round < 1000; round++) {
+      let work = 0;
+      for (let n = await this.materialize(scope); n > 0; n = await this.materialize(scope)) work += n;
+      for (let n = await this.runBatch(scope); n > 0; n = await this.runBatch(scope)) work += n;
+      work += await this.sender.flush(ports, scope);
+      if (work === 0) return;
+    }
+  }
+
+  /** Community ids the ports are limited to (the shell's), or null when they serve whole platforms. */
+  private async scopeOf(ports: readonly MessagePort[]): Promise<number[] | null> {
+    if (ports.length === 0 || ports.some((p) => !p.communityRefs)) return null;
+    const out: number[] = [];
+    for (const p of ports) {
+      const rows = await this.o.db
+        .select({ id: communities.id })
+        .from(communities)
+        .where(and(eq(communities.platform, p.platform), inArray(communities.platformRef, [...p.communityRefs!])));
+      out.push(...rows.map((r) => r.id));
+    }
+    return out;
+  }
+
+  /** Turns due slots of recurring schedules into jobs; returns how many schedules it moved on. */
+  async materialize(scope: number[] | null = null): Promise<number> {
+    const now = this.o.clock.now();
+    return this.o.db.transaction(async (tx) => {
+      const due = await tx
+        .select({
+          s: schedules,
+          graceHours: sql<number>`coalesce((${groups.settings}->'nudges'->>'graceHours')::float8, ${DEFAULT_GRACE_HOURS})`,
+        })
+        .from(schedules)
+        .leftJoin(groups, eq(groups.id, schedules.groupId))
+        .where(
+          and(
+            eq(schedules.paused, false),
+            lte(schedules.nextRunAt, now),
+            scope ? inArray(schedules.communityId, scope) : undefined,
+          ),
+        )
+        .orderBy(schedules.nextRunAt)
+        .limit(200)
+        .for('update', { of: schedules, skipLocked: true });
+      for (const { s, graceHours } of due) await this.materializeOne(tx, s, Number(graceHours), now);
+      return due.length;
+    });
+  }
+
+  private async materializeOne(tx: Db, s: typeof schedules.$inferSelect, graceHours: number, now: Date) {
+    let rule: ReturnType<typeof parseRecurrence>;
+    try {
+      rule = parseRecurrence(s.spec);
+    } catch (err) {
+      this.o.log.error({ scheduleId: s.id, err: { message: (err as Error).message } }, 'unreadable schedule paused');
+      await tx.update(schedules).set({ paused: true }).where(eq(schedules.id, s.id));
+      return;
+    }
+    const slots: Date[] = [];
+    for (let n: Date | null = s.nextRunAt; n && n <= now && slots.length < 10_000; ) {
+      slots.push(n);
+      n = nextOccurrence(rule, n, s.timezone);
+    }
+    const graceMs = graceHours * 3_600_000;
+    const inTime = this.catchUp === 'all' ? slots : slots.filter((t) => now.getTime() - t.getTime() <= graceMs);
+    // a sweep looks at the whole state: its latest slot stands for all the missed ones
+    const run = this.o.registry.get(s.kind)?.coalesce ? inTime.slice(-1) : inTime;
+    for (const slot of run) await this.insertSlot(tx, s, slot);
+    const tooOld = slots.length - inTime.length;
+    if (tooOld > 0) {
+      this.o.log.info(
+        {
+          scheduleId: s.id,
+          kind: s.kind,
+          groupId: s.groupId,
+          skipped: tooOld,
+          oldest: s.nextRunAt.toISOString(),
+          graceHours,
+        },
+        'missed schedule slots older than the grace window skipped',
+      );
+    }
+    const next = nextOccurrence(rule, now, s.timezone);
+    await tx
+      .update(schedules)
+      .set(next ? { nextRunAt: next } : { paused: true })
+      .where(eq(schedules.id, s.id));
+  }
+
+  private async insertSlot(tx: Db, s: typeof schedules.$inferSelect, slot: Date): Promise<void> {
+    await tx
+      .insert(jobs)
+      .values({
+        kind: s.kind,
+        communityId: s.communityId,
+        groupId: s.groupId,
+        scheduleId: s.id,
+        runAt: slot,
+        payload: s.payload,
+        dedupeKey: `schedule:${s.id}:${slot.toISOString()}`,
+      })
+      .onConflictDoNothing({ target: jobs.dedupeKey });
+  }
+
+  /**
+   * Claims up to batchSize due jobs and runs them in one transaction. If a handler throws, the batch rolls back and
+   * its jobs are run one by one, so one bad job costs its own attempt and nothing else.
+   */
+  async runBatch(scope: number[] | null = null): Promise<number> {
+    const now = this.o.clock.now();
+    let claimed: number[] = [];
+    try {
+      return await this.o.db.transaction(async (tx) => {
+        const batch = await this.claim(tx, now, this.batchSize, scope);
+        claimed = batch.map((j) => j.id);
+        if (batch.length === 0) return 0;
+        const tz = await this.timezones(tx, batch);
+        const failed: { id: number; error: string }[] = [];
+        for (const job of batch) {
+          const problem = await this.execute(tx, job, now, tz);
+          if (problem) failed.push({ id: job.id, error: problem });
+        }
+        const failedIds = new Set(failed.map((f) => f.id));
+        const done = claimed.filter((id) => !failedIds.has(id));
+        if (done.length) {
+          await tx
+            .update(jobs)
+            .set({ status: 'done', attempts: sql`${jobs.attempts} + 1`, finishedAt: now })
+            .where(inArray(jobs.id, done));
+        }
+        for (const f of failed) {
+          await tx.update(jobs).set({ status: 'failed', lastError: f.error, finishedAt: now }).where(eq(jobs.id, f.id));
+        }
+        return batch.length;
+      });
+    } catch (err) {
+      if (claimed.length === 0) throw err;
+      this.o.log.warn({ err: { message: (err as Error).message }, jobs: claimed.length }, 'batch failed: one by one');
+      for (const id of claimed) await this.runAlone(id);
+      return claimed.length;
+    }
+  }
+
+  private claim(tx: Db, now: Date, limit: number, scope: number[] | null): Promise<JobRow[]> {
+    return tx
+      .select()
+      .from(jobs)
+      .where(
+        and(eq(jobs.status, 'pending'), lte(jobs.runAt, now), scope ? inArray(jobs.communityId, scope) : undefined),
+      )
+      .orderBy(jobs.runAt)
+      .limit(limit)
+      .for('update', { skipLocked: true });
+  }
+
+  /** Runs a job's handler; a returned string is a permanent problem (unknown kind, bad payload). */
+  private async execute(tx: Db, job: JobRow, now: Date, tz: Map<number, string>): Promise<string | null> {
+    const kind = this.o.registry.get(job.kind);
+    if (!kind) {
+      this.o.log.error({ jobId: job.id, kind: job.kind }, 'job of an unknown kind marked failed');
+      return `unknown job kind ${job.kind}`;
+    }
+    const payload = kind.payload.safeParse(job.payload);
+    if (!payload.success) {
+      this.o.log.error({ jobId: job.id, kind: job.kind }, 'job with an invalid payload marked failed');
+      return `invalid payload: ${payload.error.message}`;
+    }
+    const ctx: JobContext = {
+      db: tx,
+      clock: this.o.clock,
+      now,
+      log: this.o.log,
+      send: (messages, opts) =>
+        enqueueOutbox(tx, job.communityId, messages, {
+          now,
+          timezone: opts?.timezone ?? (job.groupId !== null ? tz.get(job.groupId) : undefined) ?? 'UTC',
+        }),
+    };
+    await kind.run({ ...job, payload: payload.data }, ctx);
+    return null;
+  }
+
+  /** One job in its own transaction; its handler in a savepoint so a failure can still be recorded. */
+  private async runAlone(id: number): Promise<void> {
+    const now = this.o.clock.now();
+    await this.o.db.transaction(async (tx) => {
+      const [job] = await tx
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.id, id), eq(jobs.status, 'pending')))
+        .for('update', { skipLocked: true });
+      if (!job) return;
+      const tz = await this.timezones(tx, [job]);
+      try {
+        const problem = await tx.transaction((sp) => this.execute(sp, job, now, tz));
+        await tx
+          .update(jobs)
+          .set({
+            status: problem ? 'failed' : 'done',
+            attempts: job.attempts + 1,
+            finishedAt: now,
+            lastError: problem,
+          })
+          .where(eq(jobs.id, id));
+      } catch (err) {
+        const attempts = job.attempts + 1;
+        const max = this.o.registry.get(job.kind)?.maxAttempts ?? 5;
+        const message = (err as Error).message ?? String(err);
+        const giveUp = attempts >= max;
+        this.o.log.error(
+          { jobId: id, kind: job.kind, attempts, err: { message } },
+          giveUp ? 'job failed for good' : 'job failed: will retry',
+        );
+        await tx
+          .update(jobs)
+          .set({
+            attempts,
+            lastError: message,
+            ...(giveUp
+              ? { status: 'failed', finishedAt: now }
+              : { runAt: new Date(now.getTime() + 60_000 * 2 ** (attempts - 1)) }),
+          })
+          .where(eq(jobs.id, id));
+      }
+    });
+  }
+
+  private async timezones(tx: Db, batch: JobRow[]): Promise<Map<number, string>> {
+    const ids = [...new Set(batch.flatMap((j) => (j.groupId === null ? [] : [j.groupId])))];
+    if (ids.length === 0) return new Map();
+    const rows = await tx.select({ id: groups.id, tz: groups.timezone }).from(groups).where(inArray(groups.id, ids));
+    return new Map(rows.map((r) => [r.id, r.tz]));
+  }
+
+  /**
+   * Ticks with node-cron every `intervalSeconds` (default 15) at a random phase, so replicas spread their ticks
+   * rather than all claiming at :00. A tick still running when the next comes is not doubled.
+   */
+  start(ports: readonly MessagePort[], opts: { intervalSeconds?: number; phase?: number } = {}): void {
+    const every = opts.intervalSeconds ?? 15;
+    const phase = (opts.phase ?? Math.floor(Math.random() * every)) % every;
+    const seconds: number[] = [];
+    for (let s = phase; s < 60; s += every) seconds.push(s);
+    this.task = cron.schedule(`${seconds.join(',')} * * * * *`, () => this.tick(ports), {
+      name: `scheduler-${this.workerId}`,
+    });
+    void this.tick(ports);
+  }
+
+  /** One tick: run what is due; errors are logged (the next tick tries again). */
+  tick(ports: readonly MessagePort[]): Promise<void> {
+    if (this.running) return this.running;
+    this.running = this.runUntilIdle(ports)
+      .catch((err) => this.o.log.error({ err, workerId: this.workerId }, 'scheduler tick failed'))
+      .finally(() => {
+        this.running = null;
+      });
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    await this.task?.destroy();
+    this.task = null;
+    await this.running;
+    await this.sender.releaseLeases().catch(() => {});
+  }
+}
