@@ -4,6 +4,7 @@ import { buildCore } from '../src/bootstrap.js';
 import { systemClock } from '../src/clock.js';
 import { type Config, ConfigError, loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
+import { pairingDueRunner } from '../src/pairing/pairing-due.js';
 import { runShell } from './shell/shell-cli.js';
 import { startSlack } from './slack/slack-app.js';
 
@@ -34,7 +35,7 @@ async function main(): Promise<number> {
     log.fatal({ platforms: unavailable }, 'platform adapters are not available in this build yet');
     return 1;
   }
-  const core = await buildCore({ commands, clock: systemClock, log, config });
+  const core = await buildCore({ commands, clock: systemClock, log, config, dueRunners: [pairingDueRunner] });
   const slack = await startSlack(core, config, log);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -7,6 +7,8 @@ import { group } from './group.js';
 import { help } from './help.js';
 import { intro } from './intro.js';
 import { forgetMe, leave, remove } from './leaving.js';
+import { pairExclude, pairJoin, pairLeave, pairSkip, pairSnooze, pairStatus } from './pair.js';
+import { pairHistory, pairPreview, pairSettings, pairSetup, pairStart, pairStarters, pairStats } from './pair-admin.js';
 import { profile } from './profile.js';
 import { seatAlias, seatWanted } from './seat-admin.js';
 import { seats } from './seats.js';
@@ -30,4 +32,17 @@ export const commands: CommandDefinition[] = [
   remove,
   seatAlias,
   seatWanted,
+  pairJoin,
+  pairLeave,
+  pairSnooze,
+  pairSkip,
+  pairExclude,
+  pairStatus,
+  pairSetup,
+  pairSettings,
+  pairPreview,
+  pairStart,
+  pairHistory,
+  pairStats,
+  pairStarters,
 ] as CommandDefinition[];

@@ -6,6 +6,7 @@ import { buildCore } from '../../src/bootstrap.js';
 import { ManualClock, OffsetClock } from '../../src/clock.js';
 import type { Config } from '../../src/config.js';
 import type { Logger } from '../../src/logger.js';
+import { pairingDueRunner } from '../../src/pairing/pairing-due.js';
 import { toJson, toReadable } from './shell-message.js';
 import { ShellSession } from './shell-session.js';
 import { TranscriptError } from './transcript.js';
@@ -55,6 +56,7 @@ export async function runShell(argv: string[], config: Config, log: Logger): Pro
       clock,
       log,
       config,
+      dueRunners: [pairingDueRunner],
       inMemory: args.data === undefined,
       ...(args.data ? { config: { ...config, DATABASE_URL: undefined, DATA_DIR: args.data } } : {}),
     });
@@ -75,7 +77,7 @@ export async function runShell(argv: string[], config: Config, log: Logger): Pro
   }
 
   const clock = new OffsetClock();
-  const core = await buildCore({ commands, clock, log, config });
+  const core = await buildCore({ commands, clock, log, config, dueRunners: [pairingDueRunner] });
   const session = new ShellSession(core, clock, print, { actor });
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: `${session.actor}> ` });
   process.stdout.write(

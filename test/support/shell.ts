@@ -7,6 +7,7 @@ import { ManualClock } from '../../src/clock.js';
 import { Registry } from '../../src/commands/registry.js';
 import { Core, type DueRunner } from '../../src/core.js';
 import { type Logger, silentLogger } from '../../src/logger.js';
+import { pairingDueRunner } from '../../src/pairing/pairing-due.js';
 import { seededRandom } from '../../src/random.js';
 
 export interface ShellHarness {
@@ -37,7 +38,8 @@ export function shellHarness(
     clock,
     random: seededRandom(opts.seed ?? 42),
     log: opts.log ?? silentLogger,
-    dueRunners: opts.dueRunners,
+    // The same due work as the real shell (adapters/shell/shell-cli.ts), so `:advance` drives pairing rounds.
+    dueRunners: opts.dueRunners ?? [pairingDueRunner],
   });
   const messages: ShellMessage[] = [];
   const communityRef = `test-${randomBytes(5).toString('hex')}`;
