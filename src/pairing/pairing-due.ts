@@ -1,6 +1,6 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { type AnyColumn, and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { communities, groups, pairingPrograms, pairingRounds } from '../../db/schema.js';
+import { groups, pairingPrograms, pairingRounds } from '../../db/schema.js';
 import type { Core, DueRunner } from '../core.js';
 import type { OutgoingMessage } from '../messages.js';
 import type { Platform } from '../platform.js';
@@ -30,8 +30,16 @@ async function inTransaction(
   if (communityId !== null && out.length) await deliver(communityId, out);
 }
 
-const onPlatform = (platform: Platform) =>
-  sql`${pairingRounds.communityId} in (select id from communities where platform = ${platform} and active)`;
+/** Which communities a run serves: all of a platform, or only some (test harnesses sharing one database). */
+export interface DueScope {
+  platform: Platform;
+  communityIds?: number[];
+}
+
+const within = (column: AnyColumn, scope: DueScope) =>
+  scope.communityIds
+    ? sql`${column} = any(${sql.param(scope.communityIds)}::int[]) and ${column} in (select id from communities where platform = ${scope.platform} and active)`
+    : sql`${column} in (select id from communities where platform = ${scope.platform} and active)`;
 
 /**
  * Everything pairing that has come due by `now` for communities of one platform: check-ins (halfway and near the
@@ -39,14 +47,21 @@ const onPlatform = (platform: Platform) =>
  * check-in is out before the next round closes it. Each claim is a conditional update or a unique insert, so two
  * processes ticking at once run each piece of work once.
  */
-export async function runPairingDue(db: Db, platform: Platform, now: Date, deliver: Deliver): Promise<void> {
+export async function runPairingDue(db: Db, scope: DueScope, now: Date, deliver: Deliver): Promise<void> {
   for (const stage of ['midpoint', 'final'] as CheckInStage[]) {
     const at = stage === 'midpoint' ? pairingRounds.midpointAt : pairingRounds.finalCheckAt;
     const sent = stage === 'midpoint' ? pairingRounds.midpointSentAt : pairingRounds.finalSentAt;
     const due = await db
       .select({ id: pairingRounds.id })
       .from(pairingRounds)
-      .where(and(isNull(pairingRounds.closedAt), isNull(sent), sql`${at} <= ${now}`, onPlatform(platform)))
+      .where(
+        and(
+          isNull(pairingRounds.closedAt),
+          isNull(sent),
+          sql`${at} <= ${now}`,
+          within(pairingRounds.communityId, scope),
+        ),
+      )
       .orderBy(pairingRounds.id);
     for (const { id } of due) {
       await inTransaction(db, deliver, async (tx, send) => {
@@ -67,7 +82,7 @@ export async function runPairingDue(db: Db, platform: Platform, now: Date, deliv
       const [r] = await tx
         .select()
         .from(pairingRounds)
-        .where(and(eq(pairingRounds.id, id), onPlatform(platform)));
+        .where(and(eq(pairingRounds.id, id), within(pairingRounds.communityId, scope)));
       if (!r) return null;
       await closeRound(tx, id, now, send);
       return r.communityId;
@@ -76,13 +91,11 @@ export async function runPairingDue(db: Db, platform: Platform, now: Date, deliv
   const programs = await db
     .select({ id: pairingPrograms.id })
     .from(pairingPrograms)
-    .innerJoin(communities, eq(communities.id, pairingPrograms.communityId))
     .where(
       and(
         eq(pairingPrograms.active, true),
         sql`${pairingPrograms.nextRunAt} <= ${now}`,
-        eq(communities.platform, platform),
-        eq(communities.active, true),
+        within(pairingPrograms.communityId, scope),
       ),
     )
     .orderBy(pairingPrograms.id);
@@ -112,7 +125,7 @@ export async function runPairingDue(db: Db, platform: Platform, now: Date, deliv
 
 /** The DueRunner the shell's `:advance` and the bot's tick call: pairing for the communities of the port's platform. */
 export const pairingDueRunner: DueRunner = async (core: Core, port) => {
-  await runPairingDue(core.db, port.platform, core.clock.now(), (communityId, messages) =>
+  await runPairingDue(core.db, { platform: port.platform }, core.clock.now(), (communityId, messages) =>
     core.messenger(port).deliver(communityId, messages),
   );
 };

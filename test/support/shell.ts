@@ -1,14 +1,32 @@
 import { randomBytes } from 'node:crypto';
+import { and, eq, gte } from 'drizzle-orm';
 import type { ShellMessage } from '../../adapters/shell/shell-message.js';
 import { ShellSession } from '../../adapters/shell/shell-session.js';
 import { commands } from '../../commands/index.js';
 import type { Database } from '../../db/client.js';
+import { communities } from '../../db/schema.js';
 import { ManualClock } from '../../src/clock.js';
 import { Registry } from '../../src/commands/registry.js';
 import { Core, type DueRunner } from '../../src/core.js';
 import { type Logger, silentLogger } from '../../src/logger.js';
-import { pairingDueRunner } from '../../src/pairing/pairing-due.js';
+import { runPairingDue } from '../../src/pairing/pairing-due.js';
 import { seededRandom } from '../../src/random.js';
+
+/** pairingDueRunner, for the communities (of the port's platform) created after `since` only. */
+function ownPairingDue(since: Date): DueRunner {
+  return async (core, port) => {
+    const own = await core.db
+      .select({ id: communities.id })
+      .from(communities)
+      .where(and(eq(communities.platform, port.platform), gte(communities.createdAt, since)));
+    await runPairingDue(
+      core.db,
+      { platform: port.platform, communityIds: own.map((c) => c.id) },
+      core.clock.now(),
+      (communityId, messages) => core.messenger(port).deliver(communityId, messages),
+    );
+  };
+}
 
 export interface ShellHarness {
   core: Core;
@@ -38,8 +56,9 @@ export function shellHarness(
     clock,
     random: seededRandom(opts.seed ?? 42),
     log: opts.log ?? silentLogger,
-    // The same due work as the real shell (adapters/shell/shell-cli.ts), so `:advance` drives pairing rounds.
-    dueRunners: opts.dueRunners ?? [pairingDueRunner],
+    // The real shell's due work (adapters/shell/shell-cli.ts), so `:advance` drives pairing rounds: limited to the
+    // communities created since this harness, as sessions sharing a test database must not run each other's rounds.
+    dueRunners: opts.dueRunners ?? [ownPairingDue(new Date())],
   });
   const messages: ShellMessage[] = [];
   const communityRef = `test-${randomBytes(5).toString('hex')}`;
