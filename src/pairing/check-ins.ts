@@ -143,7 +143,7 @@ export async function recordOutcome(ctx: HandlerContext, arg: string | undefined
   const { pg, round } = await memberGroup(ctx, arg);
   await ctx.db
     .insert(roundOutcomes)
-    .values({ pairingGroupId: pg.id, memberId: ctx.actor.id, kind })
+    .values({ pairingGroupId: pg.id, memberId: ctx.actor.id, kind, createdAt: ctx.clock.now() })
     .onConflictDoNothing();
   await ctx.db
     .update(pairingRoundMembers)
