@@ -17,7 +17,10 @@ const local = (at: Date, tz: string) =>
 function slots(c: ReturnType<typeof parseCadence>, tz: string, from: Date, n: number, anchor?: Date): Date[] {
   const out: Date[] = [];
   let t = from;
-  for (let i = 0; i < n; i++) out.push((t = nextSlot(c, tz, t, anchor)));
+  for (let i = 0; i < n; i++) {
+    t = nextSlot(c, tz, t, anchor);
+    out.push(t);
+  }
   return out;
 }
 
