@@ -1,4 +1,4 @@
-import { type AnyColumn, and, eq, isNull, sql } from 'drizzle-orm';
+import { type AnyColumn, and, eq, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { groups, pairingPrograms, pairingRounds } from '../../db/schema.js';
 import type { Core, DueRunner } from '../core.js';
@@ -54,14 +54,7 @@ export async function runPairingDue(db: Db, scope: DueScope, now: Date, deliver:
     const due = await db
       .select({ id: pairingRounds.id })
       .from(pairingRounds)
-      .where(
-        and(
-          isNull(pairingRounds.closedAt),
-          isNull(sent),
-          sql`${at} <= ${now}`,
-          within(pairingRounds.communityId, scope),
-        ),
-      )
+      .where(and(isNull(pairingRounds.closedAt), isNull(sent), lte(at, now), within(pairingRounds.communityId, scope)))
       .orderBy(pairingRounds.id);
     for (const { id } of due) {
       await inTransaction(db, deliver, async (tx, send) => {
@@ -94,7 +87,7 @@ export async function runPairingDue(db: Db, scope: DueScope, now: Date, deliver:
     .where(
       and(
         eq(pairingPrograms.active, true),
-        sql`${pairingPrograms.nextRunAt} <= ${now}`,
+        lte(pairingPrograms.nextRunAt, now),
         within(pairingPrograms.communityId, scope),
       ),
     )
@@ -106,7 +99,7 @@ export async function runPairingDue(db: Db, scope: DueScope, now: Date, deliver:
         .select({ program: pairingPrograms, group: groups })
         .from(pairingPrograms)
         .innerJoin(groups, eq(groups.id, pairingPrograms.groupId))
-        .where(and(eq(pairingPrograms.id, id), sql`${pairingPrograms.nextRunAt} <= ${now}`))
+        .where(and(eq(pairingPrograms.id, id), lte(pairingPrograms.nextRunAt, now)))
         .for('update', { of: pairingPrograms, skipLocked: true });
       if (!row?.program.nextRunAt) return null;
       const slot = row.program.nextRunAt;

@@ -94,6 +94,13 @@ export function checkInMessage(
   };
 }
 
+/** The matcher's reasons speak of the member ("paired with them"); the member reads them addressed to themselves. */
+export const addressed = (reason: string): string =>
+  reason
+    .replace(/\bthey are\b/g, 'you are')
+    .replace(/\bthey\b/g, 'you')
+    .replace(/\bthem\b/g, 'you');
+
 /** The private note to someone the matcher could not place, with its reason (which never reveals an exclusion). */
 export function unplacedMessage(
   program: ProgramRow,
@@ -104,7 +111,7 @@ export function unplacedMessage(
   return {
     target: { kind: 'dm', memberId },
     content: {
-      text: `No ${program.name} match for you in round ${number}: ${reason} You stay in the program, and if someone's meeting falls through this round you may be matched with them.`,
+      text: `No ${program.name} match for you in round ${number}: ${addressed(reason)} You stay in the program, and if someone's meeting falls through this round you may be matched with them.`,
     },
   };
 }

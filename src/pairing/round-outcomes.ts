@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, lte } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { pairingGroupMembers, roundOutcomes } from '../../db/schema.js';
 
@@ -32,7 +32,7 @@ export async function linkReferralToRound(
         eq(roundOutcomes.kind, 'referral'),
         isNull(roundOutcomes.referralId),
         gte(roundOutcomes.createdAt, since),
-        sql`${roundOutcomes.createdAt} <= ${referral.createdAt}`,
+        lte(roundOutcomes.createdAt, referral.createdAt),
       ),
     )
     .orderBy(desc(roundOutcomes.createdAt))

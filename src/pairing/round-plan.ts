@@ -1,4 +1,4 @@
-import { and, eq, max, sql } from 'drizzle-orm';
+import { and, eq, isNull, lte, max, or, sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../../db/client.js';
 import { groupMemberships, members, pairingEnrollments, pairingRounds, profiles } from '../../db/schema.js';
 import type { GroupRow, MemberRow } from '../communities/rows.js';
@@ -43,7 +43,7 @@ export async function roundParticipants(db: Db, program: ProgramRow, now: Date):
         eq(groupMemberships.groupId, program.groupId),
         eq(groupMemberships.status, 'active'),
         enrolled,
-        sql`(${pairingEnrollments.snoozedUntil} is null or ${pairingEnrollments.snoozedUntil} <= ${now})`,
+        or(isNull(pairingEnrollments.snoozedUntil), lte(pairingEnrollments.snoozedUntil, now)),
         sql`coalesce(${pairingEnrollments.skipNext}, false) = false`,
       ),
     )

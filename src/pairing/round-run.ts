@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull, lte, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import {
   groups,
@@ -228,6 +228,6 @@ export async function overdueRounds(db: Db, now: Date, graceMs: number): Promise
   const rows = await db
     .select({ id: pairingRounds.id })
     .from(pairingRounds)
-    .where(and(isNull(pairingRounds.closedAt), sql`${pairingRounds.endsAt} <= ${new Date(now.getTime() - graceMs)}`));
+    .where(and(isNull(pairingRounds.closedAt), lte(pairingRounds.endsAt, new Date(now.getTime() - graceMs))));
   return rows.map((r) => r.id);
 }
