@@ -12,6 +12,8 @@ import { forgetMe, leave, remove } from './leaving.js';
 import { me } from './me.js';
 import { nudgeCreate, nudgeDelete, nudgeList, nudgePause } from './nudge.js';
 import { nudges } from './nudges.js';
+import { pairExclude, pairJoin, pairLeave, pairSkip, pairSnooze, pairStatus } from './pair.js';
+import { pairHistory, pairPreview, pairSettings, pairSetup, pairStart, pairStarters, pairStats } from './pair-admin.js';
 import { profile } from './profile.js';
 import { referCommand } from './refer.js';
 import { referralCorrect, referralShow, referralUpdate, referralWithdraw } from './referral.js';
@@ -61,4 +63,17 @@ export const commands: CommandDefinition[] = [
   nudgeList,
   nudgePause,
   nudgeDelete,
+  pairJoin,
+  pairLeave,
+  pairSnooze,
+  pairSkip,
+  pairExclude,
+  pairStatus,
+  pairSetup,
+  pairSettings,
+  pairPreview,
+  pairStart,
+  pairHistory,
+  pairStats,
+  pairStarters,
 ] as CommandDefinition[];

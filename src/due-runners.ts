@@ -1,7 +1,12 @@
 import type { DueRunner } from './core.js';
 import { jobRegistry } from './job-kinds.js';
+import { pairingDueRunner } from './pairing/pairing-due.js';
 import { runReferralAccountability } from './referrals/accountability.js';
 import { schedulerDueRunner } from './scheduler/due-runner.js';
 
 /** Everything that runs when time passes (the shell's `:advance`, the scheduler's tick). */
-export const defaultDueRunners: DueRunner[] = [schedulerDueRunner(jobRegistry()), runReferralAccountability];
+export const defaultDueRunners: DueRunner[] = [
+  schedulerDueRunner(jobRegistry()),
+  runReferralAccountability,
+  pairingDueRunner,
+];

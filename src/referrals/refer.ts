@@ -4,6 +4,7 @@ import { getMembers, getMembership } from '../communities/community-repo.js';
 import { UserError } from '../errors.js';
 import { readSettings } from '../groups/group-settings.js';
 import type { Reply } from '../messages.js';
+import { linkReferralToRound } from '../pairing/round-outcomes.js';
 import { TEMPERATURE_LABEL } from './lifecycle.js';
 import { receiverMessage } from './notifications.js';
 import { referralCard } from './referral-card.js';
@@ -77,6 +78,8 @@ export async function refer(ctx: HandlerContext, input: ReferInput): Promise<Rep
   await ctx.db
     .insert(referralEvents)
     .values({ referralId: r!.id, actorId: ctx.actor.id, fromStatus: null, toStatus: 'new', at: now });
+  // A slip that follows a 1-to-1 ("Did it lead to a referral?") is credited to that pairing round.
+  await linkReferralToRound(ctx.db, r!);
   const people = { giver: ctx.actor, receiver, names: new Map([[ctx.actor.id, ctx.actor.displayName]]) };
   ctx.send(
     receiverMessage(

@@ -144,6 +144,9 @@ ${intro('carol')}
 @alice /nudge delete id:2
 @alice /nudge delete id:2
 :advance 4w
+# time goes on: a paced fan-out (Discord opens DMs gradually) finishes on the next ticks
+:advance 1h
+:advance 1h
 `,
     check(m) {
       const alice = to(m, 'alice');

@@ -22,7 +22,12 @@ const sub = (name: string) =>
   });
 
 it('the manifest has one slash command per top-level name, with usage hints, scopes, events and interactivity', () => {
-  const registry = new Registry([...testCommands, sub('pair join'), sub('pair leave')]);
+  // The real /pair subcommands are replaced by two stand-ins so the usage hint below stays a fixed, short string.
+  const registry = new Registry([
+    ...testCommands.filter((c) => !c.name.startsWith('pair ')),
+    sub('pair join'),
+    sub('pair leave'),
+  ]);
   const m = slackManifest(registry, { baseUrl: 'https://rt.example.org/' }) as Record<string, Loose>;
   const cmds = m.features.slash_commands as { command: string; usage_hint?: string; url: string }[];
   expect(cmds.map((c) => c.command)).toEqual(registry.topLevel().map((n) => `/${n}`));
