@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { type Directive, parseLine, TranscriptError } from '../../adapters/shell/transcript.js';
+import { type Db, rowsOf } from '../../db/client.js';
 import { parseCommandText } from '../../src/commands/parse-text.js';
 import { makeModerator } from '../../src/communities/moderators.js';
 import { UserError } from '../../src/errors.js';
@@ -127,6 +129,9 @@ export const discordDriver: DriverFactory = async (database) => {
       case 'advance':
         h.clock.advance(d.ms);
         await h.core.runDue(h.bot.port, h.guild.id);
+        // Discord opens DMs gradually: like a running bot's next ticks, let a paced fan-out finish (bounded).
+        for (let i = 0; i < 20 && (await pendingOutbox(h.core.db, h.guild.id)) > 0; i++)
+          await h.core.runDue(h.bot.port, h.guild.id);
         return;
     }
     await submitModals(before);
@@ -181,4 +186,14 @@ function buttonLabels(m: FakeMessage): string[] {
   return m.components
     .flatMap((r) => r.components)
     .flatMap((c) => ('label' in c && c.label && !('options' in c) ? [c.label] : []));
+}
+
+/** Messages still queued in the outbox for this guild's community. */
+async function pendingOutbox(db: Db, guildId: string): Promise<number> {
+  const [row] = rowsOf<{ n: number }>(
+    await db.execute(
+      sql`select count(*)::int as n from outbox o join communities c on c.id = o.community_id where c.platform_ref = ${guildId} and o.status in ('pending', 'sending')`,
+    ),
+  );
+  return Number(row?.n ?? 0);
 }
