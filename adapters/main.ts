@@ -4,6 +4,8 @@ import { buildCore } from '../src/bootstrap.js';
 import { systemClock } from '../src/clock.js';
 import { type Config, ConfigError, loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
+import type { MessagePort } from '../src/platform.js';
+import { startTicker } from '../src/ticker.js';
 import { startDiscord } from './discord/discord-bot.js';
 import { runShell } from './shell/shell-cli.js';
 import { startSlack } from './slack/slack-app.js';
@@ -31,9 +33,16 @@ async function main(): Promise<number> {
   }
   const log = createLogger(config.LOG_LEVEL);
   const core = await buildCore({ commands, clock: systemClock, log, config });
-  const running: { stop(): Promise<void> }[] = [];
+  const running: { stop(): Promise<void>; port?: MessagePort }[] = [];
   if (platforms.includes('discord')) running.push(await startDiscord(core, config));
   if (platforms.includes('slack')) running.push(await startSlack(core, config, log));
+  // scheduled nudges, referral accountability and pairing rounds run while the bot is up; stopped first on shutdown
+  running.unshift(
+    startTicker(
+      core,
+      running.flatMap((r) => (r.port ? [r.port] : [])),
+    ),
+  );
   return untilStopped(running, () => core.deps.database.close());
 }
 

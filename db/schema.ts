@@ -341,7 +341,7 @@ export const referralNudges = pgTable(
     /** The referral's updatedAt when the rule fired: a status change starts a new period. */
     period: timestamp('period', { withTimezone: true, mode: 'date' }).notNull(),
     stage: integer('stage').notNull(),
-    sentAt: createdAt(),
+    sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.referralId, t.rule, t.period, t.stage] })],
 );

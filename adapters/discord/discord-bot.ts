@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Client, Events, GatewayIntentBits, RESTEvents, type RESTOptions } from 'discord.js';
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core.js';
+import type { MessagePort as CoreMessagePort } from '../../src/platform.js';
 import { deployCommands } from './command-deploy.js';
 import { FormStash } from './custom-ids.js';
 import { listenToGuildEvents } from './guild-events.js';
@@ -114,7 +115,7 @@ export async function createDiscordBot(core: Core, opts: DiscordBotOptions): Pro
 export async function startDiscord(
   core: Core,
   config: Pick<Config, 'DISCORD_TOKEN' | 'DISCORD_APPLICATION_ID' | 'DISCORD_API_URL' | 'DISCORD_GUILD_ID'>,
-): Promise<{ stop(): Promise<void> }> {
+): Promise<{ stop(): Promise<void>; port: CoreMessagePort }> {
   if (!config.DISCORD_TOKEN || !config.DISCORD_APPLICATION_ID) throw new Error('Discord is not configured');
   return createDiscordBot(core, {
     token: config.DISCORD_TOKEN,

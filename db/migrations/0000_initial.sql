@@ -307,7 +307,7 @@ CREATE TABLE "referral_nudges" (
 	"rule" text NOT NULL,
 	"period" timestamp with time zone NOT NULL,
 	"stage" integer NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"sent_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "referral_nudges_referral_id_rule_period_stage_pk" PRIMARY KEY("referral_id","rule","period","stage")
 );
 --> statement-breakpoint

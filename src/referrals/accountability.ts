@@ -18,6 +18,7 @@ interface DueRow {
   status: string;
   period: Date | string;
   sent: number | null;
+  last_sent_at: Date | string | null;
 }
 
 const HOUR = 3_600_000;
@@ -37,11 +38,24 @@ function ruleSpec(
   };
 }
 
-/** Escalation: stage 1 reminds the receiver, 2 tells the giver, 3 tells the moderators, `escalationHours` apart. */
-export function dueStage(now: Date, period: Date, afterMs: number, escalationHours: number): number {
-  const over = now.getTime() - period.getTime() - afterMs;
-  if (over < 0) return 0;
-  return Math.min(3, 1 + Math.floor(over / (escalationHours * HOUR)));
+/**
+ * The escalation step to send now, if any: stage 1 reminds the receiver, 2 tells the giver, 3 tells the moderators,
+ * `escalationHours` apart. Steps are never skipped: after downtime the next step is sent first and the following
+ * ones keep their spacing from it, so nobody is escalated past before being reminded.
+ */
+export function nextStage(
+  now: Date,
+  period: Date,
+  afterMs: number,
+  escalationHours: number,
+  sent: number,
+  lastSentAt: Date | null,
+): number {
+  const next = sent + 1;
+  if (next > 3) return 0;
+  const esc = escalationHours * HOUR;
+  const dueAt = Math.max(period.getTime() + afterMs + (next - 1) * esc, lastSentAt ? lastSentAt.getTime() + esc : 0);
+  return now.getTime() >= dueAt ? next : 0;
 }
 
 const WHAT: Record<Rule, (days: number) => string> = {
@@ -80,7 +94,8 @@ export async function runReferralAccountability(core: Core, port: MessagePort): 
         const due = rowsOf<DueRow>(
           await tx.execute(sql`
             select r.id, r.number, r.giver_id, r.receiver_id, r.prospect_name, r.status, ${clock} as period,
-              (select max(stage) from referral_nudges n where n.referral_id = r.id and n.rule = ${rule} and n.period = ${clock}) as sent
+              (select max(stage) from referral_nudges n where n.referral_id = r.id and n.rule = ${rule} and n.period = ${clock}) as sent,
+              (select max(sent_at) from referral_nudges n where n.referral_id = r.id and n.rule = ${rule} and n.period = ${clock}) as last_sent_at
             from referrals r
             where r.group_id = ${group.id} and r.status in (${sql.join(
               spec.statuses.map((s) => sql`${s}`),
@@ -89,8 +104,9 @@ export async function runReferralAccountability(core: Core, port: MessagePort): 
         );
         for (const r of due) {
           const period = new Date(r.period);
-          const stage = dueStage(now, period, spec.afterMs, settings.escalationHours);
-          if (stage <= (r.sent ?? 0)) continue;
+          const last = r.last_sent_at ? new Date(r.last_sent_at) : null;
+          const stage = nextStage(now, period, spec.afterMs, settings.escalationHours, Number(r.sent ?? 0), last);
+          if (stage === 0) continue;
           const [fresh] = await tx
             .insert(referralNudges)
             .values({ referralId: r.id, rule, period, stage, sentAt: now })

@@ -4,6 +4,7 @@ import { rowsOf } from '../../db/client.js';
 import { referralEvents, referrals } from '../../db/schema.js';
 import type { Invocation } from '../../src/dispatch/invocation.js';
 import { encodeAction } from '../../src/messages.js';
+import { nextStage } from '../../src/referrals/accountability.js';
 import { canMove, STATUSES } from '../../src/referrals/lifecycle.js';
 import { amountSchema, currencySchema, formatTotals } from '../../src/referrals/money.js';
 import { parseCsv, toCsv } from '../../src/render/csv.js';
@@ -153,5 +154,24 @@ describeEachDatabase('referral services', (db) => {
     const shown = h.messages.at(-1)!;
     expect(shown.text).toContain('a former member');
     expect(shown.text).not.toContain('jane@example.com');
+  });
+});
+
+describe('accountability escalation', () => {
+  const H = 3_600_000;
+  const t0 = new Date('2026-01-05T09:00:00Z');
+  const at = (h: number) => new Date(t0.getTime() + h * H);
+  it('reminds, then tells the giver, then the moderators, a day apart', () => {
+    expect(nextStage(at(47), t0, 48 * H, 24, 0, null)).toBe(0);
+    expect(nextStage(at(48), t0, 48 * H, 24, 0, null)).toBe(1);
+    expect(nextStage(at(71), t0, 48 * H, 24, 1, at(48))).toBe(0);
+    expect(nextStage(at(72), t0, 48 * H, 24, 1, at(48))).toBe(2);
+    expect(nextStage(at(96), t0, 48 * H, 24, 2, at(72))).toBe(3);
+    expect(nextStage(at(500), t0, 48 * H, 24, 3, at(96))).toBe(0);
+  });
+  it('never skips a step after downtime, and keeps the spacing from the late reminder', () => {
+    expect(nextStage(at(200), t0, 48 * H, 24, 0, null)).toBe(1);
+    expect(nextStage(at(201), t0, 48 * H, 24, 1, at(200))).toBe(0);
+    expect(nextStage(at(224), t0, 48 * H, 24, 1, at(200))).toBe(2);
   });
 });

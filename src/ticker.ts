@@ -1,0 +1,50 @@
+import cron from 'node-cron';
+import type { Core } from './core.js';
+import { jobRegistry } from './job-kinds.js';
+import { pairingDueRunner } from './pairing/pairing-due.js';
+import type { MessagePort } from './platform.js';
+import { runReferralAccountability } from './referrals/accountability.js';
+import { Scheduler } from './scheduler/scheduler.js';
+
+/**
+ * What runs while the bot is up (the shell's `:advance` does the same by hand): the durable scheduler, which catches
+ * up missed slots only inside each group's grace window, and the clock-driven sweeps (referral accountability,
+ * pairing rounds and check-ins), every 15 s. Each sweep claims its work in the database, so replicas may all tick.
+ */
+export function startTicker(core: Core, ports: readonly MessagePort[], everySeconds = 15): { stop(): Promise<void> } {
+  const scheduler = new Scheduler({
+    db: core.db,
+    clock: core.clock,
+    log: core.log,
+    registry: jobRegistry(),
+    catchUp: 'grace',
+  });
+  scheduler.start(ports, { intervalSeconds: everySeconds });
+  let running: Promise<void> | null = null;
+  const sweep = async () => {
+    for (const port of ports) {
+      for (const run of [runReferralAccountability, pairingDueRunner]) {
+        try {
+          await run(core, port);
+        } catch (err) {
+          core.log.error({ err, platform: port.platform }, 'due sweep failed');
+        }
+      }
+    }
+  };
+  const task = cron.schedule(`*/${everySeconds} * * * * *`, () => {
+    // a sweep still running when the next tick comes is not doubled
+    if (!running) {
+      running = sweep().finally(() => {
+        running = null;
+      });
+    }
+  });
+  return {
+    async stop() {
+      await task.destroy();
+      await running;
+      await scheduler.stop();
+    },
+  };
+}
