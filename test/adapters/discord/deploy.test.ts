@@ -36,8 +36,8 @@ it('marks moderator commands with Manage Server and leaves member commands open'
   expect(byName('help').default_member_permissions).toBeNull();
 });
 
-it('groups `pair join` and `pair leave` under /pair as subcommands with their own options', () => {
-  const pair = byName('pair') as unknown as { options: Opt[]; default_member_permissions: string | null };
+it('groups `duo join` and `duo leave` under /duo as subcommands with their own options', () => {
+  const pair = byName('duo') as unknown as { options: Opt[]; default_member_permissions: string | null };
   expect(pair.options.map((o) => [o.name, o.type])).toEqual([
     ['join', ApplicationCommandOptionType.Subcommand],
     ['leave', ApplicationCommandOptionType.Subcommand],

@@ -60,9 +60,9 @@ describeEachDatabase('discord interactions', (db) => {
     expect(h.latest(() => true)!.content).toContain('Renamed by an admin');
   });
 
-  it('a subcommand with a user option arrives as `pair join` with the user id and display name', async () => {
+  it('a subcommand with a user option arrives as `duo join` with the user id and display name', async () => {
     const h = await start();
-    await h.slash('alice', 'pair join', { rounds: 3, partner: 'bob' });
+    await h.slash('alice', 'duo join', { rounds: 3, partner: 'bob' });
     expect(h.latest(() => true)!.content).toBe('Joined for 3 rounds hoping to meet bob');
   });
 

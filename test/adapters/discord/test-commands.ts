@@ -65,9 +65,9 @@ export const vote = defineCommand({
   },
 });
 
-export const pairJoin = defineCommand({
-  name: 'pair join',
-  description: 'Join the pairing rounds',
+export const duoJoin = defineCommand({
+  name: 'duo join',
+  description: 'Join the duo rounds (a stand-in subcommand with a user option)',
   access: 'anyone',
   options: z.object({
     partner: memberOption('Someone you would like to meet').optional(),
@@ -81,9 +81,9 @@ export const pairJoin = defineCommand({
   },
 });
 
-export const pairLeave = defineCommand({
-  name: 'pair leave',
-  description: 'Leave the pairing rounds',
+export const duoLeave = defineCommand({
+  name: 'duo leave',
+  description: 'Leave the duo rounds (a stand-in moderator subcommand)',
   access: 'moderator',
   options: z.object({}),
   async run() {
@@ -91,4 +91,4 @@ export const pairLeave = defineCommand({
   },
 });
 
-export const testCommands: CommandDefinition[] = [...commands, slow, vote, pairJoin, pairLeave] as CommandDefinition[];
+export const testCommands: CommandDefinition[] = [...commands, slow, vote, duoJoin, duoLeave] as CommandDefinition[];

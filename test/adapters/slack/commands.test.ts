@@ -60,9 +60,9 @@ describeEachDatabase('Slack slash commands through Bolt', (db) => {
   });
 
   it('a member option needs an @mention; mentions become members with their names', async () => {
-    const plain = await run('/nudge', 'member:bob');
+    const plain = await run('/poke', 'member:bob');
     expect(plain.body.text).toContain('Mention the member with @');
-    await run('/nudge', 'member:<@U0BOB|bob> with:<@U0CAROL> time to talk');
+    await run('/poke', 'member:<@U0BOB|bob> with:<@U0CAROL> time to talk');
     await h.bot.settled();
     const reply = h.fake.api().find((c) => c.kind === 'respond')!;
     expect(reply.args.text).toBe('Nudged bob.');
@@ -71,13 +71,13 @@ describeEachDatabase('Slack slash commands through Bolt', (db) => {
     expect(opens).toEqual(['U0BOB', 'U0ALICE,U0BOB,U0CAROL']);
     const posts = h.fake.api('chat.postMessage');
     expect(posts[0]!.args.channel).toMatch(/^D/);
-    expect(posts[0]!.args.text).toContain('alice nudged you: time to talk');
+    expect(posts[0]!.args.text).toContain('alice poked you: time to talk');
     expect(posts[1]!.args.channel).toMatch(/^G/);
     const complete = h.fake.api('files.completeUploadExternal')[0]!;
     expect(complete.args.channel_id).toBe(posts[1]!.args.channel);
     expect(h.fake.calls.filter((c) => c.kind === 'upload')).toHaveLength(1);
-    // the DM channel is cached: a second nudge opens nothing new for bob
-    await run('/nudge', 'member:<@U0BOB|bob> again');
+    // the DM channel is cached: a second poke opens nothing new for bob
+    await run('/poke', 'member:<@U0BOB|bob> again');
     await h.bot.settled();
     expect(h.fake.api('conversations.open')).toHaveLength(2);
     const cached = await db().db.select().from(dmChannels).where(eq(dmChannels.workspaceRef, h.team.id));

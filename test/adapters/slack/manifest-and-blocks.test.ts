@@ -32,10 +32,10 @@ it('the manifest has one slash command per top-level name, with usage hints, sco
   const cmds = m.features.slash_commands as { command: string; usage_hint?: string; url: string }[];
   expect(cmds.map((c) => c.command)).toEqual(registry.topLevel().map((n) => `/${n}`));
   expect(cmds.map((c) => c.command)).toEqual(
-    expect.arrayContaining(['/help', '/setup', '/pitch', '/poll', '/nudge', '/pair']),
+    expect.arrayContaining(['/help', '/setup', '/pitch', '/poll', '/poke', '/pair']),
   );
   expect(cmds.find((c) => c.command === '/pair')!.usage_hint).toBe('join | leave');
-  expect(cmds.find((c) => c.command === '/nudge')!.usage_hint).toContain('member:@member');
+  expect(cmds.find((c) => c.command === '/poke')!.usage_hint).toContain('member:@member');
   expect(cmds.every((c) => c.url === 'https://rt.example.org/slack/events')).toBe(true);
   expect(m.settings.event_subscriptions.bot_events).toEqual([
     'team_join',

@@ -62,12 +62,12 @@ export const poll = defineCommand({
 });
 
 /** Messages to others: a DM, a group conversation and a channel post, delivered after the reply. */
-export const nudge = defineCommand({
-  name: 'nudge',
+export const poke = defineCommand({
+  name: 'poke',
   description: 'Nudge a member (test command that sends DMs)',
   access: 'anyone',
   options: z.object({
-    member: memberOption('Who to nudge'),
+    member: memberOption('Who to poke'),
     with: memberOption('A third person for a group conversation').optional(),
     note: z.string().trim().optional().describe('A note'),
   }),
@@ -76,7 +76,7 @@ export const nudge = defineCommand({
     const target = await ctx.resolveMember(ctx.options.member);
     ctx.send({
       target: { kind: 'dm', memberId: target.id },
-      content: { text: `${ctx.actor.displayName} nudged you: ${ctx.options.note ?? ''}` },
+      content: { text: `${ctx.actor.displayName} poked you: ${ctx.options.note ?? ''}` },
     });
     if (ctx.options.with) {
       const third = await ctx.resolveMember(ctx.options.with);
@@ -104,4 +104,4 @@ export const nudge = defineCommand({
   },
 });
 
-export const testCommands = [...commands, pitch, poll, nudge] as typeof commands;
+export const testCommands = [...commands, pitch, poll, poke] as typeof commands;
