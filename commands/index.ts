@@ -1,6 +1,7 @@
 import type { CommandDefinition } from '../src/commands/define.js';
 import { approve, decline } from './applications.js';
 import { ask, asksList } from './ask.js';
+import { attendanceCommand } from './attendance.js';
 import { connect } from './connect.js';
 import { directory } from './directory.js';
 import { find } from './find.js';
@@ -8,6 +9,7 @@ import { group } from './group.js';
 import { help } from './help.js';
 import { intro } from './intro.js';
 import { forgetMe, leave, remove } from './leaving.js';
+import { meetingAdd, meetingCancel, meetingNext } from './meetings.js';
 import { profile } from './profile.js';
 import { referCommand } from './refer.js';
 import { referralCorrect, referralShow, referralUpdate, referralWithdraw } from './referral.js';
@@ -17,6 +19,7 @@ import { reportReferrals } from './report-referrals.js';
 import { seatAlias, seatWanted } from './seat-admin.js';
 import { seats } from './seats.js';
 import { setup } from './setup.js';
+import { visitorInvite, visitorList } from './visitors.js';
 
 /** Every command the bot serves, registered explicitly (no file scanning): the order is /help's order. */
 export const commands: CommandDefinition[] = [
@@ -49,4 +52,10 @@ export const commands: CommandDefinition[] = [
   referralSettings,
   givers,
   reportReferrals,
+  meetingNext,
+  meetingCancel,
+  meetingAdd,
+  attendanceCommand,
+  visitorInvite,
+  visitorList,
 ] as CommandDefinition[];
