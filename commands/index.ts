@@ -4,6 +4,7 @@ import { ask, asksList } from './ask.js';
 import { attendanceCommand } from './attendance.js';
 import { connect } from './connect.js';
 import { directory } from './directory.js';
+import { exportCommand } from './export.js';
 import { find } from './find.js';
 import { group } from './group.js';
 import { help } from './help.js';
@@ -15,7 +16,9 @@ import { referCommand } from './refer.js';
 import { referralCorrect, referralShow, referralUpdate, referralWithdraw } from './referral.js';
 import { referralSettings } from './referral-settings.js';
 import { balance, givers, referralsList, thanks } from './referrals.js';
+import { reportChart } from './report-chart.js';
 import { reportReferrals } from './report-referrals.js';
+import { scorecardSettings, scorecardShow } from './scorecard.js';
 import { seatAlias, seatWanted } from './seat-admin.js';
 import { seats } from './seats.js';
 import { setup } from './setup.js';
@@ -58,4 +61,8 @@ export const commands: CommandDefinition[] = [
   attendanceCommand,
   visitorInvite,
   visitorList,
+  scorecardShow,
+  scorecardSettings,
+  reportChart,
+  exportCommand,
 ] as CommandDefinition[];
