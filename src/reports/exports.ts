@@ -36,7 +36,7 @@ async function table(
   if (kind === 'members') {
     const rows = rowsOf<Record<string, unknown>>(
       await db.execute(sql`
-        select m.display_name, gm.role, gm.status, gm.seat_key, gm.joined_at, p.business, p.category, p.email, p.phone, p.website
+        select m.display_name, gm.role, gm.status, gm.seat_key, gm.created_at as joined_at, p.business, p.category, p.email, p.phone, p.website
         from group_memberships gm join members m on m.id = gm.member_id left join profiles p on p.member_id = m.id
         where gm.group_id = ${group.id} order by m.display_name`),
     );
