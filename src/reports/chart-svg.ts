@@ -40,7 +40,7 @@ export function chartAltText(d: ChartData): string {
   const oto = d.oneToOnes?.total
     ? `1-to-1s met ${Math.round((100 * d.oneToOnes.met) / d.oneToOnes.total)}%`
     : 'no 1-to-1 rounds';
-  return `${d.title}, last ${d.period}: ${given} referrals given by ${d.members.length} members${top.length ? ` (most: ${top.join(', ')})` : ''}; closed business ${d.currency} ${money(business)}; ${att}; ${oto}.`;
+  return `${d.title}, last ${d.period}: ${given} referral${given === 1 ? '' : 's'} given by ${d.members.length} members${top.length ? ` (most: ${top.join(', ')})` : ''}; closed business ${d.currency} ${money(business)}; ${att}; ${oto}.`;
 }
 
 function bars(d: ChartData): string[] {
