@@ -79,7 +79,7 @@ export async function absenceCounts(
       select a.member_id, count(*) as n from attendance a join meetings m on m.id = a.meeting_id
       where a.group_id = ${group.id} and a.status = 'absent' and m.status = 'scheduled'
         and m.starts_at > ${since.toISOString()} and m.starts_at <= ${now.toISOString()}
-        and a.member_id = any(${sql.param(memberIds)}::int[])
+        and a.member_id = any(string_to_array(${memberIds.join(',')}, ',')::int[])
       group by a.member_id`),
   );
   return new Map(rows.map((r) => [Number(r.member_id), Number(r.n)]));

@@ -128,7 +128,7 @@ async function reminders(db: Db, group: GroupRow, meeting: MeetingRow, now: Date
       select r.receiver_id, r.number, r.status, g.display_name as giver from referrals r
       left join members g on g.id = r.giver_id
       where r.community_id = ${group.communityId} and r.status in ('new', 'accepted', 'contacted', 'meeting')
-        and r.receiver_id = any(${sql.param(people)}::int[])
+        and r.receiver_id = any(string_to_array(${people.join(',')}, ',')::int[])
       order by r.number`),
   );
   const what = describeMeeting(meeting, group.timezone);

@@ -39,11 +39,12 @@ export async function ensureMeetings(db: Db, group: GroupRow, from: Date, to: Da
       )
       .onConflictDoNothing();
   }
+  // Passed as one text: postgres.js cannot bind an empty (or timestamptz) array parameter.
   const keep = starts.map((s) => s.toISOString());
   await db.execute(sql`
     delete from meetings m where m.group_id = ${group.id} and m.kind = 'regular' and m.status = 'scheduled'
       and m.starts_at >= ${from.toISOString()} and m.starts_at < ${to.toISOString()}
-      and not (m.starts_at = any(${sql.param(keep)}::timestamptz[]))
+      and not (m.starts_at = any(string_to_array(${keep.join(',')}, ',')::timestamptz[]))
       and not exists (select 1 from attendance a where a.meeting_id = m.id)
       and not exists (select 1 from visitors v where v.meeting_id = m.id)`);
 }
