@@ -1,15 +1,18 @@
 import type { CommandDefinition } from '../src/commands/define.js';
 import { approve, decline } from './applications.js';
 import { ask, asksList } from './ask.js';
+import { attendanceCommand } from './attendance.js';
 import { commit, commitmentsCommand } from './commit.js';
 import { connect } from './connect.js';
 import { directory } from './directory.js';
+import { exportCommand } from './export.js';
 import { find } from './find.js';
 import { group } from './group.js';
 import { help } from './help.js';
 import { intro } from './intro.js';
 import { forgetMe, leave, remove } from './leaving.js';
 import { me } from './me.js';
+import { meetingAdd, meetingCancel, meetingNext } from './meetings.js';
 import { nudgeCreate, nudgeDelete, nudgeList, nudgePause } from './nudge.js';
 import { nudges } from './nudges.js';
 import { pairExclude, pairJoin, pairLeave, pairSkip, pairSnooze, pairStatus } from './pair.js';
@@ -19,10 +22,13 @@ import { referCommand } from './refer.js';
 import { referralCorrect, referralShow, referralUpdate, referralWithdraw } from './referral.js';
 import { referralSettings } from './referral-settings.js';
 import { balance, givers, referralsList, thanks } from './referrals.js';
+import { reportChart } from './report-chart.js';
 import { reportReferrals } from './report-referrals.js';
+import { scorecardSettings, scorecardShow } from './scorecard.js';
 import { seatAlias, seatWanted } from './seat-admin.js';
 import { seats } from './seats.js';
 import { setup } from './setup.js';
+import { visitorInvite, visitorList } from './visitors.js';
 
 /** Every command the bot serves, registered explicitly (no file scanning): the order is /help's order. */
 export const commands: CommandDefinition[] = [
@@ -76,4 +82,14 @@ export const commands: CommandDefinition[] = [
   pairHistory,
   pairStats,
   pairStarters,
+  meetingNext,
+  meetingCancel,
+  meetingAdd,
+  attendanceCommand,
+  visitorInvite,
+  visitorList,
+  scorecardShow,
+  scorecardSettings,
+  reportChart,
+  exportCommand,
 ] as CommandDefinition[];

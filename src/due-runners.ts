@@ -1,5 +1,6 @@
 import type { DueRunner } from './core.js';
 import { jobRegistry } from './job-kinds.js';
+import { runMeetings } from './meetings/meeting-sweep.js';
 import { pairingDueRunner } from './pairing/pairing-due.js';
 import { runReferralAccountability } from './referrals/accountability.js';
 import { schedulerDueRunner } from './scheduler/due-runner.js';
@@ -9,4 +10,5 @@ export const defaultDueRunners: DueRunner[] = [
   schedulerDueRunner(jobRegistry()),
   runReferralAccountability,
   pairingDueRunner,
+  runMeetings,
 ];

@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import type { Core } from './core.js';
 import { jobRegistry } from './job-kinds.js';
+import { runMeetings } from './meetings/meeting-sweep.js';
 import { pairingDueRunner } from './pairing/pairing-due.js';
 import type { MessagePort } from './platform.js';
 import { runReferralAccountability } from './referrals/accountability.js';
@@ -9,7 +10,7 @@ import { Scheduler } from './scheduler/scheduler.js';
 /**
  * What runs while the bot is up (the shell's `:advance` does the same by hand): the durable scheduler, which catches
  * up missed slots only inside each group's grace window, and the clock-driven sweeps (referral accountability,
- * pairing rounds and check-ins), every 15 s. Each sweep claims its work in the database, so replicas may all tick.
+ * pairing rounds and check-ins, meeting reminders and attendance), every 15 s. Each sweep claims its work in the database, so replicas may all tick.
  */
 export function startTicker(core: Core, ports: readonly MessagePort[], everySeconds = 15): { stop(): Promise<void> } {
   const scheduler = new Scheduler({
@@ -23,7 +24,7 @@ export function startTicker(core: Core, ports: readonly MessagePort[], everySeco
   let running: Promise<void> | null = null;
   const sweep = async () => {
     for (const port of ports) {
-      for (const run of [runReferralAccountability, pairingDueRunner]) {
+      for (const run of [runReferralAccountability, pairingDueRunner, runMeetings]) {
         try {
           await run(core, port);
         } catch (err) {

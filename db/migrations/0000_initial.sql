@@ -21,6 +21,17 @@ CREATE TABLE "asks" (
 	"closed_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "attendance" (
+	"meeting_id" integer NOT NULL,
+	"member_id" integer NOT NULL,
+	"group_id" integer NOT NULL,
+	"rsvp" text,
+	"status" text,
+	"recorded_by" integer,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "attendance_meeting_id_member_id_pk" PRIMARY KEY("meeting_id","member_id")
+);
+--> statement-breakpoint
 CREATE TABLE "category_aliases" (
 	"community_id" integer NOT NULL,
 	"alias_key" text NOT NULL,
@@ -125,6 +136,28 @@ CREATE TABLE "jobs" (
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"last_error" text,
 	"finished_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "meeting_notices" (
+	"meeting_id" integer NOT NULL,
+	"kind" text NOT NULL,
+	"member_id" integer DEFAULT 0 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "meeting_notices_meeting_id_kind_member_id_pk" PRIMARY KEY("meeting_id","kind","member_id")
+);
+--> statement-breakpoint
+CREATE TABLE "meetings" (
+	"id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "meetings_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
+	"community_id" integer NOT NULL,
+	"group_id" integer NOT NULL,
+	"starts_at" timestamp with time zone NOT NULL,
+	"ends_at" timestamp with time zone NOT NULL,
+	"kind" text NOT NULL,
+	"title" text,
+	"place" text,
+	"status" text DEFAULT 'scheduled' NOT NULL,
+	"note" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -377,6 +410,18 @@ CREATE TABLE "slack_installations" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "visitors" (
+	"id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "visitors_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
+	"community_id" integer NOT NULL,
+	"group_id" integer NOT NULL,
+	"meeting_id" integer,
+	"inviter_id" integer NOT NULL,
+	"name" text NOT NULL,
+	"contact" text NOT NULL,
+	"status" text DEFAULT 'invited' NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "wanted_seats" (
 	"group_id" integer NOT NULL,
 	"category_key" text NOT NULL,
@@ -391,6 +436,10 @@ ALTER TABLE "applications" ADD CONSTRAINT "applications_decided_by_members_id_fk
 ALTER TABLE "asks" ADD CONSTRAINT "asks_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "asks" ADD CONSTRAINT "asks_group_id_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."groups"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "asks" ADD CONSTRAINT "asks_member_id_members_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."members"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "attendance" ADD CONSTRAINT "attendance_meeting_id_meetings_id_fk" FOREIGN KEY ("meeting_id") REFERENCES "public"."meetings"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "attendance" ADD CONSTRAINT "attendance_member_id_members_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."members"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "attendance" ADD CONSTRAINT "attendance_group_id_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."groups"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "attendance" ADD CONSTRAINT "attendance_recorded_by_members_id_fk" FOREIGN KEY ("recorded_by") REFERENCES "public"."members"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "category_aliases" ADD CONSTRAINT "category_aliases_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "closed_business" ADD CONSTRAINT "closed_business_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "closed_business" ADD CONSTRAINT "closed_business_group_id_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."groups"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
@@ -411,6 +460,9 @@ ALTER TABLE "groups" ADD CONSTRAINT "groups_community_id_communities_id_fk" FORE
 ALTER TABLE "jobs" ADD CONSTRAINT "jobs_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jobs" ADD CONSTRAINT "jobs_group_id_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."groups"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jobs" ADD CONSTRAINT "jobs_schedule_id_schedules_id_fk" FOREIGN KEY ("schedule_id") REFERENCES "public"."schedules"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "meeting_notices" ADD CONSTRAINT "meeting_notices_meeting_id_meetings_id_fk" FOREIGN KEY ("meeting_id") REFERENCES "public"."meetings"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "meetings" ADD CONSTRAINT "meetings_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "meetings" ADD CONSTRAINT "meetings_group_id_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."groups"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "member_preferences" ADD CONSTRAINT "member_preferences_member_id_members_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."members"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "members" ADD CONSTRAINT "members_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "nudge_deliveries" ADD CONSTRAINT "nudge_deliveries_group_id_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."groups"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -453,9 +505,14 @@ ALTER TABLE "schedules" ADD CONSTRAINT "schedules_created_by_members_id_fk" FORE
 ALTER TABLE "seat_overrides" ADD CONSTRAINT "seat_overrides_group_id_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."groups"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "seat_overrides" ADD CONSTRAINT "seat_overrides_member_id_members_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."members"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "seat_overrides" ADD CONSTRAINT "seat_overrides_granted_by_members_id_fk" FOREIGN KEY ("granted_by") REFERENCES "public"."members"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "visitors" ADD CONSTRAINT "visitors_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "visitors" ADD CONSTRAINT "visitors_group_id_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."groups"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "visitors" ADD CONSTRAINT "visitors_meeting_id_meetings_id_fk" FOREIGN KEY ("meeting_id") REFERENCES "public"."meetings"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "visitors" ADD CONSTRAINT "visitors_inviter_id_members_id_fk" FOREIGN KEY ("inviter_id") REFERENCES "public"."members"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "wanted_seats" ADD CONSTRAINT "wanted_seats_group_id_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."groups"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "applications_one_pending" ON "applications" USING btree ("group_id","member_id") WHERE "applications"."status" = 'pending';--> statement-breakpoint
 CREATE INDEX "asks_open" ON "asks" USING btree ("group_id","expires_at");--> statement-breakpoint
+CREATE INDEX "attendance_member" ON "attendance" USING btree ("group_id","member_id");--> statement-breakpoint
 CREATE INDEX "closed_business_giver" ON "closed_business" USING btree ("community_id","giver_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "commitments_member_number" ON "commitments" USING btree ("member_id","number");--> statement-breakpoint
 CREATE INDEX "commitments_member" ON "commitments" USING btree ("member_id","status");--> statement-breakpoint
@@ -467,6 +524,8 @@ CREATE UNIQUE INDEX "groups_home_channel" ON "groups" USING btree ("community_id
 CREATE UNIQUE INDEX "groups_name" ON "groups" USING btree ("community_id",lower("name"));--> statement-breakpoint
 CREATE UNIQUE INDEX "jobs_dedupe" ON "jobs" USING btree ("dedupe_key");--> statement-breakpoint
 CREATE INDEX "jobs_due" ON "jobs" USING btree ("run_at") WHERE "jobs"."status" = 'pending';--> statement-breakpoint
+CREATE UNIQUE INDEX "meetings_group_start" ON "meetings" USING btree ("group_id","starts_at");--> statement-breakpoint
+CREATE INDEX "meetings_starts" ON "meetings" USING btree ("starts_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "members_platform_user" ON "members" USING btree ("community_id","platform_user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "outbox_idempotency" ON "outbox" USING btree ("idempotency_key");--> statement-breakpoint
 CREATE INDEX "outbox_due" ON "outbox" USING btree ("platform","next_attempt_at") WHERE "outbox"."status" in ('pending', 'sending');--> statement-breakpoint
@@ -490,4 +549,6 @@ CREATE INDEX "referrals_open" ON "referrals" USING btree ("community_id","status
 CREATE UNIQUE INDEX "round_outcomes_one" ON "round_outcomes" USING btree ("pairing_group_id","member_id","kind");--> statement-breakpoint
 CREATE INDEX "round_outcomes_member" ON "round_outcomes" USING btree ("member_id","kind");--> statement-breakpoint
 CREATE UNIQUE INDEX "schedules_system" ON "schedules" USING btree ("group_id","system_key");--> statement-breakpoint
-CREATE INDEX "schedules_due" ON "schedules" USING btree ("next_run_at") WHERE not "schedules"."paused";
+CREATE INDEX "schedules_due" ON "schedules" USING btree ("next_run_at") WHERE not "schedules"."paused";--> statement-breakpoint
+CREATE INDEX "visitors_inviter" ON "visitors" USING btree ("community_id","inviter_id","created_at");--> statement-breakpoint
+CREATE INDEX "visitors_meeting" ON "visitors" USING btree ("meeting_id");

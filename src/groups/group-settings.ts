@@ -35,6 +35,35 @@ export const referralSettingsSchema = z.object({
 });
 export type ReferralSettings = z.infer<typeof referralSettingsSchema>;
 
+/** Meetings and attendance (issue 9). */
+export const meetingSettingsSchema = z.object({
+  durationMinutes: z.number().int().min(15).max(720).default(90),
+  /** Absences (not medical, not substitute) allowed in the rolling window before moderators are told. */
+  absenceLimit: z.number().int().min(1).max(52).default(3),
+  absenceWindowMonths: z.number().int().min(1).max(24).default(6),
+  /** The RSVP reminder goes this long before the meeting. */
+  reminderHours: z.number().int().min(1).max(168).default(24),
+  /** A check-in this long after the start counts as late. */
+  lateAfterMinutes: z.number().int().min(1).max(240).default(10),
+});
+export type MeetingSettings = z.infer<typeof meetingSettingsSchema>;
+
+/** A traffic light: at least `green` is green, at least `amber` amber, else red. */
+const light = (green: number, amber: number) =>
+  z.object({ green: z.number().min(0), amber: z.number().min(0) }).prefault({ green, amber });
+
+/** Scorecard thresholds: attendance in percent, the rest per week of the period (closed business in group currency). */
+export const scorecardSettingsSchema = z.object({
+  attendance: light(95, 85),
+  referralsGiven: light(1, 0.5),
+  referralsReceived: light(1, 0.5),
+  connections: light(0.5, 0.25),
+  oneToOnes: light(1, 0.5),
+  visitors: light(0.25, 0.1),
+  closedBusiness: light(500, 100),
+});
+export type ScorecardSettings = z.infer<typeof scorecardSettingsSchema>;
+
 export const groupSettingsSchema = z.object({
   oneSeatPerCategory: z.boolean().default(false),
   requiresApproval: z.boolean().default(false),
@@ -42,6 +71,8 @@ export const groupSettingsSchema = z.object({
   description: z.string().max(500).optional(),
   referrals: referralSettingsSchema.prefault({}),
   nudges: nudgeSettingsSchema.prefault({}),
+  meetings: meetingSettingsSchema.prefault({}),
+  scorecard: scorecardSettingsSchema.prefault({}),
 });
 export type GroupSettings = z.infer<typeof groupSettingsSchema>;
 

@@ -1,0 +1,166 @@
+import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
+import { type Db, rowsOf } from '../../db/client.js';
+import { communities, groups, meetings } from '../../db/schema.js';
+import type { GroupRow } from '../communities/rows.js';
+import type { Core } from '../core.js';
+import { readSettings } from '../groups/group-settings.js';
+import type { Button, OutgoingMessage } from '../messages.js';
+import type { MessagePort } from '../platform.js';
+import { absenceRuleMessages, claimNotice, closeAttendance } from './attendance.js';
+import { reminderSections } from './hooks.js';
+import { describeMeeting, ensureMeetings, type MeetingRow } from './meetings.js';
+import { visitorsOf } from './visitors.js';
+
+const DAY = 86_400_000;
+/** Meetings further back than this are not caught up (a bot down for weeks does not send stale prompts). */
+const CATCH_UP_DAYS = 35;
+
+export const RSVP_BUTTONS = (meetingId: number): Button[] => [
+  {
+    label: 'Attending',
+    action: { command: 'meeting next', action: 'rsvp', arg: `${meetingId}|attending` },
+    style: 'primary',
+  },
+  { label: 'Absent', action: { command: 'meeting next', action: 'rsvp', arg: `${meetingId}|absent` } },
+  {
+    label: 'Sending a substitute',
+    action: { command: 'meeting next', action: 'rsvp', arg: `${meetingId}|substitute` },
+  },
+];
+
+/**
+ * The meetings sweep (a DueRunner): for each meeting of the port's communities, once each — the RSVP reminder
+ * `reminderHours` before (with the member's open referrals and the visitor reminders), the check-in button in the
+ * group's channel when it starts, and at its end the attendance closed, the absence rule applied and the inviters
+ * of visitors asked to follow up. One-time steps are claimed in meeting_notices before their messages are queued.
+ */
+export async function runMeetings(core: Core, port: MessagePort, scope?: string): Promise<void> {
+  const now = core.clock.now();
+  const rows = await core.db
+    .select({ group: groups })
+    .from(groups)
+    .innerJoin(communities, eq(communities.id, groups.communityId))
+    .where(
+      and(
+        eq(communities.platform, port.platform),
+        eq(communities.active, true),
+        scope === undefined ? undefined : eq(communities.platformRef, scope),
+      ),
+    );
+  for (const { group } of rows) {
+    const outgoing: OutgoingMessage[] = [];
+    await core.db.transaction(async (tx) => {
+      outgoing.length = 0;
+      outgoing.push(...(await sweepGroup(tx, group, now)));
+    });
+    if (outgoing.length) await core.messenger(port).deliver(group.communityId, outgoing);
+  }
+}
+
+async function sweepGroup(db: Db, group: GroupRow, now: Date): Promise<OutgoingMessage[]> {
+  const s = readSettings(group.settings).meetings;
+  const ahead = s.reminderHours * 3_600_000;
+  const from = new Date(now.getTime() - CATCH_UP_DAYS * DAY);
+  await ensureMeetings(db, group, now, new Date(now.getTime() + ahead + 1));
+  const due = await db
+    .select()
+    .from(meetings)
+    .where(
+      and(
+        eq(meetings.groupId, group.id),
+        eq(meetings.status, 'scheduled'),
+        gte(meetings.startsAt, from),
+        lte(meetings.startsAt, new Date(now.getTime() + ahead)),
+        sql`not exists (select 1 from meeting_notices n where n.meeting_id = ${meetings.id} and n.kind = 'closed')`,
+      ),
+    )
+    .orderBy(asc(meetings.startsAt));
+  const out: OutgoingMessage[] = [];
+  for (const meeting of due) {
+    const id = meeting.id;
+    const start = meeting.startsAt.getTime();
+    const end = meeting.endsAt.getTime();
+    const t = now.getTime();
+    if (t < start && (await claimNotice(db, id, 'reminder'))) out.push(...(await reminders(db, group, meeting, now)));
+    if (t >= start && t < end && (await claimNotice(db, id, 'checkin'))) {
+      out.push({
+        target: { kind: 'channel', channelRef: group.homeChannelRef },
+        content: {
+          text: `${group.name}'s meeting has started: ${describeMeeting(meeting, group.timezone)}. Check in to record your attendance.`,
+          buttons: [
+            {
+              label: 'Check in',
+              action: { command: 'meeting next', action: 'checkin', arg: String(id) },
+              style: 'primary',
+            },
+          ],
+        },
+      });
+    }
+    if (t >= end && (await claimNotice(db, id, 'closed'))) {
+      const absent = await closeAttendance(db, meeting, now);
+      out.push(...(await absenceRuleMessages(db, group, meeting, absent, now)));
+      for (const v of await visitorsOf(db, id)) {
+        out.push({
+          target: { kind: 'dm', memberId: v.inviterId },
+          content: {
+            text: `Your visitor ${v.name} was invited to ${describeMeeting(meeting, group.timezone)}. Follow up while it is fresh: thank them, and ask whether they would like to apply.`,
+            buttons: [
+              { label: 'Followed up', action: { command: 'visitor invite', action: 'followed', arg: String(v.id) } },
+            ],
+          },
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** The day-before RSVP DMs to active members, and a reminder to each inviter of a visitor. */
+async function reminders(db: Db, group: GroupRow, meeting: MeetingRow, now: Date): Promise<OutgoingMessage[]> {
+  const people = rowsOf<{ member_id: number }>(
+    await db.execute(sql`
+      select member_id from group_memberships
+      where group_id = ${group.id} and status = 'active' order by member_id`),
+  ).map((r) => Number(r.member_id));
+  const open = rowsOf<{ receiver_id: number; number: number; status: string; giver: string | null }>(
+    await db.execute(sql`
+      select r.receiver_id, r.number, r.status, g.display_name as giver from referrals r
+      left join members g on g.id = r.giver_id
+      where r.community_id = ${group.communityId} and r.status in ('new', 'accepted', 'contacted', 'meeting')
+        and r.receiver_id = any(string_to_array(${people.join(',')}, ',')::int[])
+      order by r.number`),
+  );
+  const what = describeMeeting(meeting, group.timezone);
+  const out: OutgoingMessage[] = [];
+  for (const id of people) {
+    const mine = open.filter((r) => Number(r.receiver_id) === id);
+    const extra: string[] = [];
+    for (const section of reminderSections) extra.push(...(await section(db, group.communityId, id, now)));
+    const lines = [
+      ...(mine.length
+        ? [
+            'Open referrals you hold (the group will ask where they stand):',
+            ...mine.map((r) => `• #${r.number} from ${r.giver ?? 'a former member'}: ${r.status}`),
+          ]
+        : []),
+      ...extra,
+    ];
+    out.push({
+      target: { kind: 'dm', memberId: id },
+      content: {
+        text: [`Reminder: ${group.name} meets ${what}. Will you be there?`, ...lines].join('\n'),
+        buttons: RSVP_BUTTONS(meeting.id),
+      },
+    });
+  }
+  for (const v of await visitorsOf(db, meeting.id)) {
+    out.push({
+      target: { kind: 'dm', memberId: v.inviterId },
+      content: {
+        text: `Your visitor ${v.name} is expected at ${what}. A short message to them today helps them come.`,
+      },
+    });
+  }
+  return out;
+}
