@@ -12,6 +12,7 @@ import { help } from './help.js';
 import { intro } from './intro.js';
 import { forgetMe, leave, remove } from './leaving.js';
 import { me } from './me.js';
+import { meetingSettings } from './meeting-settings.js';
 import { meetingAdd, meetingCancel, meetingNext } from './meetings.js';
 import { nudgeCreate, nudgeDelete, nudgeList, nudgePause } from './nudge.js';
 import { nudges } from './nudges.js';
@@ -83,6 +84,7 @@ export const commands: CommandDefinition[] = [
   pairStats,
   pairStarters,
   meetingNext,
+  meetingSettings,
   meetingCancel,
   meetingAdd,
   attendanceCommand,

@@ -1,8 +1,7 @@
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { groups } from '../db/schema.js';
 import { defineCommand } from '../src/commands/define.js';
 import { readSettings, referralSettingsSchema } from '../src/groups/group-settings.js';
+import { updateSettings } from '../src/groups/settings-repo.js';
 import { currencySchema } from '../src/referrals/money.js';
 
 export const referralSettings = defineCommand({
@@ -46,10 +45,7 @@ export const referralSettings = defineCommand({
       ...(o.currency !== undefined ? { currency: o.currency } : {}),
       ...(o.ask_days !== undefined ? { askExpiryDays: o.ask_days } : {}),
     });
-    await ctx.db
-      .update(groups)
-      .set({ settings: { ...settings, referrals: next } })
-      .where(eq(groups.id, group.id));
+    await updateSettings(ctx.db, group, 'referrals', next);
     const yes = (b: boolean) => (b ? 'yes' : 'no');
     return {
       text: `Referral rules of ${group.name}:`,
