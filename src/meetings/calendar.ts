@@ -1,4 +1,5 @@
 import { type MeetingRhythm, WEEKDAYS } from '../groups/group-settings.js';
+import { localParts, zonedTime } from '../time/zoned.js';
 
 /** A calendar date in some time zone (month 1–12). */
 export interface LocalDate {
@@ -8,39 +9,6 @@ export interface LocalDate {
 }
 
 const DAY = 86_400_000;
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
-
-/** The wall-clock fields of an instant in a time zone. */
-function wallClock(ms: number, tz: string): { y: number; m: number; d: number; h: number; mi: number; s: number } {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(tz).formatToParts(new Date(ms))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return { y: parts.year!, m: parts.month!, d: parts.day!, h: parts.hour!, mi: parts.minute!, s: parts.second! };
-}
-
-/** The zone's offset from UTC at an instant, in ms. */
-function offsetAt(ms: number, tz: string): number {
-  const w = wallClock(ms, tz);
-  return Date.UTC(w.y, w.m - 1, w.d, w.h, w.mi, w.s) - Math.floor(ms / 1000) * 1000;
-}
-
 /**
  * The instant a wall-clock time happens in a zone. Computed from the offset at that moment (not today's offset), so
  * a meeting at 07:00 stays at 07:00 local across daylight-saving changes; a time that does not exist (the spring
@@ -48,15 +16,12 @@ function offsetAt(ms: number, tz: string): number {
  */
 export function localToUtc(date: LocalDate, time: string, tz: string): Date {
   const [h, mi] = time.split(':').map(Number) as [number, number];
-  const guess = Date.UTC(date.y, date.m - 1, date.d, h, mi);
-  const first = guess - offsetAt(guess, tz);
-  const second = guess - offsetAt(first, tz);
-  return new Date(second);
+  return zonedTime({ year: date.y, month: date.m, day: date.d }, h, mi, tz);
 }
 
 export function localDateOf(instant: Date, tz: string): LocalDate {
-  const w = wallClock(instant.getTime(), tz);
-  return { y: w.y, m: w.m, d: w.d };
+  const p = localParts(instant, tz);
+  return { y: p.year, m: p.month, d: p.day };
 }
 
 export const formatLocalDate = (d: LocalDate) =>

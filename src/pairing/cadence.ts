@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import type { WEEKDAYS } from '../groups/group-settings.js';
+import { zonedTime as zonedInstant, offsetAt as zonedOffset, localParts as zonedParts } from '../time/zoned.js';
 
 export const CADENCES = ['weekly', 'biweekly', 'monthly'] as const;
 export type NamedCadence = (typeof CADENCES)[number];
@@ -67,45 +68,18 @@ interface Local {
   mi: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+/** The cadence's view of a local time, read through the shared zoned-time helpers. */
 function localParts(at: Date, tz: string): Local {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    });
-    formatters.set(tz, f);
-  }
-  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, Number(x.value)]));
-  return { y: p.year!, mo: p.month!, d: p.day!, h: p.hour!, mi: p.minute! };
+  const p = zonedParts(at, tz);
+  return { y: p.year, mo: p.month, d: p.day, h: p.hour, mi: p.minute };
 }
 
-const offsetAt = (at: number, tz: string): number => {
-  const l = localParts(new Date(at), tz);
-  return Date.UTC(l.y, l.mo - 1, l.d, l.h, l.mi) - Math.floor(at / 60_000) * 60_000;
-};
-
 /**
- * The instant a wall-clock time happens in a zone. Daylight saving: a time that occurs twice (autumn) gives the
- * first occurrence, one that does not exist (spring) gives the instant just after the gap, so a slot is neither
- * doubled nor skipped.
+ * The instant a wall-clock time happens in a zone: a time that occurs twice (autumn) gives the first occurrence, one
+ * that does not exist (spring) the instant just after the gap, so a slot is neither doubled nor skipped.
  */
 export function zonedTime(l: Local, tz: string): Date {
-  const wall = Date.UTC(l.y, l.mo - 1, l.d, l.h, l.mi);
-  const candidates = [offsetAt(wall - DAY_MS, tz), offsetAt(wall + DAY_MS, tz)]
-    .map((off) => wall - off)
-    .filter((t) => {
-      const back = localParts(new Date(t), tz);
-      return back.h === l.h && back.mi === l.mi && back.d === l.d;
-    });
-  if (candidates.length) return new Date(Math.min(...candidates));
-  return new Date(wall - offsetAt(wall - DAY_MS, tz));
+  return zonedInstant({ year: l.y, month: l.mo, day: l.d }, l.h, l.mi, tz);
 }
 
 /** Monday-aligned week number of a calendar date: biweekly cadences take every other one. */
@@ -183,7 +157,7 @@ export function formatDay(at: Date, tz: string): string {
 export function utcOffsetMinutes(tz: string | null, at: Date): number | null {
   if (!tz) return null;
   try {
-    return offsetAt(at.getTime(), tz) / 60_000;
+    return zonedOffset(at.getTime(), tz) / 60_000;
   } catch {
     return null;
   }
