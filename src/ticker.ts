@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import type { Core } from './core.js';
+import { pruneProcessedInteractions } from './dispatch/dispatcher.js';
 import { jobRegistry } from './job-kinds.js';
 import { runMeetings } from './meetings/meeting-sweep.js';
 import { pairingDueRunner } from './pairing/pairing-due.js';
@@ -33,6 +34,12 @@ export function startTicker(core: Core, ports: readonly MessagePort[], everySeco
       }
     }
   };
+  // Platforms retry for minutes, not days: a week of processed interaction ids is plenty for deduplication.
+  const prune = cron.schedule('17 3 * * *', () => {
+    pruneProcessedInteractions(core.db, new Date(core.clock.now().getTime() - 7 * 86_400_000)).catch((err) =>
+      core.log.error({ err }, 'pruning processed interactions failed'),
+    );
+  });
   const task = cron.schedule(`*/${everySeconds} * * * * *`, () => {
     // a sweep still running when the next tick comes is not doubled
     if (!running) {
@@ -44,6 +51,7 @@ export function startTicker(core: Core, ports: readonly MessagePort[], everySeco
   return {
     async stop() {
       await task.destroy();
+      await prune.destroy();
       await running;
       await scheduler.stop();
     },

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { lt } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { processedInteractions } from '../../db/schema.js';
 import type { Clock } from '../clock.js';
@@ -250,5 +250,5 @@ export class Dispatcher {
 
 /** Drops processed-interaction records older than the platforms' retry windows. */
 export async function pruneProcessedInteractions(db: Db, olderThan: Date): Promise<void> {
-  await db.delete(processedInteractions).where(sql`${processedInteractions.createdAt} < ${olderThan}`);
+  await db.delete(processedInteractions).where(lt(processedInteractions.createdAt, olderThan));
 }

@@ -220,3 +220,19 @@ describeEachDatabase('dispatcher', (db) => {
     expect(await displayName('ann')).not.toBeUndefined();
   });
 });
+
+describeEachDatabase('processed interactions', (db) => {
+  it('prunes ids older than the cut-off and keeps newer ones', async () => {
+    const { processedInteractions } = await import('../../db/schema.js');
+    const { pruneProcessedInteractions } = await import('../../src/dispatch/dispatcher.js');
+    await db()
+      .db.insert(processedInteractions)
+      .values([
+        { platform: 'slack', interactionId: 'old', createdAt: new Date('2026-01-01T00:00:00Z') },
+        { platform: 'slack', interactionId: 'new', createdAt: new Date('2026-01-10T00:00:00Z') },
+      ]);
+    await pruneProcessedInteractions(db().db, new Date('2026-01-05T00:00:00Z'));
+    const left = await db().db.select().from(processedInteractions);
+    expect(left.map((r) => r.interactionId)).toEqual(['new']);
+  });
+});
