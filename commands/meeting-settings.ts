@@ -5,7 +5,7 @@ import { updateSettings } from '../src/groups/settings-repo.js';
 
 export const meetingSettings = defineCommand({
   name: 'meeting settings',
-  description: 'Meeting rules: length, absence limit, reminder and lateness (no options shows them)',
+  description: 'Meeting rules: length, absence limit and lateness (the reminder is in /nudges)',
   access: 'moderator',
   options: z.object({
     duration_minutes: z.number().int().min(15).max(720).optional().describe('How long a meeting lasts'),
@@ -23,13 +23,6 @@ export const meetingSettings = defineCommand({
       .max(24)
       .optional()
       .describe('The rolling window for absences, in months'),
-    reminder_hours: z
-      .number()
-      .int()
-      .min(1)
-      .max(168)
-      .optional()
-      .describe('Send the RSVP reminder this many hours before'),
     late_after_minutes: z
       .number()
       .int()
@@ -48,7 +41,6 @@ export const meetingSettings = defineCommand({
       ...(o.duration_minutes !== undefined ? { durationMinutes: o.duration_minutes } : {}),
       ...(o.absence_limit !== undefined ? { absenceLimit: o.absence_limit } : {}),
       ...(o.absence_window_months !== undefined ? { absenceWindowMonths: o.absence_window_months } : {}),
-      ...(o.reminder_hours !== undefined ? { reminderHours: o.reminder_hours } : {}),
       ...(o.late_after_minutes !== undefined ? { lateAfterMinutes: o.late_after_minutes } : {}),
     });
     await updateSettings(ctx.db, group, 'meetings', next);
@@ -63,7 +55,6 @@ export const meetingSettings = defineCommand({
             value: `${next.absenceLimit} per ${next.absenceWindowMonths} months`,
             inline: true,
           },
-          { label: 'RSVP reminder', value: `${next.reminderHours} h before`, inline: true },
           { label: 'Late after', value: `${next.lateAfterMinutes} min`, inline: true },
         ],
       },

@@ -41,8 +41,6 @@ export const meetingSettingsSchema = z.object({
   /** Absences (not medical, not substitute) allowed in the rolling window before moderators are told. */
   absenceLimit: z.number().int().min(1).max(52).default(3),
   absenceWindowMonths: z.number().int().min(1).max(24).default(6),
-  /** The RSVP reminder goes this long before the meeting. */
-  reminderHours: z.number().int().min(1).max(168).default(24),
   /** A check-in this long after the start counts as late. */
   lateAfterMinutes: z.number().int().min(1).max(240).default(10),
 });

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../../db/client.js';
+import { openCommitments } from '../nudges/commitments.js';
 
 /**
  * Extension points for work on other branches. Each is a plain function list or a guarded query, so this code runs
@@ -10,10 +11,17 @@ import { type Db, rowsOf } from '../../db/client.js';
 export type ReminderSection = (db: Db, communityId: number, memberId: number, now: Date) => Promise<string[]>;
 
 /**
- * HOOK (issue 8, nudges branch): push the member's open commitments here, e.g.
- * `reminderSections.push(openCommitmentLines)`; the reminder shows whatever lines the sections return.
+ * Sections of the day-before reminder; the reminder shows whatever lines they return.
  */
-export const reminderSections: ReminderSection[] = [];
+export const reminderSections: ReminderSection[] = [openCommitmentLines];
+
+/** The member's open commitments, for the day-before reminder (issue 8). */
+async function openCommitmentLines(db: Db, _communityId: number, memberId: number): Promise<string[]> {
+  const open = await openCommitments(db, memberId);
+  return open.length
+    ? ['Your open commitments:', ...open.map((c) => `• ${c.what} (by ${c.dueAt.toISOString().slice(0, 10)})`)]
+    : [];
+}
 
 const present = new Map<string, boolean>();
 

@@ -30,7 +30,7 @@ export const RSVP_BUTTONS = (meetingId: number): Button[] => [
 
 /**
  * The meetings sweep (a DueRunner): for each meeting of the port's communities, once each — the RSVP reminder
- * `reminderHours` before (with the member's open referrals and the visitor reminders), the check-in button in the
+ * the /nudges lead time before (with the member's open referrals and the visitor reminders), the check-in button in the
  * group's channel when it starts, and at its end the attendance closed, the absence rule applied and the inviters
  * of visitors asked to follow up. One-time steps are claimed in meeting_notices before their messages are queued.
  */
@@ -58,8 +58,10 @@ export async function runMeetings(core: Core, port: MessagePort, scope?: string)
 }
 
 async function sweepGroup(db: Db, group: GroupRow, now: Date): Promise<OutgoingMessage[]> {
-  const s = readSettings(group.settings).meetings;
-  const ahead = s.reminderHours * 3_600_000;
+  const settings = readSettings(group.settings);
+  // The reminder's switch and lead time are a nudge (/nudges, issue 8); the meeting's own rules live in `meetings`.
+  const remind = settings.nudges.meetingReminder;
+  const ahead = remind.hoursBefore * 3_600_000;
   const from = new Date(now.getTime() - CATCH_UP_DAYS * DAY);
   await ensureMeetings(db, group, now, new Date(now.getTime() + ahead + 1));
   const due = await db
@@ -81,7 +83,8 @@ async function sweepGroup(db: Db, group: GroupRow, now: Date): Promise<OutgoingM
     const start = meeting.startsAt.getTime();
     const end = meeting.endsAt.getTime();
     const t = now.getTime();
-    if (t < start && (await claimNotice(db, id, 'reminder'))) out.push(...(await reminders(db, group, meeting, now)));
+    if (remind.enabled && t < start && (await claimNotice(db, id, 'reminder')))
+      out.push(...(await reminders(db, group, meeting, now)));
     if (t >= start && t < end && (await claimNotice(db, id, 'checkin'))) {
       out.push({
         target: { kind: 'channel', channelRef: group.homeChannelRef },

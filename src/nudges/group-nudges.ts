@@ -13,14 +13,27 @@ import { NUDGES, type NudgeInfo, nudgeInfo } from './nudge-settings.js';
 export function describeGroupNudges(group: GroupRow): string[] {
   const n = readSettings(group.settings).nudges;
   return NUDGES.map((info) => {
-    const s = n[info.setting] as { enabled: boolean; days?: number[]; schedule?: string };
+    const s = n[info.setting] as { enabled: boolean; days?: number[]; schedule?: string; hoursBefore?: number };
     const timing =
-      info.timing === 'days' ? ` — after ${s.days!.join(' and ')} days` : s.schedule ? ` — ${s.schedule}` : '';
+      info.timing === 'days'
+        ? ` — after ${s.days!.join(' and ')} days`
+        : info.timing === 'hours'
+          ? ` — ${s.hoursBefore} h before`
+          : s.schedule
+            ? ` — ${s.schedule}`
+            : '';
     return `${info.name}: ${s.enabled ? 'on' : 'off'}${timing}${info.groupRule ? ' (group rule)' : ''}`;
   }).concat(`Missed while the bot was down: run if newer than ${n.graceHours} h`);
 }
 
-function parseTiming(info: NudgeInfo, timing: string): { days?: number[]; schedule?: string } {
+function parseTiming(info: NudgeInfo, timing: string): { days?: number[]; schedule?: string; hoursBefore?: number } {
+  if (info.timing === 'hours') {
+    const hours = Number(timing.replace(/\s*h(ours?)?$/i, ''));
+    if (!Number.isInteger(hours) || hours < 1 || hours > 168) {
+      throw new UserError('bad_option', `${info.name} takes hours before the meeting, e.g. timing:"24".`);
+    }
+    return { hoursBefore: hours };
+  }
   if (info.timing === 'days') {
     const days = timing
       .split(/[,\s]+/)

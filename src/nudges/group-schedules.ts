@@ -22,6 +22,7 @@ export const groupSchedules: GroupSchedule[] = [
   // hourly, so a member is reminded within the hour of reaching 3 (or 10) days, whatever the group's timezone
   { key: 'intro-reminder', kind: 'nudges.intro-reminder', spec: () => 'every hour' },
   { key: 'weekly-digest', kind: 'nudges.weekly-digest', spec: (s) => s.nudges.weeklyDigest.schedule },
+  { key: 'give-prompt', kind: 'referrals.give-prompt', spec: (s) => s.nudges.givePrompt.schedule },
 ];
 
 /**

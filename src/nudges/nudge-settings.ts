@@ -25,7 +25,12 @@ export const nudgeSettingsSchema = z.object({
     .prefault({}),
   /** Hook: Referrals adds `weeks`; job kind `referrals.give-prompt`. */
   givePrompt: z
-    .object({ enabled: z.boolean().default(false), schedule: z.string().default('every monday 9:00') })
+    .object({
+      enabled: z.boolean().default(false),
+      schedule: z.string().default('every monday 9:00'),
+      /** Prompt members who gave nothing in this many weeks. */
+      weeks: z.number().int().min(1).max(52).default(4),
+    })
     .loose()
     .prefault({}),
   /** Hook: Pairing (issue 7) rounds and check-ins; job kinds `pairing.round`, `pairing.check-in`. */
@@ -50,7 +55,7 @@ export interface NudgeInfo {
   /** A group rule cannot be turned off by a member (/me); the group's moderators decide. */
   groupRule: boolean;
   /** What `timing` means in /nudges, or null when it has none here. */
-  timing: 'days' | 'schedule' | null;
+  timing: 'days' | 'schedule' | 'hours' | null;
 }
 
 export const NUDGES: NudgeInfo[] = [
@@ -87,9 +92,9 @@ export const NUDGES: NudgeInfo[] = [
   {
     name: 'meeting-reminder',
     setting: 'meetingReminder',
-    label: 'Day-before meeting reminder',
+    label: 'Meeting reminder with RSVP buttons and open commitments',
     groupRule: false,
-    timing: null,
+    timing: 'hours',
   },
 ];
 export const NUDGE_NAMES = NUDGES.map((n) => n.name) as [string, ...string[]];

@@ -83,6 +83,7 @@ export async function runReferralAccountability(core: Core, port: MessagePort): 
       ),
     );
   for (const { group, communityId } of rows) {
+    if (!readSettings(group.settings).nudges.referralAccountability.enabled) continue;
     const settings = readSettings(group.settings).referrals;
     const outgoing: OutgoingMessage[] = [];
     await core.db.transaction(async (tx) => {

@@ -228,3 +228,57 @@ ${intro('bob')}
   ],
   ['shell'],
 );
+
+runContract('nudges joined to referrals and meetings', [
+  {
+    name: 'the weekly give prompt reaches members who gave nothing, with the asks that match their trade',
+    script: `
+${setup}
+@alice /nudges nudge:give-prompt on:true
+@bob /intro business:"Bobs Roofs" category:roofer pitch:"Roof repairs" ideal_referral:"Homeowners"
+@carol /intro business:"Carol Cafe" category:"cafe owner" pitch:"Coffee" ideal_referral:"Offices"
+@carol /ask text:"a roofer for the cafe roof" days:60
+:advance 4w1d
+@bob /refer member:@carol prospect:"Jane Doe" contact:"jane@example.com" need:"Office coffee" temperature:3 consent:yes
+:advance 1w
+`,
+    check(m) {
+      const prompts = (name: string) => saying(to(m, name), 'Givers gain: you have not passed a referral');
+      expect(prompts('bob')).toHaveLength(1); // 2 Feb; after his referral on 3 Feb, no prompt on 9 Feb
+      expect(prompts('bob')[0]!.text).toContain('carol is looking for: a roofer for the cafe roof');
+      expect(prompts('carol')).toHaveLength(2);
+      expect(prompts('carol')[0]!.text).not.toContain('carol is looking for');
+    },
+  },
+  {
+    name: 'turning referral follow-up off in /nudges stops its reminders',
+    script: `
+${setup}
+@alice /nudges nudge:referral-accountability on:false
+@bob /intro business:"Bobs Roofs" category:roofer pitch:"Roof repairs" ideal_referral:"Homeowners"
+@carol /intro business:"Carol Cafe" category:"cafe owner" pitch:"Coffee" ideal_referral:"Offices"
+@bob /refer member:@carol prospect:"Jane Doe" contact:"jane@example.com" need:"Office coffee" temperature:3 consent:yes
+:advance 5d
+`,
+    check(m) {
+      expect(saying(m, 'Reminder: referral #1')).toHaveLength(0);
+      expect(saying(m, 'Accountability: referral #1')).toHaveLength(0);
+    },
+  },
+  {
+    name: 'the day-before meeting reminder carries RSVP buttons and the member’s open commitments',
+    script: `
+@alice /setup name:"Peers" type:peer timezone:Europe/London meeting_day:tuesday meeting_time:07:00
+${intro('bob')}
+@bob /commit what:"call 3 prospects" by:"in 3 weeks"
+# Monday 12 January 09:00: Tuesday's 07:00 meeting is less than a day away
+:advance 7d
+`,
+    check(m) {
+      const reminder = to(m, 'bob').find((x) => x.buttons.includes('Attending'))!;
+      expect(reminder.buttons).toEqual(expect.arrayContaining(['Attending', 'Absent']));
+      expect(reminder.text).toContain('Your open commitments');
+      expect(reminder.text).toContain('call 3 prospects');
+    },
+  },
+]);
