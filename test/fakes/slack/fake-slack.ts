@@ -185,6 +185,7 @@ export class FakeSlack {
           res.writeHead(fault.status, { 'Content-Type': 'text/plain' }).end('upstream unavailable');
           return;
         }
+        this.record('api', method, { stalledMs: fault.stallMs }, null);
         setTimeout(() => {
           if (!res.destroyed) this.route(req, res, Buffer.concat(chunks));
         }, fault.stallMs);
