@@ -37,8 +37,16 @@ describeEachDatabase('admission before dispatch', (db) => {
     const held = new Promise<void>((r) => {
       release = r;
     });
-    // The first invocation's answer is slow (a platform that hangs): it stays in flight.
-    const first = core.handle(c.inv('UA', 'help'), nullPort, () => held);
+    // The first invocation's answer is slow (a platform that hangs): it stays in flight, its dispatch committed.
+    let answering!: () => void;
+    const reachedAnswer = new Promise<void>((r) => {
+      answering = r;
+    });
+    const first = core.handle(c.inv('UA', 'help'), nullPort, () => {
+      answering();
+      return held;
+    });
+    await reachedAnswer;
     const before = await writeFingerprint(db().db);
     const second = await core.handle(c.inv('UB', 'ask', { text: 'x y z' }), nullPort, async () => {});
     expect(second.code).toBe('unavailable');

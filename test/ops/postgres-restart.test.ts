@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../db/client.js';
 import type { DispatchResult } from '../../src/dispatch/dispatcher.js';
@@ -77,4 +78,11 @@ describe.skipIf(skipReason !== null)('PostgreSQL restarted while commands run', 
     const stored = new Set(await askTexts(database.db, c.ref));
     for (const r of results) expect(stored.has(r.text)).toBe(r.result.outcome === 'ok');
   }, 40_000);
+});
+
+it('runs with the driver patched against the null-socket crash a restart can trigger (npm postinstall)', () => {
+  // Without it, a connection closed with a small write pending throws from setImmediate and kills the process:
+  // this suite hit it under load (porsager/postgres #1154, #1208). See scripts/patch-postgres.mjs.
+  const driver = readFileSync(new URL('../../node_modules/postgres/src/connection.js', import.meta.url), 'utf8');
+  expect(driver).toContain('roundtable: null-socket guard');
 });
