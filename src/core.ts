@@ -5,6 +5,7 @@ import { Messenger } from './delivery/messenger.js';
 import { Dispatcher, type DispatchResult } from './dispatch/dispatcher.js';
 import type { Invocation } from './dispatch/invocation.js';
 import type { RateLimitPolicy } from './dispatch/member-rate-limit.js';
+import { isDatabaseUnavailable } from './dispatch/outage.js';
 import type { Logger } from './logger.js';
 import { admission } from './ops/admission.js';
 import type { OpsMetrics } from './ops/metrics.js';
@@ -79,7 +80,21 @@ export class Core {
       const result = await this.dispatcher.dispatch(inv, port.capabilities);
       await answer(result);
       if (result.communityId !== undefined && result.outgoing.length) {
-        await this.messenger(port).deliver(result.communityId, result.outgoing);
+        try {
+          await this.messenger(port).deliver(result.communityId, result.outgoing);
+        } catch (err) {
+          // The command committed and its invoker has the answer: a delivery that fails now (database or platform
+          // gone mid-way) must not turn that into a failure. Until the outbox makes these durable, they are logged.
+          if (isDatabaseUnavailable(err)) this.deps.metrics?.databaseError('unavailable');
+          this.deps.log.error(
+            {
+              communityId: result.communityId,
+              messages: result.outgoing.length,
+              err: { message: (err as Error).message },
+            },
+            'delivery to others failed after the command committed',
+          );
+        }
       }
       return result;
     });

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { OpsMetrics } from '../../src/ops/metrics.js';
 import { describeEachDatabase } from '../support/databases.js';
-import { groupWithMembers, nullPort, opsCore, writeFingerprint } from './ops-support.js';
+import { askTexts, groupWithMembers, nullPort, opsCore, writeFingerprint } from './ops-support.js';
 
 describeEachDatabase('admission before dispatch', (db) => {
   it('gives a member who floods commands a private "slow down", writes nothing, and lets them in again later', async () => {
@@ -59,5 +59,22 @@ describeEachDatabase('admission before dispatch', (db) => {
     release();
     expect((await first).outcome).toBe('ok');
     expect(await core.work.idle(1000)).toBe(true);
+  });
+
+  it('keeps a committed command ok when delivering its messages to others then fails (database gone mid-way)', async () => {
+    const core = opsCore(db());
+    const c = await groupWithMembers(core, ['UA']);
+    let attempted = 0;
+    core.messenger = () =>
+      ({
+        deliver: async () => {
+          attempted++;
+          throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+        },
+      }) as never;
+    const r = await core.handle(c.inv('UA', 'ask', { text: 'a plumber for the new school' }), nullPort, async () => {});
+    expect(attempted).toBe(1);
+    expect(r.outcome).toBe('ok');
+    expect(await askTexts(db().db, c.ref)).toContain('a plumber for the new school');
   });
 });
