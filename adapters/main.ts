@@ -1,18 +1,17 @@
-import { commands } from '../commands/index.js';
 import { DataDirLockedError } from '../db/data-dir-lock.js';
-import { buildCore } from '../src/bootstrap.js';
-import { systemClock } from '../src/clock.js';
 import { type Config, ConfigError, loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import type { MessagePort } from '../src/platform.js';
-import { startTicker } from '../src/ticker.js';
-import { startDiscord } from './discord/discord-bot.js';
+import { createLogger, type Logger } from '../src/logger.js';
+import { type Serving, servePlatforms, startablePlatforms } from './serve.js';
 import { runShell } from './shell/shell-cli.js';
-import { startSlack } from './slack/slack-app.js';
+
+/** Time a graceful stop may take before adapters are cut; the hard exit below is the backstop. */
+const GRACE_MS = 8_000;
+/** Orchestrators (Docker, Kubernetes) kill after 10 s by default: exit before that whatever hangs. */
+const HARD_EXIT_MS = 9_500;
 
 /**
  * The entry point: validates the environment, then starts the platform adapters whose tokens are set, or the
- * local shell when none is.
+ * local shell when none is (unless ROUNDTABLE_SHELL=off, as in a container, where that is a configuration error).
  */
 async function main(): Promise<number> {
   let config: Config;
@@ -27,46 +26,47 @@ async function main(): Promise<number> {
   }
   const platforms = startablePlatforms(config);
   if (platforms.length === 0) {
+    if (config.ROUNDTABLE_SHELL === 'off') {
+      process.stderr.write(
+        'Roundtable cannot start: no platform is configured (set DISCORD_TOKEN and DISCORD_APPLICATION_ID, or SLACK_BOT_TOKEN / SLACK_CLIENT_ID) and ROUNDTABLE_SHELL=off forbids the local shell.\n',
+      );
+      return 2;
+    }
     // The shell's own output is the product here; info logs would only interleave with it.
     const log = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn');
     return runShell(process.argv.slice(2), config, log);
   }
   const log = createLogger(config.LOG_LEVEL);
-  const core = await buildCore({ commands, clock: systemClock, log, config });
-  const running: { stop(): Promise<void>; port?: MessagePort }[] = [];
-  if (platforms.includes('discord')) running.push(await startDiscord(core, config));
-  if (platforms.includes('slack')) running.push(await startSlack(core, config, log));
-  // scheduled nudges, referral accountability and pairing rounds run while the bot is up; stopped first on shutdown
-  running.unshift(
-    startTicker(
-      core,
-      running.flatMap((r) => (r.port ? [r.port] : [])),
-    ),
-  );
-  return untilStopped(running, () => core.deps.database.close());
+  const serving = await servePlatforms(config, platforms, log);
+  return untilStopped(serving, log);
 }
 
-/** Runs until SIGINT/SIGTERM, then stops every adapter and closes the database. */
-function untilStopped(running: { stop(): Promise<void> }[], close: () => Promise<void>): Promise<number> {
+/** Runs until SIGINT/SIGTERM, then stops gracefully; a second signal or a stop that hangs exits at once. */
+function untilStopped(serving: Serving, log: Logger): Promise<number> {
   return new Promise((resolve) => {
-    const stop = () => {
-      Promise.allSettled(running.map((r) => r.stop()))
-        .then(close)
-        .then(
-          () => resolve(0),
-          () => resolve(1),
-        );
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        log.warn({ signal }, 'second signal: exiting now');
+        process.exit(1);
+      }
+      stopping = true;
+      log.info({ signal }, 'signal received');
+      setTimeout(() => {
+        log.error({ afterMs: HARD_EXIT_MS }, 'graceful shutdown did not finish: exiting');
+        process.exit(1);
+      }, HARD_EXIT_MS).unref();
+      serving.shutdown(GRACE_MS).then(
+        () => resolve(0),
+        (err: Error) => {
+          log.error({ err: { message: err.message } }, 'shutdown failed');
+          resolve(1);
+        },
+      );
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
-}
-
-function startablePlatforms(config: ReturnType<typeof loadConfig>): string[] {
-  const out: string[] = [];
-  if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID) out.push('discord');
-  if (config.SLACK_BOT_TOKEN || config.SLACK_CLIENT_ID) out.push('slack');
-  return out;
 }
 
 main().then(

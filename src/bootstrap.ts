@@ -4,8 +4,10 @@ import type { CommandDefinition } from './commands/define.js';
 import { Registry } from './commands/registry.js';
 import type { Config } from './config.js';
 import { Core, type DueRunner } from './core.js';
+import type { RateLimitPolicy } from './dispatch/member-rate-limit.js';
 import { defaultDueRunners } from './due-runners.js';
 import type { Logger } from './logger.js';
+import type { OpsMetrics } from './ops/metrics.js';
 import { defaultRandom, type Random } from './random.js';
 
 export interface BuildCoreOptions {
@@ -19,6 +21,8 @@ export interface BuildCoreOptions {
   inMemory?: boolean;
   random?: Random;
   dueRunners?: DueRunner[];
+  metrics?: OpsMetrics;
+  rateLimit?: RateLimitPolicy;
 }
 
 /** Opens the database (migrated) and builds the core every adapter shares. */
@@ -34,5 +38,7 @@ export async function buildCore(opts: BuildCoreOptions): Promise<Core> {
     log: opts.log,
     dueRunners: opts.dueRunners ?? defaultDueRunners,
     defaultTimezone: opts.config.DEFAULT_TIMEZONE,
+    ...(opts.metrics ? { metrics: opts.metrics } : {}),
+    ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
   });
 }

@@ -35,6 +35,19 @@ export const configSchema = z.object({
     .refine(isTimezone, { message: 'expected an IANA time zone such as Europe/Berlin or America/New_York' })
     .describe('time zone of new groups until /setup sets one'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port (Slack receiver, health)'),
+  // Not SHELL: every login shell already sets that to /bin/bash.
+  ROUNDTABLE_SHELL: z
+    .enum(['auto', 'off'])
+    .default('auto')
+    .describe(
+      'off: never fall back to the local shell (containers); with no platform configured the bot refuses to start',
+    ),
+  RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .positive()
+    .default(30)
+    .describe('commands a member may run per minute on Discord/Slack'),
+  RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(10).describe('commands a member may run at once'),
   DISCORD_TOKEN: optionalText.describe('Discord bot token; with DISCORD_APPLICATION_ID starts the Discord adapter'),
   DISCORD_APPLICATION_ID: optionalText
     .refine((v) => v === undefined || /^\d{5,25}$/.test(v), { message: 'expected a numeric Discord application id' })

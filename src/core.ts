@@ -4,7 +4,12 @@ import type { Registry } from './commands/registry.js';
 import { Messenger } from './delivery/messenger.js';
 import { Dispatcher, type DispatchResult } from './dispatch/dispatcher.js';
 import type { Invocation } from './dispatch/invocation.js';
+import type { RateLimitPolicy } from './dispatch/member-rate-limit.js';
+import { isDatabaseUnavailable } from './dispatch/outage.js';
 import type { Logger } from './logger.js';
+import { admission } from './ops/admission.js';
+import type { OpsMetrics } from './ops/metrics.js';
+import { WorkGate } from './ops/work-gate.js';
 import type { MessagePort } from './platform.js';
 import type { Random } from './random.js';
 
@@ -23,14 +28,22 @@ export interface CoreDeps {
   log: Logger;
   dueRunners?: DueRunner[];
   defaultTimezone?: string;
+  /** Per-member command rate limit (platform adapters; the local shell runs without one). */
+  rateLimit?: RateLimitPolicy;
+  /** Invocations handled at once before new ones are refused with "busy" (default 256). */
+  maxInFlight?: number;
+  metrics?: OpsMetrics;
 }
 
 /** Everything platform-neutral, built once per process and shared by whichever adapters run. */
 export class Core {
   readonly dispatcher: Dispatcher;
   readonly db;
+  /** In-flight invocations: shutdown drains it, and it bounds how many run at once. */
+  readonly work: WorkGate;
   constructor(readonly deps: CoreDeps) {
     this.db = deps.database.db;
+    this.work = new WorkGate(deps.maxInFlight);
     this.dispatcher = new Dispatcher({
       db: deps.database.db,
       registry: deps.registry,
@@ -38,6 +51,8 @@ export class Core {
       random: deps.random,
       log: deps.log,
       defaultTimezone: deps.defaultTimezone,
+      admit: admission(this.work, deps.rateLimit, deps.clock),
+      ...(deps.metrics ? { onDispatched: deps.metrics.dispatched } : {}),
     });
   }
 
@@ -61,12 +76,28 @@ export class Core {
     port: MessagePort,
     answer: (r: DispatchResult) => Promise<void>,
   ): Promise<DispatchResult> {
-    const result = await this.dispatcher.dispatch(inv, port.capabilities);
-    await answer(result);
-    if (result.communityId !== undefined && result.outgoing.length) {
-      await this.messenger(port).deliver(result.communityId, result.outgoing);
-    }
-    return result;
+    return this.work.run(async () => {
+      const result = await this.dispatcher.dispatch(inv, port.capabilities);
+      await answer(result);
+      if (result.communityId !== undefined && result.outgoing.length) {
+        try {
+          await this.messenger(port).deliver(result.communityId, result.outgoing);
+        } catch (err) {
+          // The command committed and its invoker has the answer: a delivery that fails now (database or platform
+          // gone mid-way) must not turn that into a failure. Until the outbox makes these durable, they are logged.
+          if (isDatabaseUnavailable(err)) this.deps.metrics?.databaseError('unavailable');
+          this.deps.log.error(
+            {
+              communityId: result.communityId,
+              messages: result.outgoing.length,
+              err: { message: (err as Error).message },
+            },
+            'delivery to others failed after the command committed',
+          );
+        }
+      }
+      return result;
+    });
   }
 
   /** Runs whatever has come due by the clock's current time. */

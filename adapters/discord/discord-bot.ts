@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Client, Events, GatewayIntentBits, RESTEvents, type RESTOptions } from 'discord.js';
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core.js';
-import type { MessagePort as CoreMessagePort } from '../../src/platform.js';
+import { type BackoffOptions, defaultBackoff, withBackoff } from './backoff-request.js';
 import { deployCommands } from './command-deploy.js';
 import { FormStash } from './custom-ids.js';
 import { listenToGuildEvents } from './guild-events.js';
@@ -21,6 +21,8 @@ export interface DiscordBotOptions {
   deploy?: boolean;
   deferAfterMs?: number;
   rest?: Partial<RESTOptions>;
+  /** Retries of 5xx answers and timed-out attempts, with exponential backoff (see backoff-request.ts). */
+  backoff?: Partial<BackoffOptions>;
   /**
    * This process's shards and the bot's total. Under ShardingManager discord.js reads them from the SHARDS and
    * SHARD_COUNT variables it sets; by default one process runs shard 0 of 1.
@@ -38,6 +40,8 @@ export interface DiscordBot {
   guard: RouteGuard;
   /** Fires with an interaction id (or `memberAdd:guild:user`, `guildCreate:guild`, …) when its work is done. */
   events: EventEmitter;
+  /** The gateway connection is up (readiness). */
+  ready(): boolean;
   stop(): Promise<void>;
 }
 
@@ -51,13 +55,25 @@ export async function createDiscordBot(core: Core, opts: DiscordBotOptions): Pro
       ...(opts.apiUrl ? { api: opts.apiUrl } : {}),
       // Waiting out a long rate limit would hold every send behind it: refuse instead and let the caller log it.
       rejectOnRateLimit: (data) => data.retryAfter > 60_000,
+      // Our backoff wrapper does the retrying; the client's own immediate retries would multiply it.
+      retries: 0,
+      makeRequest: withBackoff({
+        ...defaultBackoff,
+        onFailure: (kind, final) => {
+          if (final) core.deps.metrics?.platformError('discord', kind);
+        },
+        ...opts.backoff,
+      }),
       ...opts.rest,
     },
     ...(opts.shards ? { shards: opts.shards } : {}),
     ...(opts.shardCount ? { shardCount: opts.shardCount } : {}),
   });
   const guard = new RouteGuard(log);
-  client.rest.on(RESTEvents.Response, (req, res) => guard.record(req.path, res.status));
+  client.rest.on(RESTEvents.Response, (req, res) => {
+    guard.record(req.path, res.status);
+    if (res.status === 429) core.deps.metrics?.platformRateLimited('discord');
+  });
   client.rest.on(RESTEvents.RateLimited, (info) =>
     log.warn({ route: info.route, retryAfter: info.retryAfter, global: info.global }, 'discord rate limit'),
   );
@@ -105,6 +121,7 @@ export async function createDiscordBot(core: Core, opts: DiscordBotOptions): Pro
     port,
     guard,
     events,
+    ready: () => client.isReady(),
     async stop() {
       await client.destroy();
     },
@@ -115,7 +132,7 @@ export async function createDiscordBot(core: Core, opts: DiscordBotOptions): Pro
 export async function startDiscord(
   core: Core,
   config: Pick<Config, 'DISCORD_TOKEN' | 'DISCORD_APPLICATION_ID' | 'DISCORD_API_URL' | 'DISCORD_GUILD_ID'>,
-): Promise<{ stop(): Promise<void>; port: CoreMessagePort }> {
+): Promise<DiscordBot> {
   if (!config.DISCORD_TOKEN || !config.DISCORD_APPLICATION_ID) throw new Error('Discord is not configured');
   return createDiscordBot(core, {
     token: config.DISCORD_TOKEN,

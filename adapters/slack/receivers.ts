@@ -37,6 +37,8 @@ export interface HttpReceiverOptions {
   log: Logger;
   slackLogger: SlackLogger;
   slackApiUrl?: string;
+  /** Extra routes on the same server (the ops endpoints /healthz, /readyz, /metrics). */
+  customRoutes?: { path: string; method: string; handler: (req: IncomingMessage, res: ServerResponse) => void }[];
   oauth?: {
     clientId: string;
     clientSecret: string;
@@ -50,6 +52,7 @@ export function httpReceiver(opts: HttpReceiverOptions): HTTPReceiver {
   const receiver = new HTTPReceiver({
     signingSecret: opts.signingSecret,
     logger: opts.slackLogger,
+    ...(opts.customRoutes ? { customRoutes: opts.customRoutes } : {}),
     ...(opts.oauth
       ? {
           clientId: opts.oauth.clientId,

@@ -4,6 +4,7 @@ import { communityJoined } from '../../src/communities/community-events.js';
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core.js';
 import type { Logger } from '../../src/logger.js';
+import type { OpsRoute } from '../../src/ops/ops-http.js';
 import { registerActions } from './actions.js';
 import { registerCommands } from './commands.js';
 import { registerEvents } from './events.js';
@@ -41,6 +42,8 @@ export interface SlackTuning {
   timeoutMs?: number;
   pacing?: SlackPacing;
   viewAckBudgetMs?: number;
+  /** Ops routes served by the HTTP receiver's server (ignored in Socket Mode, where main.ts runs its own). */
+  routes?: OpsRoute[];
 }
 
 export interface RunningSlack {
@@ -49,6 +52,8 @@ export interface RunningSlack {
   port: SlackPort;
   /** Where the HTTP receiver listens (null in Socket Mode). */
   httpPort: number | null;
+  /** Started and not yet stopping (readiness). */
+  ready(): boolean;
   /** Resolves when work acknowledged so far has finished. */
   settled(): Promise<void>;
   stop(): Promise<void>;
@@ -102,6 +107,7 @@ export async function startSlack(
     logger: slackLogger,
     retries: tuning.retries ?? 3,
     timeoutMs: tuning.timeoutMs ?? 10_000,
+    onRateLimited: () => core.deps.metrics?.platformRateLimited('slack'),
   };
   if (mode === 'oauth') {
     store = new PostgresInstallationStore(core.db, new TokenCipher(config.TOKEN_ENCRYPTION_KEY!), {
@@ -126,6 +132,7 @@ export async function startSlack(
           log,
           slackLogger,
           ...(slackApiUrl ? { slackApiUrl } : {}),
+          ...(tuning.routes ? { customRoutes: tuning.routes } : {}),
           ...(store
             ? {
                 oauth: {
@@ -181,13 +188,16 @@ export async function startSlack(
   const address =
     mode === 'socket' ? null : ((server as { address(): AddressInfo | string | null }).address() as AddressInfo | null);
   log.info({ platform: 'slack', mode, port: address?.port ?? null }, 'slack adapter started');
+  let running = true;
   return {
     mode,
     app,
     port,
     httpPort: address?.port ?? null,
+    ready: () => running,
     settled: () => inFlight.settled(),
     async stop() {
+      running = false;
       await inFlight.settled();
       await app.stop();
     },

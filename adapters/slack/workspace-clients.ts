@@ -10,6 +10,8 @@ export interface ClientSettings {
   retries: number;
   /** Per-call timeout in ms. */
   timeoutMs: number;
+  /** Called on each 429 (metrics). */
+  onRateLimited?: () => void;
 }
 
 /**
@@ -38,6 +40,7 @@ export class WorkspaceClients {
       timeout: this.settings.timeoutMs,
       teamId,
     });
+    if (this.settings.onRateLimited) client.on(webApi.WebClientEvent.RATE_LIMITED, this.settings.onRateLimited);
     this.clients.set(teamId, { token, client });
     return client;
   }

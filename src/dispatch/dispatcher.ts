@@ -18,6 +18,7 @@ import type { CommunityRow } from '../communities/rows.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { decodeAction, type OutgoingMessage, type Reply } from '../messages.js';
+import type { DispatchEvent } from '../ops/metrics.js';
 import type { Capabilities } from '../platform.js';
 import type { Random } from '../random.js';
 import { buildForm, needsForm } from './forms.js';
@@ -31,6 +32,8 @@ export interface DispatchResult {
   reply: Reply;
   outcome: Outcome;
   errorId?: string;
+  /** A user error's code, or `database_unavailable` for an outage (metrics read it). */
+  code?: string;
   /** Messages to others, already committed; hand them to deliver() after answering the invoker. */
   outgoing: OutgoingMessage[];
   communityId?: number;
@@ -43,6 +46,13 @@ export interface DispatcherDeps {
   random: Random;
   log: Logger;
   defaultTimezone?: string;
+  /**
+   * Checked before anything is read or written: a UserError here (rate limit, shutting down, overloaded) is the
+   * member's private answer and nothing is written, not even the interaction id, so a retry later is served.
+   */
+  admit?: (inv: Invocation) => UserError | null;
+  /** Called once per dispatch with its outcome and time: the metrics hook. Must not throw. */
+  onDispatched?: (e: DispatchEvent) => void;
 }
 
 class Duplicate extends Error {}
@@ -68,6 +78,32 @@ export class Dispatcher {
   async dispatch(inv: Invocation, capabilities: Capabilities): Promise<DispatchResult> {
     const started = performance.now();
     const label = inv.input.kind === 'command' ? inv.input.name : inv.input.actionId.split(':').slice(0, 2).join(':');
+    const refused = this.deps.admit?.(inv);
+    const result = refused
+      ? this.refusal(refused, label, inv)
+      : await this.dispatchAdmitted(inv, capabilities, label, started);
+    this.deps.onDispatched?.({
+      command: label,
+      platform: inv.platform,
+      outcome: result.outcome,
+      ...(result.code ? { code: result.code } : {}),
+      ms: performance.now() - started,
+    });
+    return result;
+  }
+
+  private refusal(err: UserError, label: string, inv: Invocation): DispatchResult {
+    this.deps.log.info({ command: label, platform: inv.platform, code: err.code }, 'command not admitted');
+    const text = err.hint ? `${err.message}\n${err.hint}` : err.message;
+    return { reply: { text, visibility: 'private' }, outcome: 'user_error', code: err.code, outgoing: [] };
+  }
+
+  private async dispatchAdmitted(
+    inv: Invocation,
+    capabilities: Capabilities,
+    label: string,
+    started: number,
+  ): Promise<DispatchResult> {
     const outgoing: OutgoingMessage[] = [];
     let communityId: number | undefined;
     let community: CommunityRow | undefined;
@@ -112,7 +148,12 @@ export class Dispatcher {
           'command refused',
         );
         const text = err.hint ? `${err.message}\n${err.hint}` : err.message;
-        return { reply: { text, ...err.extra, visibility: 'private' }, outcome: 'user_error', outgoing: [] };
+        return {
+          reply: { text, ...err.extra, visibility: 'private' },
+          outcome: 'user_error',
+          code: err.code,
+          outgoing: [],
+        };
       }
       const errorId = randomBytes(4).toString('hex');
       if (isDatabaseUnavailable(err)) {
@@ -124,6 +165,7 @@ export class Dispatcher {
           },
           outcome: 'error',
           errorId,
+          code: 'database_unavailable',
           outgoing: [],
         };
       }

@@ -40,6 +40,8 @@ interface Fault {
   path: RegExp;
   response: RestResponse;
   times: number;
+  /** Hold the request this long, then serve it normally (a timeout when longer than the client waits). */
+  stallMs?: number;
 }
 
 /**
@@ -308,6 +310,11 @@ export class FakeDiscord {
     );
   }
 
+  /** The next `times` requests matching method and path are held `ms` before being served. */
+  stall(method: string, path: RegExp, ms: number, times = 1): void {
+    this.faults.push({ method, path, response: { status: 0 }, times, stallMs: ms });
+  }
+
   callsTo(method: string, path: RegExp): RecordedCall[] {
     return this.calls.filter((c) => c.method === method && path.test(c.path));
   }
@@ -344,7 +351,12 @@ export class FakeDiscord {
     const method = req.method ?? 'GET';
     const fault = this.faults.find((f) => f.times > 0 && f.method === method && f.path.test(path));
     let response: RestResponse;
-    if (fault) {
+    if (fault?.stallMs) {
+      fault.times--;
+      await new Promise((r) => setTimeout(r, fault.stallMs));
+      if (res.destroyed) return;
+      response = routeRest(this, { method, path, query: url.searchParams, body, files });
+    } else if (fault) {
       fault.times--;
       response = fault.response;
     } else {

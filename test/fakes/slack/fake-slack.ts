@@ -67,6 +67,7 @@ export class FakeSlack {
   private ts = 1_700_000_000;
   private readonly limits: { method: string; teamId?: string; times: number; retryAfter: number }[] = [];
   private readonly failures: { method: string; error: string; times: number }[] = [];
+  private readonly httpFaults: { method: string; status?: number; stallMs?: number; times: number }[] = [];
   private server?: http.Server;
   private wss?: WebSocketServer;
   private sockets = new Set<WebSocket>();
@@ -109,6 +110,19 @@ export class FakeSlack {
   /** The next `times` calls of `method` answer `{ ok: false, error }`. */
   fail(method: string, error: string, times = 1): void {
     this.failures.push({ method, error, times });
+  }
+
+  /** The next `times` calls of `method` answer HTTP `status` (a 5xx outage) with no JSON body. */
+  serverError(method: string, status = 503, times = 1): void {
+    this.httpFaults.push({ method, status, times });
+  }
+
+  /**
+   * The next `times` calls of `method` (`respond` for response_url posts) are held `ms` before being served: a
+   * platform that times out when `ms` exceeds the client's timeout, or a slow one.
+   */
+  stall(method: string, ms: number, times = 1): void {
+    this.httpFaults.push({ method, stallMs: ms, times });
   }
 
   /** A fresh response_url for an interaction the client is about to send. */
@@ -160,7 +174,22 @@ export class FakeSlack {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c) => chunks.push(c));
-      req.on('end', () => this.route(req, res, Buffer.concat(chunks)));
+      req.on('end', () => {
+        const path = new URL(req.url ?? '/', this.url).pathname;
+        const method = path.startsWith('/respond/') ? 'respond' : path.slice('/api/'.length);
+        const fault = this.httpFaults.find((f) => f.method === method && f.times > 0);
+        if (!fault) return void this.route(req, res, Buffer.concat(chunks));
+        fault.times--;
+        if (fault.status) {
+          this.record('api', method, {}, null);
+          res.writeHead(fault.status, { 'Content-Type': 'text/plain' }).end('upstream unavailable');
+          return;
+        }
+        this.record('api', method, { stalledMs: fault.stallMs }, null);
+        setTimeout(() => {
+          if (!res.destroyed) this.route(req, res, Buffer.concat(chunks));
+        }, fault.stallMs);
+      });
     });
     this.wss = new WebSocketServer({ server: this.server, path: '/socket' });
     this.wss.on('connection', (ws) => {
