@@ -543,9 +543,9 @@ CREATE INDEX "referral_events_referral" ON "referral_events" USING btree ("refer
 CREATE UNIQUE INDEX "referrals_number" ON "referrals" USING btree ("community_id","number");--> statement-breakpoint
 CREATE INDEX "referrals_giver" ON "referrals" USING btree ("community_id","giver_id","created_at");--> statement-breakpoint
 CREATE INDEX "referrals_receiver" ON "referrals" USING btree ("community_id","receiver_id","created_at");--> statement-breakpoint
-CREATE INDEX "referrals_created" ON "referrals" USING btree ("community_id","created_at");--> statement-breakpoint
-CREATE INDEX "referrals_won" ON "referrals" USING btree ("community_id","closed_at") WHERE "referrals"."status" = 'won';--> statement-breakpoint
-CREATE INDEX "referrals_open" ON "referrals" USING btree ("community_id","status","updated_at") WHERE "referrals"."status" in ('new', 'accepted', 'contacted', 'meeting');--> statement-breakpoint
+CREATE INDEX "referrals_created" ON "referrals" USING btree ("community_id","created_at","giver_id","receiver_id","kind","status");--> statement-breakpoint
+CREATE INDEX "referrals_won" ON "referrals" USING btree ("community_id","closed_at","giver_id","currency","amount") WHERE "referrals"."status" = 'won';--> statement-breakpoint
+CREATE INDEX "referrals_open" ON "referrals" USING btree ("community_id","status","receiver_id","created_at","updated_at") WHERE "referrals"."status" in ('new', 'accepted', 'contacted', 'meeting');--> statement-breakpoint
 CREATE UNIQUE INDEX "round_outcomes_one" ON "round_outcomes" USING btree ("pairing_group_id","member_id","kind");--> statement-breakpoint
 CREATE INDEX "round_outcomes_member" ON "round_outcomes" USING btree ("member_id","kind");--> statement-breakpoint
 CREATE UNIQUE INDEX "schedules_system" ON "schedules" USING btree ("group_id","system_key");--> statement-breakpoint
