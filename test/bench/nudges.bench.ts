@@ -174,7 +174,7 @@ async function latenessBench(database: Database): Promise<void> {
   const workers = [database.db, other.db].map(
     (db, i) => new Scheduler({ db, clock: systemClock, log: silentLogger, registry, workerId: `late${i}` }),
   );
-  workers.forEach((w, i) => w.start([port], { intervalSeconds: 15, phase: i * 7 }));
+  for (const [i, w] of workers.entries()) w.start([port], { intervalSeconds: 15, phase: i * 7 });
   for (;;) {
     await new Promise((r) => setTimeout(r, 1000));
     const [left] = rowsOf<{ n: number }>(
