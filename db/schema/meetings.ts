@@ -1,6 +1,6 @@
 import { index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { createdAt, updatedAt } from './columns.js';
-import { communities, groups, members } from './community.js';
+import { communityRef, createdAt, updatedAt } from './columns.js';
+import { groups, members } from './community.js';
 
 /**
  * A group's meetings: regular ones materialised from the rhythm in /setup (unique per start, so a cancelled date
@@ -10,9 +10,7 @@ export const meetings = pgTable(
   'meetings',
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: communityRef(),
     groupId: integer('group_id')
       .notNull()
       .references(() => groups.id, { onDelete: 'cascade' }),
@@ -60,9 +58,7 @@ export const visitors = pgTable(
   'visitors',
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: communityRef(),
     groupId: integer('group_id')
       .notNull()
       .references(() => groups.id, { onDelete: 'cascade' }),

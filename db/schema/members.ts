@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { createdAt, tsvector, updatedAt } from './columns.js';
-import { communities, groups, members } from './community.js';
+import { communityRef, createdAt, tsvector, updatedAt } from './columns.js';
+import { groups, members } from './community.js';
 
 /**
  * A member's introduction card: one per member, shared by every group they belong to. `search` is maintained by
@@ -13,9 +13,7 @@ export const profiles = pgTable(
     memberId: integer('member_id')
       .primaryKey()
       .references(() => members.id, { onDelete: 'cascade' }),
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: communityRef(),
     business: text('business').notNull(),
     category: text('category').notNull(),
     categoryKey: text('category_key').notNull(),
@@ -41,9 +39,7 @@ export const profiles = pgTable(
 export const categoryAliases = pgTable(
   'category_aliases',
   {
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: communityRef(),
     aliasKey: text('alias_key').notNull(),
     categoryKey: text('category_key').notNull(),
   },
@@ -85,9 +81,7 @@ export const applications = pgTable(
   'applications',
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: communityRef(),
     groupId: integer('group_id')
       .notNull()
       .references(() => groups.id, { onDelete: 'cascade' }),
@@ -111,9 +105,7 @@ export const connections = pgTable(
   'connections',
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: communityRef(),
     groupId: integer('group_id').references(() => groups.id, { onDelete: 'set null' }),
     giverId: integer('giver_id').references(() => members.id, { onDelete: 'set null' }),
     memberAId: integer('member_a_id').references(() => members.id, { onDelete: 'set null' }),

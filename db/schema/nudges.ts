@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { at, createdAt, updatedAt } from './columns.js';
-import { communities, groups, members } from './community.js';
+import { at, communityRef, createdAt, updatedAt } from './columns.js';
+import { groups, members } from './community.js';
 
 /**
  * A recurring rule ("every monday 9:00", "first tuesday of the month 18:30", cron) evaluated in `timezone`.
@@ -11,9 +11,7 @@ export const schedules = pgTable(
   'schedules',
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: communityRef(),
     groupId: integer('group_id').references(() => groups.id, { onDelete: 'cascade' }),
     kind: text('kind').notNull(),
     /** Set for the built-in schedules of a group (`weekly-digest`), so each exists once; null for announcements. */
@@ -38,9 +36,7 @@ export const jobs = pgTable(
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
     kind: text('kind').notNull(),
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: communityRef(),
     groupId: integer('group_id').references(() => groups.id, { onDelete: 'cascade' }),
     scheduleId: integer('schedule_id').references(() => schedules.id, { onDelete: 'set null' }),
     runAt: at('run_at').notNull(),
@@ -69,9 +65,7 @@ export const outbox = pgTable(
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
     idempotencyKey: text('idempotency_key').notNull(),
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: communityRef(),
     platform: text('platform').notNull(),
     /** The unresolved Target (member ids), resolved to platform ids when sent. */
     target: jsonb('target').notNull(),
@@ -125,9 +119,7 @@ export const commitments = pgTable(
   'commitments',
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: communityRef(),
     groupId: integer('group_id').references(() => groups.id, { onDelete: 'set null' }),
     memberId: integer('member_id')
       .notNull()

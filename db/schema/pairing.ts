@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { createdAt, updatedAt } from './columns.js';
-import { communities, groups, members } from './community.js';
+import { communityRef, createdAt, updatedAt } from './columns.js';
+import { groups, members } from './community.js';
 import { connections } from './members.js';
 import { referrals } from './referrals.js';
 
@@ -13,9 +13,7 @@ export const pairingPrograms = pgTable(
   'pairing_programs',
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: communityRef(),
     groupId: integer('group_id')
       .notNull()
       .references(() => groups.id, { onDelete: 'cascade' }),
@@ -62,9 +60,7 @@ export const pairingEnrollments = pgTable(
 export const pairingExclusions = pgTable(
   'pairing_exclusions',
   {
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: communityRef(),
     memberId: integer('member_id')
       .notNull()
       .references(() => members.id, { onDelete: 'cascade' }),
@@ -104,9 +100,7 @@ export const pairingRounds = pgTable(
     programId: integer('program_id')
       .notNull()
       .references(() => pairingPrograms.id, { onDelete: 'cascade' }),
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: communityRef(),
     number: integer('number').notNull(),
     slotKey: text('slot_key').notNull(),
     trigger: text('trigger').notNull(),

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { createdAt, updatedAt } from './columns.js';
-import { communities, groups, members } from './community.js';
+import { communityRef, createdAt, updatedAt } from './columns.js';
+import { groups, members } from './community.js';
 
 /**
  * A referral slip: a giver passes a receiver a prospect. The prospect's name and contact are private to giver and
@@ -11,9 +11,7 @@ export const referrals = pgTable(
   'referrals',
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: communityRef(),
     /** What people see: #1, #2… within the community. */
     number: integer('number').notNull(),
     groupId: integer('group_id').references(() => groups.id, { onDelete: 'set null' }),
@@ -91,9 +89,7 @@ export const closedBusiness = pgTable(
   'closed_business',
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: communityRef(),
     groupId: integer('group_id').references(() => groups.id, { onDelete: 'set null' }),
     giverId: integer('giver_id').references(() => members.id, { onDelete: 'set null' }),
     receiverId: integer('receiver_id').references(() => members.id, { onDelete: 'set null' }),
@@ -110,9 +106,7 @@ export const asks = pgTable(
   'asks',
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: communityRef(),
     groupId: integer('group_id')
       .notNull()
       .references(() => groups.id, { onDelete: 'cascade' }),
