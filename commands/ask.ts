@@ -25,6 +25,7 @@ export const asksList = defineCommand({
   name: 'asks',
   description: 'Open asks of the group: what members are looking for',
   access: 'member',
+  readOnly: true,
   options: z.object({}),
   async run(ctx) {
     const open = await openAsks(ctx);

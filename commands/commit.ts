@@ -137,6 +137,7 @@ export const commitmentsCommand = defineCommand({
   name: 'commitments',
   description: 'Your open commitments and their deadlines',
   access: 'member',
+  readOnly: true,
   options: z.object({}),
   async run(ctx) {
     const open = await openCommitments(ctx.db, ctx.actor.id);

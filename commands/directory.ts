@@ -52,6 +52,7 @@ export const directory = defineCommand({
   name: 'directory',
   description: 'Browse members by category',
   access: 'member',
+  readOnly: true,
   options: z.object({
     category: z.string().trim().min(2).max(60).optional().describe('Only this category, e.g. accountant'),
     page: z.number().int().min(1).max(10_000).optional().describe('Page number'),

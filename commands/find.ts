@@ -6,6 +6,7 @@ export const find = defineCommand({
   name: 'find',
   description: 'Find members who serve a need, e.g. /find leaking roof',
   access: 'member',
+  readOnly: true,
   options: z.object({ words: z.string().trim().min(2).max(200).describe('What you or a prospect need') }),
   positional: 'words',
   examples: ['/find leaking roof', '/find bookkeeping for restaurants'],

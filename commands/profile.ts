@@ -8,6 +8,7 @@ export const profile = defineCommand({
   name: 'profile',
   description: 'Show a member’s introduction card (yours by default)',
   access: 'member',
+  readOnly: true,
   options: z.object({ member: memberOption('Whose card to show').optional() }),
   positional: 'member',
   async run(ctx) {

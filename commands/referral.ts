@@ -14,6 +14,7 @@ export const referralShow = defineCommand({
   name: 'referral show',
   description: 'Show one referral with its history',
   access: 'member',
+  readOnly: true,
   options: z.object({ id }),
   positional: 'id',
   async run(ctx) {

@@ -12,6 +12,7 @@ export const referralsList = defineCommand({
   name: 'referrals',
   description: 'Your referrals: given, received, or open',
   access: 'member',
+  readOnly: true,
   options: z.object({
     which: z.enum(['given', 'received', 'open']).default('open').describe('Which referrals to list'),
     page: z.number().int().min(1).max(10_000).optional().describe('Page number'),
@@ -52,6 +53,7 @@ export const balance = defineCommand({
   name: 'balance',
   description: 'Give/receive balance: referrals, connections, win rate, closed business',
   access: 'member',
+  readOnly: true,
   options: z.object({
     member: memberOption('Whose balance (yours by default)').optional(),
     period: z.enum(PERIODS).default('year').describe('Over which period'),
@@ -92,6 +94,7 @@ export const givers = defineCommand({
   name: 'givers',
   description: 'Who received without giving lately, and who gives most',
   access: 'moderator',
+  readOnly: true,
   options: z.object({ weeks: z.number().int().min(1).max(104).default(8).describe('Look back this many weeks') }),
   positional: 'weeks',
   async run(ctx) {

@@ -14,6 +14,7 @@ export const reportReferrals = defineCommand({
   name: 'report referrals',
   description: 'The group’s referral report: given, received, closed business, open and overdue',
   access: 'moderator',
+  readOnly: true,
   options: z.object({
     period: z.enum(PERIODS).default('week').describe('Which period'),
     channel: channelOption('Post it here (default: the group’s channel)').optional(),

@@ -70,6 +70,12 @@ export interface CommandDefinition<S extends z.ZodObject = z.ZodObject> {
   access: Access;
   /** May run in a community with no group yet (only /setup). */
   bootstrap?: boolean;
+  /**
+   * Only reads (lists, balances, reports): runs outside a transaction, saving BEGIN and COMMIT (two of its four
+   * round trips), and without interaction dedupe, since answering a redelivered read again is what the member wants.
+   * Its one possible write is recording a member seen for the first time, which is idempotent.
+   */
+  readOnly?: boolean;
   /** Option that takes loose words (`/find leaking roof`). */
   positional?: keyof z.infer<S> & string;
   /** Shown as a form where the platform has forms and the command arrives without its required options. */

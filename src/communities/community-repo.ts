@@ -98,6 +98,37 @@ export async function groupAndMembership(
   return { group: row?.group ?? null, membership: row?.membership ?? null };
 }
 
+/**
+ * Everything a command needs about who runs it, where: the member, the channel's group (as groupForChannel) and
+ * the membership. One round trip for a member seen before (nearly every command); a first-timer is created first.
+ */
+export async function actorInChannel(
+  db: Db,
+  communityId: number,
+  platformUserId: string,
+  displayName: string,
+  channelRef: string,
+): Promise<{ actor: MemberRow; group: GroupRow | null; membership: MembershipRow | null }> {
+  const [row] = await db
+    .select({ actor: members, group: groups, membership: groupMemberships })
+    .from(members)
+    .leftJoin(groups, eq(groups.communityId, members.communityId))
+    .leftJoin(groupMemberships, and(eq(groupMemberships.groupId, groups.id), eq(groupMemberships.memberId, members.id)))
+    .where(and(eq(members.communityId, communityId), eq(members.platformUserId, platformUserId)))
+    .orderBy(sql`(${groups.homeChannelRef} = ${channelRef}) desc`, asc(groups.id))
+    .limit(1);
+  if (!row) {
+    const actor = await ensureMember(db, communityId, platformUserId, displayName);
+    return { actor, ...(await groupAndMembership(db, communityId, channelRef, actor.id)) };
+  }
+  let actor = row.actor;
+  if (displayName && actor.displayName !== displayName) {
+    await db.update(members).set({ displayName }).where(eq(members.id, actor.id));
+    actor = { ...actor, displayName };
+  }
+  return { actor, group: row.group, membership: row.membership };
+}
+
 export async function findGroupByName(db: Db, communityId: number, name: string): Promise<GroupRow | null> {
   const [row] = await db
     .select()

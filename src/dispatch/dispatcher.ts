@@ -7,11 +7,11 @@ import type { Access, ActionContext, CommandDefinition, HandlerContext } from '.
 import { coerceOptions } from '../commands/options.js';
 import type { Registry } from '../commands/registry.js';
 import {
+  actorInChannel,
   communityHasGroup,
   ensureCommunity,
   ensureMember,
   findMemberByPlatformId,
-  groupAndMembership,
   isModeratorAnywhere,
 } from '../communities/community-repo.js';
 import type { CommunityRow } from '../communities/rows.js';
@@ -107,10 +107,11 @@ export class Dispatcher {
     const outgoing: OutgoingMessage[] = [];
     let communityId: number | undefined;
     let community: CommunityRow | undefined;
+    const readOnly = inv.input.kind === 'command' && this.deps.registry.get(inv.input.name)?.def.readOnly === true;
     try {
-      const reply = await this.deps.db.transaction(async (tx) => {
+      const run = async (tx: Db): Promise<Reply> => {
         outgoing.length = 0;
-        if (inv.interactionId) {
+        if (inv.interactionId && !readOnly) {
           const fresh = await tx
             .insert(processedInteractions)
             .values({ platform: inv.platform, interactionId: inv.interactionId })
@@ -122,7 +123,8 @@ export class Dispatcher {
         communityId = ctx.community.id;
         community = ctx.community;
         return inv.input.kind === 'command' ? this.runCommand(ctx, inv) : this.runAction(ctx, inv);
-      });
+      };
+      const reply = readOnly ? await run(this.deps.db) : await this.deps.db.transaction(run);
       // Cached only after commit: a rolled-back first insert must not leave a community id that does not exist.
       if (community) this.communityCache.set(`${inv.platform}:${inv.community.ref}`, community);
       this.deps.log.info(
@@ -192,8 +194,13 @@ export class Dispatcher {
     const community =
       this.communityCache.get(cacheKey) ??
       (await ensureCommunity(db, inv.platform, inv.community.ref, inv.community.name));
-    const actor = await ensureMember(db, community.id, inv.actor.platformUserId, inv.actor.displayName);
-    const { group, membership } = await groupAndMembership(db, community.id, inv.channelRef, actor.id);
+    const { actor, group, membership } = await actorInChannel(
+      db,
+      community.id,
+      inv.actor.platformUserId,
+      inv.actor.displayName,
+      inv.channelRef,
+    );
     const isModerator =
       Boolean(inv.actor.isAdmin) ||
       (group ? membership?.role === 'moderator' : await isModeratorAnywhere(db, community.id, actor.id));

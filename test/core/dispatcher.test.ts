@@ -66,6 +66,14 @@ const commands = [
     },
   }),
   defineCommand({
+    name: 'peek',
+    description: 'only reads',
+    access: 'anyone',
+    readOnly: true,
+    options: z.object({}),
+    run: async (ctx) => ({ text: `you are ${ctx.actor.displayName}` }),
+  }),
+  defineCommand({
     name: 'modonly',
     description: 'mods',
     access: 'moderator',
@@ -164,6 +172,20 @@ describeEachDatabase('dispatcher', (db) => {
     expect(again.outcome).toBe('duplicate');
     expect(again.outgoing).toEqual([]);
     expect(await displayName('fay')).toBe('Fay1');
+  });
+
+  it('answers a redelivered read-only command again, keeping the member current without a transaction', async () => {
+    const first = await dispatcher.dispatch(inv('ned', 'peek', {}, { interactionId: 'read-1' }), caps(false));
+    const again = await dispatcher.dispatch(
+      {
+        ...inv('ned', 'peek', {}, { interactionId: 'read-1' }),
+        actor: { platformUserId: 'ned', displayName: 'Ned B' },
+      },
+      caps(false),
+    );
+    expect(first).toMatchObject({ outcome: 'ok', reply: { text: 'you are ned' } });
+    expect(again).toMatchObject({ outcome: 'ok', reply: { text: 'you are Ned B' } });
+    expect(await displayName('ned')).toBe('Ned B');
   });
 
   it('lets a failed interaction be retried with the same id (the dedupe record rolls back too)', async () => {
