@@ -18,8 +18,12 @@ export const currencySchema = z
 /** "EUR 1,200.50": amounts are shown per currency and never summed across currencies. */
 export function formatMoney(amount: string | number, currency: string): string {
   const n = Number(amount);
-  return `${currency} ${n.toLocaleString('en-US', { minimumFractionDigits: n % 1 ? 2 : 0, maximumFractionDigits: 2 })}`;
+  return `${currency} ${(n % 1 ? withCents : wholeUnits).format(n)}`;
 }
+
+// Built once: toLocaleString with options builds a new formatter on every call, which showed in report profiles.
+const withCents = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const wholeUnits = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
 /** Sums per currency, as "EUR 1,200 · USD 300". */
 export function formatTotals(rows: { currency: string; total: string | number }[]): string {

@@ -2,9 +2,11 @@
 export function toCsv(header: string[], rows: (string | number | null)[][]): string {
   const cell = (v: string | number | null) => {
     if (v === null) return '';
-    let s = String(v);
+    // a number never needs quoting or defusing (a negative one is a value, not a formula)
+    if (typeof v === 'number') return String(v);
+    let s = v;
     // A cell starting with = + - @ runs as a formula in spreadsheet apps: prefix it (OWASP CSV injection advice).
-    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return `${[header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;

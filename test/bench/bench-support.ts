@@ -38,3 +38,30 @@ export async function timeEach(n: number, fn: (i: number) => Promise<unknown>): 
   }
   return out;
 }
+
+/**
+ * Times `ours` and `base` alternately, n times each, after `warmup` untimed rounds of both: the two see the same
+ * machine (load, cache, JIT state) at the same moments, so their ratio is not skewed by what happened in between.
+ */
+export async function timeInterleaved(
+  n: number,
+  warmup: number,
+  ours: (i: number) => Promise<unknown>,
+  base: (i: number) => Promise<unknown>,
+): Promise<{ ours: number[]; base: number[] }> {
+  for (let i = 0; i < warmup; i++) {
+    await ours(i);
+    await base(i);
+  }
+  const o: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let t = performance.now();
+    await ours(i);
+    o.push(performance.now() - t);
+    t = performance.now();
+    await base(i);
+    b.push(performance.now() - t);
+  }
+  return { ours: o, base: b };
+}
