@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Db } from '../../db/client.js';
 import { communities, groups, jobs, schedules } from '../../db/schema.js';
@@ -163,8 +163,10 @@ export class Scheduler {
   }
 
   /**
-   * Claims up to batchSize due jobs and runs them in one transaction. If a handler throws, the batch rolls back and
-   * its jobs are run one by one, so one bad job costs its own attempt and nothing else.
+   * Claims up to batchSize due jobs and runs them in one transaction. The claim already marks them done (one
+   * statement, as a bare queue would): that mark commits only with the handlers' writes, so a crash or a throwing
+   * handler rolls it back with them. If a handler throws, the batch's jobs are then run one by one, so one bad job
+   * costs its own attempt and nothing else.
    */
   async runBatch(scope: number[] | null = null): Promise<number> {
     const now = this.o.clock.now();
@@ -173,23 +175,11 @@ export class Scheduler {
       return await this.o.db.transaction(async (tx) => {
         const batch = await this.claim(tx, now, this.batchSize, scope);
         claimed = batch.map((j) => j.id);
-        if (batch.length === 0) return 0;
-        const tz = await this.timezones(tx, batch);
-        const failed: { id: number; error: string }[] = [];
         for (const job of batch) {
-          const problem = await this.execute(tx, job, now, tz);
-          if (problem) failed.push({ id: job.id, error: problem });
-        }
-        const failedIds = new Set(failed.map((f) => f.id));
-        const done = claimed.filter((id) => !failedIds.has(id));
-        if (done.length) {
-          await tx
-            .update(jobs)
-            .set({ status: 'done', attempts: sql`${jobs.attempts} + 1`, finishedAt: now })
-            .where(inArray(jobs.id, done));
-        }
-        for (const f of failed) {
-          await tx.update(jobs).set({ status: 'failed', lastError: f.error, finishedAt: now }).where(eq(jobs.id, f.id));
+          const problem = await this.execute(tx, job, now, job.timezone);
+          if (problem) {
+            await tx.update(jobs).set({ status: 'failed', lastError: problem }).where(eq(jobs.id, job.id));
+          }
         }
         return batch.length;
       });
@@ -201,9 +191,15 @@ export class Scheduler {
     }
   }
 
-  private claim(tx: Db, now: Date, limit: number, scope: number[] | null): Promise<JobRow[]> {
-    return tx
-      .select()
+  /** Due jobs, locked (SKIP LOCKED) and marked done in one statement, oldest first, with their group's timezone. */
+  private async claim(
+    tx: Db,
+    now: Date,
+    limit: number,
+    scope: number[] | null,
+  ): Promise<(JobRow & { timezone: string | null })[]> {
+    const due = tx
+      .select({ id: jobs.id })
       .from(jobs)
       .where(
         and(eq(jobs.status, 'pending'), lte(jobs.runAt, now), scope ? inArray(jobs.communityId, scope) : undefined),
@@ -211,10 +207,20 @@ export class Scheduler {
       .orderBy(jobs.runAt)
       .limit(limit)
       .for('update', { skipLocked: true });
+    const rows = await tx
+      .update(jobs)
+      .set({ status: 'done', attempts: sql`${jobs.attempts} + 1`, finishedAt: now })
+      .where(inArray(jobs.id, due))
+      .returning({
+        ...getTableColumns(jobs),
+        timezone: sql<string | null>`(select ${groups.timezone} from ${groups} where ${groups.id} = ${jobs.groupId})`,
+      });
+    // RETURNING has no order: run them in the order they fell due
+    return rows.sort((a, b) => a.runAt.getTime() - b.runAt.getTime() || a.id - b.id);
   }
 
   /** Runs a job's handler; a returned string is a permanent problem (unknown kind, bad payload). */
-  private async execute(tx: Db, job: JobRow, now: Date, tz: Map<number, string>): Promise<string | null> {
+  private async execute(tx: Db, job: JobRow, now: Date, timezone: string | null): Promise<string | null> {
     const kind = this.o.registry.get(job.kind);
     if (!kind) {
       this.o.log.error({ jobId: job.id, kind: job.kind }, 'job of an unknown kind marked failed');
@@ -233,7 +239,7 @@ export class Scheduler {
       send: (messages, opts) =>
         enqueueOutbox(tx, job.communityId, messages, {
           now,
-          timezone: opts?.timezone ?? (job.groupId !== null ? tz.get(job.groupId) : undefined) ?? 'UTC',
+          timezone: opts?.timezone ?? timezone ?? 'UTC',
         }),
     };
     await kind.run({ ...job, payload: payload.data }, ctx);
@@ -250,9 +256,12 @@ export class Scheduler {
         .where(and(eq(jobs.id, id), eq(jobs.status, 'pending')))
         .for('update', { skipLocked: true });
       if (!job) return;
-      const tz = await this.timezones(tx, [job]);
+      const [group] =
+        job.groupId === null
+          ? []
+          : await tx.select({ timezone: groups.timezone }).from(groups).where(eq(groups.id, job.groupId));
       try {
-        const problem = await tx.transaction((sp) => this.execute(sp, job, now, tz));
+        const problem = await tx.transaction((sp) => this.execute(sp, job, now, group?.timezone ?? null));
         await tx
           .update(jobs)
           .set({
@@ -283,13 +292,6 @@ export class Scheduler {
           .where(eq(jobs.id, id));
       }
     });
-  }
-
-  private async timezones(tx: Db, batch: JobRow[]): Promise<Map<number, string>> {
-    const ids = [...new Set(batch.flatMap((j) => (j.groupId === null ? [] : [j.groupId])))];
-    if (ids.length === 0) return new Map();
-    const rows = await tx.select({ id: groups.id, tz: groups.timezone }).from(groups).where(inArray(groups.id, ids));
-    return new Map(rows.map((r) => [r.id, r.tz]));
   }
 
   /**

@@ -208,8 +208,10 @@ const kinds = await benchDatabaseKinds();
 if (!kinds.includes('postgres')) {
   process.stderr.write('nudges bench needs PostgreSQL (two workers): skipped\n');
 } else {
-  await withBenchDatabase('postgres', claimBench);
-  await withBenchDatabase('postgres', fanOutBench);
-  await withBenchDatabase('postgres', latenessBench);
+  // BENCH_PARTS=claim,fanout,lateness runs some of them (all by default)
+  const parts = (process.env.BENCH_PARTS ?? 'claim,fanout,lateness').split(',');
+  if (parts.includes('claim')) await withBenchDatabase('postgres', claimBench);
+  if (parts.includes('fanout')) await withBenchDatabase('postgres', fanOutBench);
+  if (parts.includes('lateness')) await withBenchDatabase('postgres', latenessBench);
 }
 process.exit(0);
