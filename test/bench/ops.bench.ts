@@ -4,7 +4,9 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startSlack } from '../../adapters/slack/slack-app.js';
 import { openDatabase } from '../../db/client.js';
+import { systemClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/logger.js';
+import { startTicker } from '../../src/ticker.js';
 import { testPacing } from '../adapters/slack/slack-harness.js';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
 import { SlackClient } from '../fakes/slack/signed-client.js';
@@ -74,6 +76,12 @@ async function replicas(): Promise<void> {
   }
 }
 
+/** A fixed-offset zone where it is now early afternoon, so members' quiet hours never hold the soak's DMs back. */
+function daytimeZone(): string {
+  const offset = 13 - new Date().getUTCHours(); // -10 … +13
+  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+}
+
 async function soak(): Promise<void> {
   const kinds = await benchDatabaseKinds();
   const database = kinds.includes('postgres')
@@ -83,7 +91,8 @@ async function soak(): Promise<void> {
   const team = fake.addTeam({ id: 'TSOAK' });
   const users = Array.from({ length: 20 }, (_, i) => `US${i}`);
   for (const u of [...users, 'UMOD']) fake.addUser({ id: u, name: u.toLowerCase(), teamId: team.id });
-  const core = opsCore(database);
+  // Nudges run on the real clock through the production ticker, so the soak carries scheduled fan-out too.
+  const core = opsCore(database, { clock: systemClock });
   const bot = await startSlack(
     core,
     { PORT: 0, SLACK_SIGNING_SECRET: 'soak', SLACK_API_URL: fake.apiUrl, SLACK_BOT_TOKEN: team.botToken },
@@ -93,12 +102,17 @@ async function soak(): Promise<void> {
   const client = new SlackClient(fake, `http://127.0.0.1:${bot.httpPort}`, 'soak');
   const send = (user: string, command: string, text: string) =>
     client.command({ team, user, userName: user.toLowerCase(), channel: 'CGROUP', command, text });
-  await send('UMOD', '/setup', 'name:"Soak Club"');
+  await send('UMOD', '/setup', `name:"Soak Club" timezone:${daytimeZone()}`);
   await bot.settled();
   for (const [i, u] of users.entries()) {
     await send(u, '/intro', `business:"${u} Ltd" category:"trade ${i}" pitch:"Good" ideal_referral:"Anyone"`);
   }
   await bot.settled();
+  // an announcement to every member each minute: 20 DMs a minute through the outbox, besides the ticker's sweeps
+  await send('UMOD', '/nudge', 'create schedule:"* * * * *" message:"Soak nudge: who will you invite?" to:everyone');
+  await bot.settled();
+  const ticker = startTicker(core, [bot.port]);
+  let nudgesDelivered = 0;
 
   const loop = monitorEventLoopDelay({ resolution: 10 });
   const rss: { t: number; mb: number }[] = [];
@@ -108,6 +122,9 @@ async function soak(): Promise<void> {
   let errors = 0;
   const sampler = setInterval(() => {
     rss.push({ t: (performance.now() - started) / 1000, mb: process.memoryUsage().rss / 2 ** 20 });
+    nudgesDelivered += fake.calls.filter(
+      (c) => c.method === 'chat.postMessage' && String(c.args.text ?? '').includes('Soak nudge'),
+    ).length;
     // The fake keeps every call for tests; a soak must not measure the fake's memory.
     fake.calls.length = 0;
     fake.responseTargets.clear();
@@ -133,6 +150,7 @@ async function soak(): Promise<void> {
     }, 1000 / RATE);
   });
   await bot.settled();
+  await ticker.stop();
   loop.disable();
   clearInterval(sampler);
   const afterWarmup = rss.filter((s) => s.t >= warmup);
@@ -151,6 +169,7 @@ async function soak(): Promise<void> {
     commandsPerSecond: RATE,
     sent,
     errors,
+    nudgesDelivered,
     database: database.kind,
     loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100,
   });
@@ -178,5 +197,7 @@ async function soak(): Promise<void> {
   await database.close();
 }
 
-await replicas();
-await soak();
+// BENCH_PARTS=replicas,soak runs some of them (both by default)
+const parts = (process.env.BENCH_PARTS ?? 'replicas,soak').split(',');
+if (parts.includes('replicas')) await replicas();
+if (parts.includes('soak')) await soak();
