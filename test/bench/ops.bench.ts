@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -27,6 +28,18 @@ const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 120);
 const RATE = 20;
 const worker = path.join(path.dirname(new URL(import.meta.url).pathname), 'ops-replica-worker.ts');
 
+/** The machine's CPU counters (/proc/stat): busySince() is the busy fraction of all cores since this reading. */
+function machineCpu(): { busySince(earlier: { idle: number; total: number }): number; idle: number; total: number } {
+  const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = fields[3]! + fields[4]!; // idle + iowait
+  const total = fields.reduce((a, b) => a + b, 0);
+  return {
+    idle,
+    total,
+    busySince: (e) => Math.round((1 - (idle - e.idle) / (total - e.total)) * 100) / 100,
+  };
+}
+
 function runReplica(url: string, ref: string, members: string[]): Promise<{ ok: number; failed: number }> {
   return new Promise((resolve, reject) => {
     const p = spawn(
@@ -52,8 +65,12 @@ async function replicas(): Promise<void> {
   try {
     const members = Array.from({ length: LANES }, (_, i) => `UM${i}`);
     const c = await groupWithMembers(opsCore(db), members);
+    let cpu = machineCpu();
     const one = await runReplica(db.url, c.ref, members);
+    const busyOne = machineCpu().busySince(cpu);
+    cpu = machineCpu();
     const two = await Promise.all([runReplica(db.url, c.ref, members), runReplica(db.url, c.ref, members)]);
+    const busyTwo = machineCpu().busySince(cpu);
     const perSecond = (n: number) => n / (REPLICA_MS / 1000);
     const single = perSecond(one.ok);
     const double = perSecond(two[0].ok + two[1].ok);
@@ -69,6 +86,10 @@ async function replicas(): Promise<void> {
       seconds: REPLICA_MS / 1000,
       // Replicas, PostgreSQL and the driver share this machine's cores: the ratio means little on a loaded box.
       cpus: os.cpus().length,
+      // How busy the whole machine was (all cores, 0–1) while one replica ran, and while two did: a machine already
+      // near 1 with one replica has no room for a second to add throughput.
+      machineBusyOneReplica: busyOne,
+      machineBusyTwoReplicas: busyTwo,
       loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100,
     });
   } finally {
