@@ -1,4 +1,4 @@
-import { DiscordAPIError, RateLimitError, type RateLimitData } from 'discord.js';
+import { DiscordAPIError, type RateLimitData, RateLimitError } from 'discord.js';
 import { CannotSendMessagesToThisUserErrorCodes, RESTJSONErrorCodes } from 'discord-api-types/v10';
 import { dmRefused, rateLimited } from '../../src/delivery/delivery-error.js';
 

@@ -56,7 +56,10 @@ export class Messenger {
       } catch (err) {
         // Given a fallback, a port reaches a member who refuses DMs there; only one with no group channel ends here.
         if (err instanceof DeliveryError && err.blocked) {
-          this.log.warn({ communityId, target: target.kind }, 'member does not accept DMs and has no group channel: dropped');
+          this.log.warn(
+            { communityId, target: target.kind },
+            'member does not accept DMs and has no group channel: dropped',
+          );
           continue;
         }
         this.log.error(
