@@ -7,6 +7,7 @@ import type { OutboxMessage } from '../../src/delivery/outbox.js';
 import { OutboxSender } from '../../src/delivery/outbox-sender.js';
 import { Pacer } from '../../src/delivery/pacer.js';
 import type { Logger } from '../../src/logger.js';
+import type { MessagePort } from '../../src/platform.js';
 
 /**
  * Helpers for driving the real outbox sender through a real adapter port (discord.js or Bolt against its loopback
@@ -96,3 +97,26 @@ export async function rowStatuses(db: Db, communityId: number, people: PlatformM
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `pred` holds. */
+export async function waitFor(pred: () => boolean, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!pred()) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await sleep(10);
+  }
+}
+
+/** The port of a process that dies after its `n`th send reached the platform, before the outbox recorded it. */
+export function dyingAfter(port: MessagePort, n: number): MessagePort {
+  let sends = 0;
+  return {
+    platform: port.platform,
+    capabilities: port.capabilities,
+    async send(...args) {
+      const ref = await port.send(...args);
+      if (++sends === n) await new Promise(() => {});
+      return ref;
+    },
+  };
+}

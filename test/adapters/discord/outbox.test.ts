@@ -10,10 +10,12 @@ import {
   cacheDms,
   capturingLogger,
   dmsTo,
+  dyingAfter,
   realTimeSender,
   rowStatuses,
   seedMembers,
   sleep,
+  waitFor,
 } from '../../support/outbox-on-platforms.js';
 
 /** The Retry-After the fake answers (s) and the longest wait the port takes inline here (ms): 1 s surfaces. */
@@ -140,35 +142,16 @@ describeEachDatabase('discord outbox through discord.js', (db) => {
 
   it('resumes after a crash: what was delivered is not sent again, only the message in flight', async () => {
     const { communityId, members, dm } = await threeMembers();
-    const port = h!.bot.port;
-    let sends = 0;
     // the third send reaches Discord, then the process dies before recording it
-    const dying = {
-      platform: port.platform,
-      capabilities: port.capabilities,
-      send: async (...args: Parameters<typeof port.send>) => {
-        const ref = await port.send(...args);
-        if (++sends === 3) await new Promise(() => {});
-        return ref;
-      },
-    };
-    void realTimeSender(h!.core.db, h!.clock, h!.core.log).flush([dying]);
+    void realTimeSender(h!.core.db, h!.clock, h!.core.log).flush([dyingAfter(h!.bot.port, 3)]);
     await waitFor(() => posts().length === 3);
     await sleep(100);
     expect(posts()).toHaveLength(3);
     h!.clock.advance(121_000); // past the claim lease and the sending lease
-    expect(await realTimeSender(h!.core.db, h!.clock, h!.core.log).flush([port])).toBe(4);
+    expect(await realTimeSender(h!.core.db, h!.clock, h!.core.log).flush([h!.bot.port])).toBe(4);
     const all = members.flatMap((m) => received(dm(m.name)));
     expect(all.sort()).toEqual(['one ann', 'one ben', 'one cat', 'one cat', 'two ann', 'two ben', 'two cat']);
     const rows = await rowStatuses(h!.core.db, communityId, members);
     expect(rows.every((r) => r.status === 'sent')).toBe(true);
   });
 });
-
-async function waitFor(pred: () => boolean, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!pred()) {
-    if (Date.now() > until) throw new Error('timed out');
-    await sleep(10);
-  }
-}

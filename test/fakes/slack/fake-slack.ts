@@ -150,6 +150,19 @@ export class FakeSlack {
     this.httpFaults.push({ method, stallMs: ms, times });
   }
 
+  /** The DM (one user) or group DM with these users: the same id every time, as conversations.open gives. */
+  conversation(teamId: string, userIds: string[]): string {
+    const users = [...userIds].sort();
+    const hash = createHash('sha1')
+      .update(`${teamId}:${users.join(',')}`)
+      .digest('hex')
+      .slice(0, 8)
+      .toUpperCase();
+    const id = `${users.length === 1 ? 'D' : 'G'}${hash}`;
+    this.conversations.set(id, { teamId, users });
+    return id;
+  }
+
   /** A fresh response_url for an interaction the client is about to send. */
   responseUrl(target: ResponseTarget): string {
     const id = `r${++this.seq}`;
@@ -305,14 +318,7 @@ export class FakeSlack {
         .sort();
       if (users.length === 0) return { ok: false, error: 'users_list_not_supplied' };
       for (const u of users) if (!this.users.has(`${t!.id}:${u}`)) return { ok: false, error: 'user_not_found' };
-      const hash = createHash('sha1')
-        .update(`${t!.id}:${users.join(',')}`)
-        .digest('hex')
-        .slice(0, 8)
-        .toUpperCase();
-      const id = `${users.length === 1 ? 'D' : 'G'}${hash}`;
-      this.conversations.set(id, { teamId: t!.id, users });
-      return { ok: true, channel: { id } };
+      return { ok: true, channel: { id: this.conversation(t!.id, users) } };
     },
     'views.open': (a) => ({ ok: true, view: { id: `V${++this.seq}`, ...a.view } }),
     'views.update': (a) => ({ ok: true, view: { id: a.view_id ?? `V${++this.seq}`, ...a.view } }),
@@ -376,7 +382,13 @@ export interface Where {
 function matches(w: Where, args: Record<string, Loose>, team: FakeTeam | null): boolean {
   if (w.teamId && w.teamId !== team?.id) return false;
   if (w.channel && String(args.channel ?? '') !== w.channel) return false;
-  if (w.user && !String(args.users ?? '').split(',').includes(w.user)) return false;
+  if (
+    w.user &&
+    !String(args.users ?? '')
+      .split(',')
+      .includes(w.user)
+  )
+    return false;
   return true;
 }
 
