@@ -285,7 +285,10 @@ export class FakeSlack {
       return json(200, { ok: false, error: failure.error });
     }
     const refused = this.dmRefusal(method, args, team);
-    if (refused) return json(200, (recorded.result = { ok: false, error: refused }));
+    if (refused) {
+      recorded.result = { ok: false, error: refused };
+      return json(200, recorded.result);
+    }
     const handler = this.handlers[method];
     if (!handler) return json(200, { ok: false, error: 'unknown_method' });
     const needsTeam = !['oauth.v2.access', 'apps.connections.open'].includes(method);
