@@ -24,7 +24,10 @@ export const FULL_CAPABILITIES: Capabilities = {
 
 /** Where a message is delivered, with members already turned into platform user ids. */
 export type ResolvedTarget =
-  /** `fallbackChannelRef`: where to reach the member (a private thread) when they block DMs. */
+  /**
+   * `fallbackChannelRef`: where to reach the member instead (a private thread, an ephemeral message) when they
+   * refuse DMs. Without it the port throws a blocked DeliveryError, and the caller decides (the outbox gives up).
+   */
   | { kind: 'dm'; userId: string; fallbackChannelRef?: string }
   | { kind: 'channel'; channelRef: string }
   | { kind: 'conversation'; userIds: string[]; channelRef: string; title: string };
@@ -36,7 +39,8 @@ export interface PostedRef {
 
 /**
  * The port every adapter implements for messages the core sends on its own (not replies to an interaction):
- * DMs, channel posts and shared conversations. `existing` asks for an edit of an earlier message.
+ * DMs, channel posts and shared conversations. `existing` asks for an edit of an earlier message. A failure the
+ * caller can act on (a long Retry-After, a member refusing DMs) is thrown as a DeliveryError.
  */
 export interface MessagePort {
   readonly platform: Platform;

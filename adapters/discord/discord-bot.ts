@@ -2,9 +2,11 @@ import { EventEmitter } from 'node:events';
 import { Client, Events, GatewayIntentBits, RESTEvents, type RESTOptions } from 'discord.js';
 import type { Config } from '../../src/config.js';
 import type { Core } from '../../src/core.js';
+import { INLINE_RETRY_AFTER_MS } from '../../src/delivery/delivery-error.js';
 import { type BackoffOptions, defaultBackoff, withBackoff } from './backoff-request.js';
 import { deployCommands } from './command-deploy.js';
 import { FormStash } from './custom-ids.js';
+import { rejectLongRateLimits } from './delivery-errors.js';
 import { listenToGuildEvents } from './guild-events.js';
 import { InteractionHandler } from './interaction-handler.js';
 import { DiscordMessagePort } from './message-port.js';
@@ -32,6 +34,8 @@ export interface DiscordBotOptions {
   /** Bulk pacing: overall sends per second (Discord allows 50) and new DM channels per second. */
   sendsPerSecond?: number;
   dmOpensPerSecond?: number;
+  /** The longest rate-limit wait the message port takes inline; a longer one is thrown as a DeliveryError. */
+  inlineRetryAfterMs?: number;
 }
 
 export interface DiscordBot {
@@ -53,8 +57,9 @@ export async function createDiscordBot(core: Core, opts: DiscordBotOptions): Pro
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers],
     rest: {
       ...(opts.apiUrl ? { api: opts.apiUrl } : {}),
-      // Waiting out a long rate limit would hold every send behind it: refuse instead and let the caller log it.
-      rejectOnRateLimit: (data) => data.retryAfter > 60_000,
+      // Waiting out a long rate limit would hold every send behind it: refuse instead, and the port tells the
+      // outbox how long to wait (delivery-errors.ts).
+      rejectOnRateLimit: rejectLongRateLimits(opts.inlineRetryAfterMs ?? INLINE_RETRY_AFTER_MS),
       // Our backoff wrapper does the retrying; the client's own immediate retries would multiply it.
       retries: 0,
       makeRequest: withBackoff({

@@ -19,6 +19,7 @@ import {
   type PostedRef,
   type ResolvedTarget,
 } from '../../src/platform.js';
+import { dmRefusedError, isDmRefusal, toDeliveryError } from './delivery-errors.js';
 import { findDmRoute, markDmBlocked, saveDmChannel } from './dm-channels.js';
 import type { Pacer, RouteGuard } from './pacing.js';
 import { cut, type RenderedMessage, renderContent } from './render.js';
@@ -59,7 +60,8 @@ export interface PortDeps {
 
 /**
  * Messages the core sends on its own: DMs (through cached DM channels), channel posts, shared conversations
- * (private threads with the members added), and edits of earlier messages.
+ * (private threads with the members added), and edits of earlier messages. A rate limit too long to wait out here
+ * and a refused DM without a fallback are thrown as DeliveryErrors (delivery-errors.ts).
  */
 export class DiscordMessagePort implements MessagePort {
   readonly platform = 'discord' as const;
@@ -73,16 +75,20 @@ export class DiscordMessagePort implements MessagePort {
     content: Content,
     existing?: PostedRef,
   ): Promise<PostedRef | null> {
-    if (existing) return this.edit(existing, content, target.kind === 'dm' ? guildId : undefined);
-    switch (target.kind) {
-      case 'channel':
-        return this.post(target.channelRef, renderContent(content));
-      case 'conversation': {
-        const thread = await this.privateThread(target.channelRef, target.title, target.userIds);
-        return this.post(thread, renderContent(content));
+    try {
+      if (existing) return await this.edit(existing, content, target.kind === 'dm' ? guildId : undefined);
+      switch (target.kind) {
+        case 'channel':
+          return await this.post(target.channelRef, renderContent(content));
+        case 'conversation': {
+          const thread = await this.privateThread(target.channelRef, target.title, target.userIds);
+          return await this.post(thread, renderContent(content));
+        }
+        case 'dm':
+          return await this.dm(guildId, target.userId, target.fallbackChannelRef, content);
       }
-      case 'dm':
-        return this.dm(guildId, target.userId, target.fallbackChannelRef, content);
+    } catch (err) {
+      throw toDeliveryError(err);
     }
   }
 
@@ -130,38 +136,50 @@ export class DiscordMessagePort implements MessagePort {
     fallbackChannelRef: string | undefined,
     content: Content,
   ): Promise<PostedRef | null> {
-    const { db, log } = this.deps;
+    const { db, log, clock } = this.deps;
     const known = await findDmRoute(db, guildId, userId);
-    if (known?.blocked) return this.fallback(guildId, userId, fallbackChannelRef, content, known.channelId);
-    let channelId = known?.channelId;
-    if (!channelId) {
-      await this.deps.dmPacer.take();
-      const route = Routes.userChannels();
-      const channel = await this.request<APIChannel>(route, () =>
-        this.deps.rest.post(route, { body: { recipient_id: userId } }),
-      );
-      channelId = channel.id;
-      await saveDmChannel(db, guildId, userId, channelId);
+    if (known?.blocked && fallbackChannelRef) {
+      return this.fallback(guildId, userId, fallbackChannelRef, content, known.channelId);
     }
+    // Without a fallback the caller (the outbox) has no refusal on record, so one kept here is tried again: the
+    // member may have opened their DMs since (they clear the outbox's record through /me).
+    const cached = known && !known.blocked ? known.channelId : undefined;
     try {
-      return await this.post(channelId, renderContent(content, { guildId }));
+      const channelId = cached ?? (await this.openDm(guildId, userId, !known?.blocked));
+      const ref = await this.post(channelId, renderContent(content, { guildId }));
+      if (known?.blocked) await saveDmChannel(db, guildId, userId, channelId); // they take DMs again
+      return ref;
     } catch (err) {
-      if (!(err instanceof DiscordAPIError) || err.code !== RESTJSONErrorCodes.CannotSendMessagesToThisUser) throw err;
+      if (!isDmRefusal(err)) throw err;
+      // A refusal already on record keeps the thread it names.
+      if (!known?.blocked) await markDmBlocked(db, guildId, userId, clock.now(), '');
+      // No fallback: the caller logs the failure once and decides (the outbox stops DMing them).
+      if (!fallbackChannelRef) throw dmRefusedError(err);
       // Logged once: from now on this member's messages go to the thread without trying the DM again.
       log.warn({ community: guildId, user: userId }, 'member does not accept DMs: using a private thread');
-      await markDmBlocked(db, guildId, userId, this.deps.clock.now(), '');
       return this.fallback(guildId, userId, fallbackChannelRef, content, '');
     }
+  }
+
+  /** Opens a DM channel (paced: Discord watches bulk opening); `save` caches it for the next message. */
+  private async openDm(guildId: string, userId: string, save: boolean): Promise<string> {
+    await this.deps.dmPacer.take();
+    const route = Routes.userChannels();
+    const channel = await this.request<APIChannel>(route, () =>
+      this.deps.rest.post(route, { body: { recipient_id: userId } }),
+    );
+    if (save) await saveDmChannel(this.deps.db, guildId, userId, channel.id);
+    return channel.id;
   }
 
   /** A private thread in the member's group channel, reused for every later message to them. */
   private async fallback(
     guildId: string,
     userId: string,
-    fallbackChannelRef: string | undefined,
+    fallbackChannelRef: string,
     content: Content,
     threadId: string,
-  ): Promise<PostedRef | null> {
+  ): Promise<PostedRef> {
     if (threadId) {
       try {
         return await this.post(threadId, renderContent(content));
@@ -171,10 +189,6 @@ export class DiscordMessagePort implements MessagePort {
           (err.code === RESTJSONErrorCodes.UnknownChannel || err.code === RESTJSONErrorCodes.ThreadLocked);
         if (!gone) throw err;
       }
-    }
-    if (!fallbackChannelRef) {
-      this.deps.log.warn({ community: guildId, user: userId }, 'no DM and no group channel to reach a member: dropped');
-      return null;
     }
     const thread = await this.privateThread(fallbackChannelRef, 'Roundtable: messages for you', [userId]);
     await markDmBlocked(this.deps.db, guildId, userId, this.deps.clock.now(), thread);

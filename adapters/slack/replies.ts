@@ -36,6 +36,7 @@ export async function answerInvoker(port: SlackPort, to: Invoker, reply: Reply, 
       log.info({ platform: 'slack', err: { message: (err as Error).message } }, 'ephemeral reply fell back to a DM');
       const dm = await port.dmChannel(to.client, to.teamId, to.userId);
       if (dm) await port.post(to.client, to.teamId, dm, { ...reply, attachments: [] });
+      else log.info({ platform: 'slack', community: to.teamId }, 'member cannot be sent a DM: private reply dropped');
     }
   }
   if (reply.attachments?.length) {

@@ -41,6 +41,8 @@ export interface SlackTuning {
   retries?: number;
   timeoutMs?: number;
   pacing?: SlackPacing;
+  /** The longest Retry-After the message port waits out inline; a longer one is thrown as a DeliveryError. */
+  inlineRetryAfterMs?: number;
   viewAckBudgetMs?: number;
   /** Ops routes served by the HTTP receiver's server (ignored in Socket Mode, where main.ts runs its own). */
   routes?: OpsRoute[];
@@ -122,7 +124,9 @@ export async function startSlack(
     const token = config.SLACK_BOT_TOKEN!;
     clients = new WorkspaceClients(settings, async () => token);
   }
-  const port = new SlackPort(core.db, clients, tuning.pacing ?? defaultPacing(), log);
+  const port = new SlackPort(core.db, clients, tuning.pacing ?? defaultPacing(), log, {
+    ...(tuning.inlineRetryAfterMs !== undefined ? { inlineRetryAfterMs: tuning.inlineRetryAfterMs } : {}),
+  });
 
   const receiver =
     mode === 'socket'

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { dmChannels } from '../../db/schema.js';
+import { dmRefused, INLINE_RETRY_AFTER_MS } from '../../src/delivery/delivery-error.js';
 import type { Logger } from '../../src/logger.js';
 import type { Attachment, Content } from '../../src/messages.js';
 import {
@@ -11,32 +12,42 @@ import {
   type ResolvedTarget,
 } from '../../src/platform.js';
 import { renderMessage } from './block-kit.js';
+import { absorbShortRateLimits, dmRefusal, slackError } from './delivery-errors.js';
 import type { SlackPacing } from './pacer.js';
 import type { WebClient, WorkspaceClients } from './workspace-clients.js';
 
 export const slackCapabilities: Capabilities = FULL_CAPABILITIES;
 
-/** Errors that mean "this person cannot be DMed", as opposed to a passing failure worth an error log. */
-const UNREACHABLE = new Set(['cannot_dm_bot', 'user_not_found', 'user_disabled', 'not_allowed_token_type']);
+export interface SlackPortOptions {
+  /** The longest Retry-After waited out inline; a longer one is thrown as a DeliveryError. */
+  inlineRetryAfterMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
 
-const slackError = (err: unknown): string | undefined =>
-  (err as { data?: { error?: string } })?.data?.error ?? undefined;
+type DmTarget = Extract<ResolvedTarget, { kind: 'dm' }>;
 
 /**
  * The Slack side of the core's MessagePort: DMs through conversations.open (channel ids cached in dm_channels),
  * group DMs for shared conversations, channel posts, edits through chat.update, files through the upload API.
- * Every post is paced per channel and every conversations.open per workspace.
+ * Every post is paced per channel and every conversations.open per workspace. A rate limit too long to wait out here
+ * and a refused DM without a fallback are thrown as DeliveryErrors (delivery-errors.ts).
  */
 export class SlackPort implements MessagePort {
   readonly platform = 'slack' as const;
   readonly capabilities = slackCapabilities;
+  private readonly inlineMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
     private readonly db: Db,
     private readonly clients: WorkspaceClients,
     private readonly pacing: SlackPacing,
     private readonly log: Logger,
-  ) {}
+    opts: SlackPortOptions = {},
+  ) {
+    this.inlineMs = opts.inlineRetryAfterMs ?? INLINE_RETRY_AFTER_MS;
+    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
 
   async send(
     teamId: string,
@@ -44,26 +55,47 @@ export class SlackPort implements MessagePort {
     content: Content,
     existing?: PostedRef,
   ): Promise<PostedRef | null> {
-    const client = await this.clients.get(teamId);
-    let channel: string;
-    if (target.kind === 'channel') channel = target.channelRef;
-    else if (target.kind === 'dm') {
-      const dm = await this.dmChannel(client, teamId, target.userId);
-      if (!dm) {
-        if (!target.fallbackChannelRef) return null;
-        // Unreachable by DM: a message only they can see, in their group's channel.
-        await this.pacing.channel.run(`${teamId}:${target.fallbackChannelRef}`, () =>
-          client.chat.postEphemeral({
-            channel: target.fallbackChannelRef!,
-            user: target.userId,
-            ...renderMessage(content),
-          }),
-        );
-        return null;
-      }
-      channel = dm;
-    } else channel = await this.groupConversation(client, teamId, target.userIds);
+    const client = await this.clients.forDelivery(teamId);
+    if (target.kind === 'dm') return this.dm(client, teamId, target, content, existing);
+    const channel =
+      target.kind === 'channel' ? target.channelRef : await this.groupConversation(client, teamId, target.userIds);
     return this.post(client, teamId, channel, content, existing);
+  }
+
+  /** One Web API call of this port: short 429s waited out, long ones thrown as a DeliveryError. */
+  private call<T>(method: string, fn: () => Promise<T>): Promise<T> {
+    return absorbShortRateLimits(method, fn, this.inlineMs, this.sleep);
+  }
+
+  private async dm(
+    client: WebClient,
+    teamId: string,
+    target: DmTarget,
+    content: Content,
+    existing?: PostedRef,
+  ): Promise<PostedRef | null> {
+    const fallback = target.fallbackChannelRef;
+    let code: string | undefined;
+    try {
+      // Without a fallback the caller (the outbox) has no refusal on record, so one kept here is tried again: the
+      // member may be reachable again (they clear the outbox's record through /me).
+      const channel = await this.openDm(client, teamId, target.userId, !fallback);
+      if (channel) return await this.post(client, teamId, channel, content, existing);
+    } catch (err) {
+      code = dmRefusal(err);
+      if (!code) throw err;
+      await this.markRefused(teamId, target.userId);
+    }
+    // No fallback: the caller logs the failure once and decides (the outbox stops DMing them).
+    if (!fallback) throw dmRefused(code ?? 'refused before');
+    if (code) this.log.info({ platform: 'slack', community: teamId, code }, 'member cannot be sent a DM');
+    // Unreachable by DM: a message only they can see, in their group's channel.
+    await this.pacing.channel.run(`${teamId}:${fallback}`, () =>
+      this.call('chat.postEphemeral', () =>
+        client.chat.postEphemeral({ channel: fallback, user: target.userId, ...renderMessage(content) }),
+      ),
+    );
+    return null;
   }
 
   /** Posts (or edits) a message in a channel the bot can write to, then uploads its attachments there. */
@@ -78,7 +110,7 @@ export class SlackPort implements MessagePort {
     if (existing && existing.channelRef === channel) {
       try {
         await this.pacing.channel.run(`${teamId}:${channel}`, () =>
-          client.chat.update({ channel, ts: existing.messageRef, ...body }),
+          this.call('chat.update', () => client.chat.update({ channel, ts: existing.messageRef, ...body })),
         );
         return existing;
       } catch (err) {
@@ -87,7 +119,7 @@ export class SlackPort implements MessagePort {
       }
     }
     const res = await this.pacing.channel.run(`${teamId}:${channel}`, () =>
-      client.chat.postMessage({ channel, ...body }),
+      this.call('chat.postMessage', () => client.chat.postMessage({ channel, ...body })),
     );
     await this.upload(client, teamId, channel, content.attachments);
     return { channelRef: res.channel ?? channel, messageRef: res.ts ?? '' };
@@ -96,48 +128,67 @@ export class SlackPort implements MessagePort {
   async upload(client: WebClient, teamId: string, channel: string, attachments?: Attachment[]): Promise<void> {
     if (!attachments?.length) return;
     await this.pacing.channel.run(`${teamId}:${channel}`, () =>
-      client.filesUploadV2({
-        channel_id: channel,
-        file_uploads: attachments.map((a) => ({
-          file: Buffer.from(a.data),
-          filename: a.filename,
-          ...(a.description ? { alt_text: a.description, title: a.description } : {}),
-        })),
-      }),
+      this.call('files.uploadV2', () =>
+        client.filesUploadV2({
+          channel_id: channel,
+          file_uploads: attachments.map((a) => ({
+            file: Buffer.from(a.data),
+            filename: a.filename,
+            ...(a.description ? { alt_text: a.description, title: a.description } : {}),
+          })),
+        }),
+      ),
     );
   }
 
   /** The DM channel with a member: cached in Postgres, opened (paced) the first time; null when unreachable. */
   async dmChannel(client: WebClient, teamId: string, userId: string): Promise<string | null> {
-    const where = and(
-      eq(dmChannels.platform, 'slack'),
-      eq(dmChannels.workspaceRef, teamId),
-      eq(dmChannels.userId, userId),
-    );
-    const [cached] = await this.db.select().from(dmChannels).where(where);
-    if (cached) return cached.blockedAt ? null : cached.channelId;
     try {
-      const res = await this.pacing.opens.run(teamId, () => client.conversations.open({ users: userId }));
-      const channelId = res.channel?.id;
-      if (!channelId) throw new Error('conversations.open returned no channel');
-      await this.db
-        .insert(dmChannels)
-        .values({ platform: 'slack', workspaceRef: teamId, userId, channelId })
-        .onConflictDoUpdate({
-          target: [dmChannels.platform, dmChannels.workspaceRef, dmChannels.userId],
-          set: { channelId, blockedAt: null },
-        });
-      return channelId;
+      return await this.openDm(client, teamId, userId, false);
     } catch (err) {
-      const code = slackError(err);
-      if (!code || !UNREACHABLE.has(code)) throw err;
-      this.log.info({ platform: 'slack', community: teamId, code }, 'member cannot be sent a DM');
-      await this.db
-        .insert(dmChannels)
-        .values({ platform: 'slack', workspaceRef: teamId, userId, channelId: '', blockedAt: new Date() })
-        .onConflictDoNothing();
+      if (!dmRefusal(err)) throw err;
+      await this.markRefused(teamId, userId);
       return null;
     }
+  }
+
+  /**
+   * The cached DM channel, else conversations.open (paced) and cache it. Null for a refusal on record (unless
+   * `retryRefused`); a fresh refusal is thrown as Slack's error.
+   */
+  private async openDm(client: WebClient, teamId: string, userId: string, retryRefused: boolean) {
+    const [cached] = await this.db.select().from(dmChannels).where(this.dmKey(teamId, userId));
+    if (cached && !cached.blockedAt) return cached.channelId;
+    if (cached && !retryRefused) return null;
+    const res = await this.pacing.opens.run(teamId, () =>
+      this.call('conversations.open', () => client.conversations.open({ users: userId })),
+    );
+    const channelId = res.channel?.id;
+    if (!channelId) throw new Error('conversations.open returned no channel');
+    await this.db
+      .insert(dmChannels)
+      .values({ platform: 'slack', workspaceRef: teamId, userId, channelId })
+      .onConflictDoUpdate({
+        target: [dmChannels.platform, dmChannels.workspaceRef, dmChannels.userId],
+        set: { channelId, blockedAt: null },
+      });
+    return channelId;
+  }
+
+  /** Remembers that the member cannot be DMed, so later messages go to the fallback without asking Slack again. */
+  private async markRefused(teamId: string, userId: string): Promise<void> {
+    const at = new Date();
+    await this.db
+      .insert(dmChannels)
+      .values({ platform: 'slack', workspaceRef: teamId, userId, channelId: '', blockedAt: at })
+      .onConflictDoUpdate({
+        target: [dmChannels.platform, dmChannels.workspaceRef, dmChannels.userId],
+        set: { blockedAt: at },
+      });
+  }
+
+  private dmKey(teamId: string, userId: string) {
+    return and(eq(dmChannels.platform, 'slack'), eq(dmChannels.workspaceRef, teamId), eq(dmChannels.userId, userId));
   }
 
   /** A group DM with several members (Slack's mpim); conversations.open returns the same one for the same people. */
@@ -148,7 +199,9 @@ export class SlackPort implements MessagePort {
       if (!dm) throw new Error('the only member of this conversation cannot be sent a DM');
       return dm;
     }
-    const res = await this.pacing.opens.run(teamId, () => client.conversations.open({ users: users.join(',') }));
+    const res = await this.pacing.opens.run(teamId, () =>
+      this.call('conversations.open', () => client.conversations.open({ users: users.join(',') })),
+    );
     if (!res.channel?.id) throw new Error('conversations.open returned no channel');
     return res.channel.id;
   }

@@ -4,6 +4,7 @@ import { communities, groupMemberships, groups, members, postedMessages } from '
 import type { Logger } from '../logger.js';
 import type { OutgoingMessage } from '../messages.js';
 import type { MessagePort, ResolvedTarget } from '../platform.js';
+import { DeliveryError } from './delivery-error.js';
 
 /**
  * Delivers committed outgoing messages through an adapter: turns member ids into platform user ids, and edits the
@@ -53,6 +54,14 @@ export class Messenger {
             });
         }
       } catch (err) {
+        // Given a fallback, a port reaches a member who refuses DMs there; only one with no group channel ends here.
+        if (err instanceof DeliveryError && err.blocked) {
+          this.log.warn(
+            { communityId, target: target.kind },
+            'member does not accept DMs and has no group channel: dropped',
+          );
+          continue;
+        }
         this.log.error(
           { communityId, target: target.kind, err: { message: (err as Error).message } },
           'delivery failed',

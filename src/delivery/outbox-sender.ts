@@ -257,7 +257,7 @@ export class OutboxSender {
     return row ? { channelRef: row.channelRef, messageRef: row.messageRef } : undefined;
   }
 
-  /** Platform ids, DM fallbacks and cached DM channels for one community's rows, in three queries. */
+  /** Platform ids and cached DM channels for one community's rows, in three queries. */
   private async recipients(
     communityId: number,
     platform: string,
@@ -276,22 +276,16 @@ export class OutboxSender {
     const info: Recipients = {
       communityRef: community?.ref ?? null,
       userOf: new Map(),
-      fallback: new Map(),
       dmCached: new Set(),
       blocked,
     };
     if (ids.size === 0) return info;
-    const members = rowsOf<{ id: number; user_id: string; home: string | null }>(
+    const members = rowsOf<{ id: number; user_id: string }>(
       await this.o.db.execute(sql`
-        select m.id, m.platform_user_id as user_id,
-          (select g.home_channel_ref from group_memberships gm join groups g on g.id = gm.group_id
-            where gm.member_id = m.id order by gm.created_at limit 1) as home
+        select m.id, m.platform_user_id as user_id
         from members m where m.community_id = ${communityId} and m.id = any(${sql.param([...ids])}::int[])`),
     );
-    for (const m of members) {
-      info.userOf.set(m.id, m.user_id);
-      if (m.home) info.fallback.set(m.id, m.home);
-    }
+    for (const m of members) info.userOf.set(m.id, m.user_id);
     const cached = rowsOf<{ user_id: string }>(
       await this.o.db.execute(sql`
         select user_id from dm_channels where platform = ${platform} and workspace_ref = ${info.communityRef}
@@ -310,19 +304,21 @@ interface Batch {
 interface Recipients {
   communityRef: string | null;
   userOf: Map<number, string>;
-  fallback: Map<number, string>;
   /** Users whose DM channel the adapter has cached: no DM opening needed. */
   dmCached: Set<string>;
   /** Members found blocking the bot during this flush (shared by its batches). */
   blocked: Set<number>;
 }
 
+/**
+ * DMs go without a fallback channel: a nudge to a member who refuses DMs is given up (the port throws a blocked
+ * DeliveryError, logged once), not moved into a thread or channel they did not ask it to reach them in.
+ */
 function resolveTarget(t: Target, info: Recipients): ResolvedTarget | null {
   if (t.kind === 'channel') return t;
   if (t.kind === 'dm') {
     const userId = info.userOf.get(t.memberId);
-    const fallbackChannelRef = info.fallback.get(t.memberId);
-    return userId ? { kind: 'dm', userId, ...(fallbackChannelRef ? { fallbackChannelRef } : {}) } : null;
+    return userId ? { kind: 'dm', userId } : null;
   }
   const userIds = t.memberIds.map((id) => info.userOf.get(id)).filter((u): u is string => Boolean(u));
   return userIds.length ? { kind: 'conversation', userIds, channelRef: t.channelRef, title: t.title } : null;

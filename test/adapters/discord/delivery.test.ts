@@ -1,17 +1,10 @@
 import { ChannelType } from 'discord-api-types/v10';
 import { and, eq } from 'drizzle-orm';
-import pino from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import { communities, dmChannels } from '../../../db/schema.js';
 import { DiscordHarness } from '../../fakes/discord/harness.js';
 import { describeEachDatabase } from '../../support/databases.js';
-
-/** A pino logger whose lines land in an array, to check what was logged (and how often). */
-function capturingLogger() {
-  const lines: { msg: string; level: number }[] = [];
-  const log = pino({ level: 'info' }, { write: (s: string) => lines.push(JSON.parse(s)) });
-  return { log, lines };
-}
+import { capturingLogger } from '../../support/outbox-on-platforms.js';
 
 const DM_OPEN = /^\/users\/@me\/channels$/;
 
@@ -75,6 +68,26 @@ describeEachDatabase('discord delivery', (db) => {
     expect(h.latest((m) => m.channelId === thread.id)!.content).toBe('Reminder');
     expect([...h.fake.channels.values()].filter((c) => c.type === ChannelType.PrivateThread)).toHaveLength(1);
     expect(lines.filter((l) => l.msg.includes('does not accept DMs'))).toHaveLength(1);
+  });
+
+  it('without a fallback a refused DM is thrown as blocked, and a refusal on record is tried again later', async () => {
+    h = await DiscordHarness.start(db());
+    const erin = h.user('erin');
+    const dm = { kind: 'dm' as const, userId: erin.id };
+    const route = () => h!.fake.callsTo('POST', new RegExp(`^/channels/${h!.fake.dmChannel(erin.id).id}/messages$`));
+    h.fake.blockedDms.add(erin.id);
+    await expect(h.bot.port.send(h.guild.id, dm, { text: 'first' })).rejects.toMatchObject({
+      name: 'DeliveryError',
+      blocked: true,
+    });
+    const stored = async () => (await h!.core.db.select().from(dmChannels).where(eq(dmChannels.userId, erin.id)))[0]!;
+    expect((await stored()).blockedAt).not.toBeNull();
+    // the caller (the outbox) only sends again once the member cleared their block: the DM is tried, not skipped
+    h.fake.blockedDms.delete(erin.id);
+    await h.bot.port.send(h.guild.id, dm, { text: 'second' });
+    expect(route().map((c) => c.status)).toEqual([403, 200]);
+    expect(h.latest((m) => m.channelId === h!.fake.dmChannel(erin.id).id)!.content).toBe('second');
+    expect(await stored()).toMatchObject({ blockedAt: null, channelId: h.fake.dmChannel(erin.id).id });
   });
 
   it('a shared conversation is a private thread with every member added; a keyed message is edited in place', async () => {

@@ -310,6 +310,27 @@ export class FakeDiscord {
     );
   }
 
+  /**
+   * A 429 of Discord's global limit (every route of the bot waits), answered to the next `times` requests matching
+   * method and path: `X-RateLimit-Global` and no bucket headers, as Discord sends it.
+   */
+  globalRateLimit(method: string, path: RegExp, retryAfterSeconds: number, times = 1): void {
+    this.fail(
+      method,
+      path,
+      {
+        status: 429,
+        body: { message: 'You are being rate limited.', retry_after: retryAfterSeconds, global: true },
+        headers: {
+          'retry-after': String(retryAfterSeconds),
+          'x-ratelimit-global': 'true',
+          'x-ratelimit-scope': 'global',
+        },
+      },
+      times,
+    );
+  }
+
   /** The next `times` requests matching method and path are held `ms` before being served. */
   stall(method: string, path: RegExp, ms: number, times = 1): void {
     this.faults.push({ method, path, response: { status: 0 }, times, stallMs: ms });

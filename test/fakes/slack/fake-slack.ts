@@ -65,7 +65,9 @@ export class FakeSlack {
   appToken = 'xapp-1-test';
   private seq = 0;
   private ts = 1_700_000_000;
-  private readonly limits: { method: string; teamId?: string; times: number; retryAfter: number }[] = [];
+  private readonly limits: (Where & { method: string; times: number; retryAfter: number })[] = [];
+  /** Members whose DMs are refused: user id → the error conversations.open and posts to their DM answer. */
+  readonly refusedDms = new Map<string, string>();
   private readonly failures: { method: string; error: string; times: number }[] = [];
   private readonly httpFaults: { method: string; status?: number; stallMs?: number; times: number }[] = [];
   private server?: http.Server;
@@ -102,9 +104,32 @@ export class FakeSlack {
     return u;
   }
 
-  /** The next `times` calls of `method` (in one team, if given) answer 429 with Retry-After. */
-  rateLimit(method: string, opts: { times?: number; retryAfter?: number; teamId?: string } = {}): void {
-    this.limits.push({ method, times: opts.times ?? 1, retryAfter: opts.retryAfter ?? 1, teamId: opts.teamId });
+  /**
+   * The next `times` calls of `method` answer 429 with Retry-After (seconds): only those in one team, to one
+   * channel (`channel` argument) or for one user (`users` argument), when given.
+   */
+  rateLimit(method: string, opts: Where & { times?: number; retryAfter?: number } = {}): void {
+    this.limits.push({ ...opts, method, times: opts.times ?? 1, retryAfter: opts.retryAfter ?? 1 });
+  }
+
+  /**
+   * The member refuses DMs from here on: conversations.open with them, and posts to their DM channel, answer
+   * `error` (`cannot_dm_bot`, `user_disabled`, `is_archived`, …).
+   */
+  refuseDms(userId: string, error = 'cannot_dm_bot'): void {
+    this.refusedDms.set(userId, error);
+  }
+
+  /** The refusal for a call that opens or posts to a refused member's DM. */
+  private dmRefusal(method: string, args: Record<string, Loose>, team: FakeTeam | null): string | undefined {
+    if (method === 'conversations.open') {
+      const users = String(args.users ?? '').split(',');
+      return users.map((u) => this.refusedDms.get(u)).find(Boolean);
+    }
+    if (!method.startsWith('chat.')) return undefined;
+    const dm = this.conversations.get(String(args.channel ?? ''));
+    if (!dm || dm.teamId !== team?.id || dm.users.length !== 1) return undefined;
+    return this.refusedDms.get(dm.users[0]!);
   }
 
   /** The next `times` calls of `method` answer `{ ok: false, error }`. */
@@ -123,6 +148,19 @@ export class FakeSlack {
    */
   stall(method: string, ms: number, times = 1): void {
     this.httpFaults.push({ method, stallMs: ms, times });
+  }
+
+  /** The DM (one user) or group DM with these users: the same id every time, as conversations.open gives. */
+  conversation(teamId: string, userIds: string[]): string {
+    const users = [...userIds].sort();
+    const hash = createHash('sha1')
+      .update(`${teamId}:${users.join(',')}`)
+      .digest('hex')
+      .slice(0, 8)
+      .toUpperCase();
+    const id = `${users.length === 1 ? 'D' : 'G'}${hash}`;
+    this.conversations.set(id, { teamId, users });
+    return id;
   }
 
   /** A fresh response_url for an interaction the client is about to send. */
@@ -236,7 +274,7 @@ export class FakeSlack {
     const team = [...this.teams.values()].find((t) => t.botToken === auth) ?? null;
     delete args.token;
     const recorded = this.record('api', method, args, team?.id ?? null);
-    const limit = this.limits.find((l) => l.method === method && l.times > 0 && (!l.teamId || l.teamId === team?.id));
+    const limit = this.limits.find((l) => l.method === method && l.times > 0 && matches(l, args, team));
     if (limit) {
       limit.times--;
       return json(429, { ok: false, error: 'ratelimited' }, { 'Retry-After': String(limit.retryAfter) });
@@ -245,6 +283,11 @@ export class FakeSlack {
     if (failure) {
       failure.times--;
       return json(200, { ok: false, error: failure.error });
+    }
+    const refused = this.dmRefusal(method, args, team);
+    if (refused) {
+      recorded.result = { ok: false, error: refused };
+      return json(200, recorded.result);
     }
     const handler = this.handlers[method];
     if (!handler) return json(200, { ok: false, error: 'unknown_method' });
@@ -278,14 +321,7 @@ export class FakeSlack {
         .sort();
       if (users.length === 0) return { ok: false, error: 'users_list_not_supplied' };
       for (const u of users) if (!this.users.has(`${t!.id}:${u}`)) return { ok: false, error: 'user_not_found' };
-      const hash = createHash('sha1')
-        .update(`${t!.id}:${users.join(',')}`)
-        .digest('hex')
-        .slice(0, 8)
-        .toUpperCase();
-      const id = `${users.length === 1 ? 'D' : 'G'}${hash}`;
-      this.conversations.set(id, { teamId: t!.id, users });
-      return { ok: true, channel: { id } };
+      return { ok: true, channel: { id: this.conversation(t!.id, users) } };
     },
     'views.open': (a) => ({ ok: true, view: { id: `V${++this.seq}`, ...a.view } }),
     'views.update': (a) => ({ ok: true, view: { id: a.view_id ?? `V${++this.seq}`, ...a.view } }),
@@ -335,6 +371,28 @@ export class FakeSlack {
       files: (a.files as { id: string; title?: string }[]).map((f) => ({ id: f.id, title: f.title ?? '' })),
     }),
   };
+}
+
+/** Which calls a fault applies to; unset fields match any. */
+export interface Where {
+  teamId?: string;
+  /** The call's `channel` argument (chat.postMessage, chat.update, …). */
+  channel?: string;
+  /** One of the users in the call's `users` argument (conversations.open). */
+  user?: string;
+}
+
+function matches(w: Where, args: Record<string, Loose>, team: FakeTeam | null): boolean {
+  if (w.teamId && w.teamId !== team?.id) return false;
+  if (w.channel && String(args.channel ?? '') !== w.channel) return false;
+  if (
+    w.user &&
+    !String(args.users ?? '')
+      .split(',')
+      .includes(w.user)
+  )
+    return false;
+  return true;
 }
 
 /** The WebClient posts form-encoded bodies whose structured values are JSON strings. */
