@@ -67,7 +67,7 @@ export class Core {
   }
 
   messenger(port: MessagePort): Messenger {
-    return new Messenger(this.db, port, this.deps.log);
+    return new Messenger(this.db, port, this.deps.log, this.clock);
   }
 
   /** Runs one invocation and delivers what it sends to others once `answer` has given the invoker their reply. */

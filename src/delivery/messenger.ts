@@ -1,21 +1,25 @@
+import { randomUUID } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { communities, groupMemberships, groups, members, postedMessages } from '../../db/schema.js';
+import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { OutgoingMessage } from '../messages.js';
 import type { MessagePort, ResolvedTarget } from '../platform.js';
 import { DeliveryError } from './delivery-error.js';
+import { enqueueOutbox } from './outbox.js';
 
 /**
  * Delivers committed outgoing messages through an adapter: turns member ids into platform user ids, and edits the
- * message stored under a key instead of posting it again. A failed send is logged (without its content) and does
- * not stop the others.
+ * message stored under a key instead of posting it again. A send the platform rate-limits for long goes to the outbox;
+ * any other failure is logged (without its content) and does not stop the others.
  */
 export class Messenger {
   constructor(
     private readonly db: Db,
     private readonly port: MessagePort,
     private readonly log: Logger,
+    private readonly clock: Clock,
   ) {}
 
   async deliver(communityId: number, messages: readonly OutgoingMessage[]): Promise<void> {
@@ -62,12 +66,42 @@ export class Messenger {
           );
           continue;
         }
+        if (err instanceof DeliveryError && err.retryAfterMs !== undefined) {
+          await this.defer(communityId, message, err.retryAfterMs);
+          continue;
+        }
         this.log.error(
           { communityId, target: target.kind, err: { message: (err as Error).message } },
           'delivery failed',
         );
       }
     }
+  }
+
+  /**
+   * The platform asked for a wait longer than a port takes inline (429 Retry-After): the message was not sent, so
+   * the outbox takes it, durable and paced, to go out once the wait is over. It is an answer the member is waiting
+   * for, so quiet hours do not hold it.
+   */
+  private async defer(communityId: number, message: OutgoingMessage, retryAfterMs: number): Promise<void> {
+    const now = this.clock.now();
+    const { queued } = await enqueueOutbox(
+      this.db,
+      communityId,
+      [
+        {
+          ...message,
+          idempotencyKey: `deferred:${randomUUID()}`,
+          notBefore: new Date(now.getTime() + retryAfterMs),
+          quietHours: false,
+        },
+      ],
+      { now, timezone: 'UTC' },
+    );
+    this.log.warn(
+      { communityId, target: message.target.kind, retryAfterMs, queued },
+      'rate limited: message handed to the outbox',
+    );
   }
 
   /** Each member's group home channel (their first group, else the community's first): the DM fallback. */

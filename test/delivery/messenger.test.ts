@@ -1,0 +1,50 @@
+import { eq } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { outbox } from '../../db/schema.js';
+import { ManualClock } from '../../src/clock.js';
+import { DeliveryError } from '../../src/delivery/delivery-error.js';
+import { Messenger } from '../../src/delivery/messenger.js';
+import { OutboxSender } from '../../src/delivery/outbox-sender.js';
+import { silentLogger } from '../../src/logger.js';
+import { FULL_CAPABILITIES, type MessagePort } from '../../src/platform.js';
+import { describeEachDatabase } from '../support/databases.js';
+import { seedGroup } from '../support/nudges-fixtures.js';
+
+const T0 = new Date('2026-01-05T23:30:00Z'); // inside default quiet hours: an awaited answer must not wait for them
+
+describeEachDatabase('messenger', (database) => {
+  it('hands a message the platform rate-limits for long to the outbox, which sends it once after the wait', async () => {
+    const db = database().db;
+    const { community, members } = await seedGroup(db, { members: 3, platform: 'slack' });
+    const clock = new ManualClock(T0);
+    const sent: string[] = [];
+    let limited = true;
+    const port: MessagePort = {
+      platform: 'slack',
+      capabilities: FULL_CAPABILITIES,
+      async send(_c, target, content) {
+        if (target.kind === 'dm' && target.userId === 'u1' && limited) {
+          limited = false;
+          throw new DeliveryError('rate limited', { retryAfterMs: 30_000 });
+        }
+        sent.push(`${target.kind === 'dm' ? target.userId : 'channel'}: ${content.text}`);
+        return { channelRef: 'D', messageRef: String(sent.length) };
+      },
+    };
+    await new Messenger(db, port, silentLogger, clock).deliver(
+      community.id,
+      members.map((m) => ({ target: { kind: 'dm' as const, memberId: m.id }, content: { text: `hello ${m.id}` } })),
+    );
+    expect(sent).toEqual([`u0: hello ${members[0]!.id}`, `u2: hello ${members[2]!.id}`]);
+    const [row] = await db.select().from(outbox).where(eq(outbox.communityId, community.id));
+    expect(row).toMatchObject({ memberId: members[1]!.id, status: 'pending' });
+    expect(row!.nextAttemptAt.getTime()).toBe(T0.getTime() + 30_000);
+
+    const sender = new OutboxSender({ db, clock, log: silentLogger, workerId: 'm' });
+    expect(await sender.flush([port], [community.id])).toBe(0); // not before the wait is over
+    clock.advance(31_000);
+    expect(await sender.flush([port], [community.id])).toBe(1);
+    expect(await sender.flush([port], [community.id])).toBe(0);
+    expect(sent.filter((s) => s.startsWith('u1:'))).toEqual([`u1: hello ${members[1]!.id}`]);
+  });
+});
