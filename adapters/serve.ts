@@ -69,7 +69,10 @@ export async function servePlatforms(config: Config, platforms: PlatformName[], 
     }
     // Scheduled nudges, referral follow-up, pairing rounds and meetings run while the bot is up. The ticker stops
     // first on shutdown, so no job is claimed once draining starts (claimed ones finish or roll back and are retried).
-    stoppers.unshift({ name: 'ticker', ...startTicker(core, ports) });
+    stoppers.unshift({
+      name: 'ticker',
+      ...startTicker(core, ports, config.TICK_SECONDS, { deliveryLeaseMs: config.DELIVERY_LEASE_SECONDS * 1000 }),
+    });
     if (!slackOverHttp) ops = await startOpsServer(config.PORT, routes);
     log.info({ port: ops?.port ?? config.PORT, platforms }, 'ops endpoints listening');
   } catch (err) {

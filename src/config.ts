@@ -48,6 +48,23 @@ export const configSchema = z.object({
     .default(30)
     .describe('commands a member may run per minute on Discord/Slack'),
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(10).describe('commands a member may run at once'),
+  TICK_SECONDS: z.coerce
+    .number()
+    .int()
+    .refine((n) => n >= 1 && n <= 60 && 60 % n === 0, {
+      message: 'expected a whole number of seconds that divides a minute: 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60',
+    })
+    .default(15)
+    .describe('how often the scheduler and the due sweeps run (and the outbox is delivered)'),
+  DELIVERY_LEASE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(5, { message: 'expected a whole number of seconds from 5 to 3600' })
+    .max(3600, { message: 'expected a whole number of seconds from 5 to 3600' })
+    .default(120)
+    .describe(
+      'how long a replica owns the messages it claimed from the outbox: a killed replica’s are sent by another after this',
+    ),
   DISCORD_TOKEN: optionalText.describe('Discord bot token; with DISCORD_APPLICATION_ID starts the Discord adapter'),
   DISCORD_APPLICATION_ID: optionalText
     .refine((v) => v === undefined || /^\d{5,25}$/.test(v), { message: 'expected a numeric Discord application id' })

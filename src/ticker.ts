@@ -11,15 +11,23 @@ import { Scheduler } from './scheduler/scheduler.js';
 /**
  * What runs while the bot is up (the shell's `:advance` does the same by hand): the durable scheduler, which catches
  * up missed slots only inside each group's grace window, and the clock-driven sweeps (referral accountability,
- * pairing rounds and check-ins, meeting reminders and attendance), every 15 s. Each sweep claims its work in the database, so replicas may all tick.
+ * pairing rounds and check-ins, meeting reminders and attendance), every `everySeconds` (TICK_SECONDS, default 15).
+ * Each sweep claims its work in the database, so replicas may all tick. `deliveryLeaseMs` (DELIVERY_LEASE_SECONDS) is
+ * how long outbox messages this process claims stay its own: a killed process's are taken over once it has passed.
  */
-export function startTicker(core: Core, ports: readonly MessagePort[], everySeconds = 15): { stop(): Promise<void> } {
+export function startTicker(
+  core: Core,
+  ports: readonly MessagePort[],
+  everySeconds = 15,
+  opts: { deliveryLeaseMs?: number } = {},
+): { stop(): Promise<void> } {
   const scheduler = new Scheduler({
     db: core.db,
     clock: core.clock,
     log: core.log,
     registry: jobRegistry(),
     catchUp: 'grace',
+    ...(opts.deliveryLeaseMs ? { sender: { leaseMs: opts.deliveryLeaseMs } } : {}),
   });
   scheduler.start(ports, { intervalSeconds: everySeconds });
   let running: Promise<void> | null = null;

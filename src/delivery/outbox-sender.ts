@@ -10,6 +10,12 @@ import { Pacer } from './pacer.js';
 
 type OutboxRow = typeof outbox.$inferSelect;
 
+/**
+ * `last_error` of a row claimed again after its sender's lease ran out. Its `attempts` count both claims; such a row
+ * may have reached the platform twice (the sender sent it, then died before recording it), other rows never do.
+ */
+export const TAKEN_OVER = 'taken over after its sender’s lease ran out: may have been delivered twice';
+
 export interface OutboxSenderOptions {
   db: Db;
   clock: Clock;
@@ -108,19 +114,36 @@ export class OutboxSender {
     );
   }
 
-  /** Due rows of a platform (of `scope`'s communities only, when set). */
+  /**
+   * Due rows of a platform (of `scope`'s communities only, when set). A `sending` row among them was claimed by a
+   * sender whose lease ran out (killed, or stopped before it finished): it is taken over and marked TAKEN_OVER, since
+   * that sender may have sent it just before dying — at most one such row per dead sender actually was.
+   */
   private async claim(platform: string, scope: number[] | null): Promise<OutboxRow[]> {
     const now = this.o.clock.now();
     const lease = new Date(now.getTime() + this.leaseMs);
     const only = scope ? sql`and community_id = any(${sql.param(scope)}::int[])` : sql``;
     const ids = sql`select id from outbox where platform = ${platform} ${only} and status in ('pending', 'sending')
       and next_attempt_at <= ${now.toISOString()}::timestamptz order by next_attempt_at, id limit ${this.batchSize} for update skip locked`;
-    return this.o.db
+    const rows = await this.o.db
       .update(outbox)
-      .set({ status: 'sending', attempts: sql`${outbox.attempts} + 1`, nextAttemptAt: lease })
+      .set({
+        status: 'sending',
+        attempts: sql`${outbox.attempts} + 1`,
+        nextAttemptAt: lease,
+        // the SET sees the row as it was: only rows another sender still held get the mark
+        lastError: sql`case when ${outbox.status} = 'sending' then ${TAKEN_OVER} else ${outbox.lastError} end`,
+      })
       .where(sql`${outbox.id} in (${ids})`)
-      .returning()
-      .then((rows) => rows.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id));
+      .returning();
+    const takenOver = rows.filter((r) => r.lastError === TAKEN_OVER).length;
+    if (takenOver > 0) {
+      this.o.log.warn(
+        { platform, messages: takenOver, workerId: this.o.workerId },
+        'outbox messages taken over from a sender whose lease ran out: the one it had in flight may be sent twice',
+      );
+    }
+    return rows.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
   }
 
   private async sendBatch(port: MessagePort, batch: Batch): Promise<number> {

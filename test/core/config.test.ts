@@ -14,6 +14,22 @@ describe('configuration', () => {
     expect(c.DATABASE_URL).toBeUndefined();
   });
 
+  it('reads the tick interval and the delivery lease, and refuses values the scheduler cannot use', () => {
+    expect(loadConfig({})).toMatchObject({ TICK_SECONDS: 15, DELIVERY_LEASE_SECONDS: 120 });
+    expect(loadConfig({ TICK_SECONDS: '1', DELIVERY_LEASE_SECONDS: '5' })).toMatchObject({
+      TICK_SECONDS: 1,
+      DELIVERY_LEASE_SECONDS: 5,
+    });
+    let msg = '';
+    try {
+      loadConfig({ TICK_SECONDS: '7', DELIVERY_LEASE_SECONDS: '1' });
+    } catch (err) {
+      msg = (err as Error).message;
+    }
+    expect(msg).toContain('TICK_SECONDS="7": expected a whole number of seconds that divides a minute');
+    expect(msg).toContain('DELIVERY_LEASE_SECONDS="1": expected a whole number of seconds from 5 to 3600');
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', DISCORD_TOKEN: '' }).DATABASE_URL).toBeUndefined();
   });

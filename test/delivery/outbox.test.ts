@@ -5,7 +5,7 @@ import { dmChannels, memberPreferences, outbox } from '../../db/schema.js';
 import { ManualClock } from '../../src/clock.js';
 import { DeliveryError } from '../../src/delivery/delivery-error.js';
 import { enqueueOutbox, type OutboxMessage } from '../../src/delivery/outbox.js';
-import { OutboxSender } from '../../src/delivery/outbox-sender.js';
+import { OutboxSender, TAKEN_OVER } from '../../src/delivery/outbox-sender.js';
 import { Pacer, type PaceTimer, PLATFORM_LIMITS } from '../../src/delivery/pacer.js';
 import { silentLogger } from '../../src/logger.js';
 import type { Capabilities, MessagePort, ResolvedTarget } from '../../src/platform.js';
@@ -203,6 +203,17 @@ describeEachDatabase('outbox', (database) => {
     expect(twice).toEqual([first.sent[3]!.user]);
     const rows = await db.select().from(outbox).where(eq(outbox.communityId, community.id));
     expect(rows.every((r) => r.status === 'sent')).toBe(true);
+    // The outbox records which rows the dead sender still held: the repeated one is among them, the three it had
+    // recorded as sent are not.
+    const marked = rows.filter((r) => r.lastError === TAKEN_OVER);
+    expect(marked.map((r) => r.memberId).sort()).toEqual(
+      members
+        .slice(3)
+        .map((m) => m.id)
+        .sort(),
+    );
+    expect(marked.every((r) => r.attempts === 2)).toBe(true);
+    expect(rows.filter((r) => r.lastError === null).every((r) => r.attempts === 1)).toBe(true);
   });
 
   it('gives up on a member who blocks the bot after one logged failure', async () => {

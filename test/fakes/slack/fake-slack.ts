@@ -46,6 +46,13 @@ export interface ResponseTarget {
   messageTs?: string;
 }
 
+/** A Web API call as the fake's hook sees it. */
+export interface ApiCall {
+  method: string;
+  args: Record<string, Loose>;
+  teamId: string | null;
+}
+
 type Handler = (args: Record<string, Loose>, team: FakeTeam | null) => Record<string, unknown>;
 
 /**
@@ -75,6 +82,12 @@ export class FakeSlack {
   private sockets = new Set<WebSocket>();
   private readonly acks = new Map<string, (payload: unknown) => void>();
   url = '';
+  /**
+   * Told of every Web API call twice: `arrived`, before the fake acts on it (return 'drop' to cut the connection with
+   * nothing done and nothing recorded: a request lost in flight), and `handled`, once it has acted and recorded the
+   * call but before the answer is written (the caller has not seen it yet). The crash tests kill the bot there.
+   */
+  onApiCall?: (phase: 'arrived' | 'handled', call: ApiCall) => 'drop' | undefined;
 
   static async start(): Promise<FakeSlack> {
     const fake = new FakeSlack();
@@ -273,6 +286,10 @@ export class FakeSlack {
     const auth = (req.headers.authorization ?? '').replace(/^Bearer /, '') || String(args.token ?? '');
     const team = [...this.teams.values()].find((t) => t.botToken === auth) ?? null;
     delete args.token;
+    if (this.onApiCall?.('arrived', { method, args, teamId: team?.id ?? null }) === 'drop') {
+      req.socket.destroy();
+      return true;
+    }
     const recorded = this.record('api', method, args, team?.id ?? null);
     const limit = this.limits.find((l) => l.method === method && l.times > 0 && matches(l, args, team));
     if (limit) {
@@ -294,6 +311,7 @@ export class FakeSlack {
     const needsTeam = !['oauth.v2.access', 'apps.connections.open'].includes(method);
     if (needsTeam && !team) return json(200, { ok: false, error: 'invalid_auth' });
     recorded.result = handler(args, team);
+    this.onApiCall?.('handled', { method, args, teamId: team?.id ?? null });
     return json(200, recorded.result);
   }
 
