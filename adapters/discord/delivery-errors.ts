@@ -29,8 +29,13 @@ export function rejectLongRateLimits(portInlineMs: number): (data: RateLimitData
  */
 export function toDeliveryError(err: unknown): unknown {
   if (err instanceof RateLimitError) return rateLimited(err.retryAfter, err.global ? 'global' : 'route');
+  // 40003 "opening direct messages too fast" is Discord's anti-spam brake on the bot as a whole and names no wait:
+  // pause all sends a minute rather than open the next DM into the same refusal.
+  if (err instanceof DiscordAPIError && err.code === OPENING_DMS_TOO_FAST) return rateLimited(60_000, 'global');
   return err;
 }
+
+const OPENING_DMS_TOO_FAST = 40003;
 
 const REFUSALS: readonly number[] = [
   ...CannotSendMessagesToThisUserErrorCodes, // 50007 (blocks the bot, DMs from server members off), 50278

@@ -37,6 +37,7 @@ it('a refused rate limit becomes a DeliveryError: the global flag pauses the pla
     retryAfterMs: 2_000,
     scope: 'global',
   });
+  expect(toDeliveryError(apiError(40003))).toMatchObject({ retryAfterMs: 60_000, scope: 'global' }); // DMs too fast
   const other = apiError(50013);
   expect(toDeliveryError(other)).toBe(other); // transient for the outbox
 });
