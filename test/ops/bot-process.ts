@@ -44,6 +44,10 @@ export interface BotProcessOptions {
   /** More environment: TICK_SECONDS, DELIVERY_LEASE_SECONDS … */
   env?: Record<string, string>;
   readyTimeoutMs?: number;
+  /** The command line (default: what `npm start` runs); `node` is found on PATH. */
+  argv?: readonly string[];
+  /** Run as this user (the tests run as root; an image runs unprivileged). */
+  user?: { uid: number; gid: number };
 }
 
 type LogLine = Record<string, unknown>;
@@ -91,8 +95,10 @@ export class BotProcess {
         for (const c of live) c.kill('SIGKILL');
       });
     }
-    const child = spawn(process.execPath, ['--import', 'tsx', 'adapters/main.ts'], {
+    const [command, ...args] = o.argv ?? [process.execPath, '--import', 'tsx', 'adapters/main.ts'];
+    const child = spawn(command!, args, {
       cwd: root,
+      ...(o.user ?? {}),
       env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
