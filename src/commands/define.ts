@@ -72,8 +72,10 @@ export interface CommandDefinition<S extends z.ZodObject = z.ZodObject> {
   bootstrap?: boolean;
   /**
    * Only reads (lists, balances, reports): runs outside a transaction, saving BEGIN and COMMIT (two of its four
-   * round trips), and without interaction dedupe, since answering a redelivered read again is what the member wants.
-   * Its one possible write is recording a member seen for the first time, which is idempotent.
+   * round trips). Its interaction id is recorded after it succeeds, so a duplicate delivery is still answered once.
+   * The writes it may make are the dispatcher's idempotent upkeep of members (one seen for the first time, a
+   * changed display name, a mentioned person met for the first time), which then stand even if the command fails.
+   * test/core/read-only-commands.test.ts runs each such command and checks that no table changed.
    */
   readOnly?: boolean;
   /** Option that takes loose words (`/find leaking roof`). */

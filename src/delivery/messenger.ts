@@ -67,7 +67,12 @@ export class Messenger {
           continue;
         }
         if (err instanceof DeliveryError && err.retryAfterMs !== undefined) {
-          await this.defer(communityId, message, err.retryAfterMs);
+          await this.defer(communityId, message, err.retryAfterMs).catch((deferErr: Error) =>
+            this.log.error(
+              { communityId, target: target.kind, err: { message: deferErr.message } },
+              'rate limited and could not be queued: message dropped',
+            ),
+          );
           continue;
         }
         this.log.error(
@@ -98,8 +103,16 @@ export class Messenger {
       ],
       { now, timezone: 'UTC' },
     );
+    if (queued === 0) {
+      // the outbox refuses a DM to a member on record as blocking the bot (or gone): nothing will be sent
+      this.log.error(
+        { communityId, target: message.target.kind, retryAfterMs },
+        'rate limited, and the outbox does not take it (member blocks DMs or is gone): message dropped',
+      );
+      return;
+    }
     this.log.warn(
-      { communityId, target: message.target.kind, retryAfterMs, queued },
+      { communityId, target: message.target.kind, retryAfterMs },
       'rate limited: message handed to the outbox',
     );
   }

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { Content, Target } from '../messages.js';
 import type { MessagePort, PostedRef, ResolvedTarget } from '../platform.js';
 import { DeliveryError } from './delivery-error.js';
+import { restoredContent } from './outbox.js';
 import { Pacer } from './pacer.js';
 
 type OutboxRow = typeof outbox.$inferSelect;
@@ -180,7 +181,7 @@ export class OutboxSender {
     await this.pacer.acquire(port.platform, route, opensDm);
     try {
       const existing = row.editKey ? await this.posted(row.communityId, row.editKey) : undefined;
-      const ref = await port.send(communityRef, target, row.content as Content, existing);
+      const ref = await port.send(communityRef, target, restoredContent(row.content), existing);
       if (target.kind === 'dm') info.dmCached.add(target.userId);
       await this.recordSent(row, ref);
       return true;

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../../db/client.js';
 import { communities, outbox } from '../../db/schema.js';
-import type { OutgoingMessage } from '../messages.js';
+import type { Attachment, Content, OutgoingMessage } from '../messages.js';
 import { afterQuietHours, DEFAULT_QUIET } from './quiet-hours.js';
 
 /** A message for the outbox: an OutgoingMessage plus what makes its delivery exact and polite. */
@@ -83,7 +83,7 @@ export async function enqueueOutbox(
       communityId,
       platform: community.platform,
       target: m.target,
-      content: m.content,
+      content: storedContent(m.content),
       memberId,
       editKey: m.key ?? null,
       nextAttemptAt: at,
@@ -96,4 +96,29 @@ export async function enqueueOutbox(
     .onConflictDoNothing({ target: outbox.idempotencyKey })
     .returning({ id: outbox.id });
   return { queued: inserted.length, skipped };
+}
+
+type StoredAttachment = Omit<Attachment, 'data'> & { base64: string };
+
+/** jsonb holds no bytes (a Uint8Array would come back as {"0":97,…}): attachments are kept as base64. */
+function storedContent(c: Content): unknown {
+  if (!c.attachments?.length) return c;
+  const attachments: StoredAttachment[] = c.attachments.map(({ data, ...a }) => ({
+    ...a,
+    base64: Buffer.from(data).toString('base64'),
+  }));
+  return { ...c, attachments };
+}
+
+/** A row's content as the ports take it, attachments decoded. */
+export function restoredContent(stored: unknown): Content {
+  const c = stored as Omit<Content, 'attachments'> & { attachments?: StoredAttachment[] };
+  if (!c.attachments?.length) return c as Content;
+  return {
+    ...c,
+    attachments: c.attachments.map(({ base64, ...a }) => ({
+      ...a,
+      data: new Uint8Array(Buffer.from(base64, 'base64')),
+    })),
+  };
 }

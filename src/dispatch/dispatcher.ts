@@ -109,20 +109,27 @@ export class Dispatcher {
     let community: CommunityRow | undefined;
     const readOnly = inv.input.kind === 'command' && this.deps.registry.get(inv.input.name)?.def.readOnly === true;
     try {
+      const firstDelivery = async (db: Db) => {
+        if (!inv.interactionId) return;
+        const fresh = await db
+          .insert(processedInteractions)
+          .values({ platform: inv.platform, interactionId: inv.interactionId })
+          .onConflictDoNothing()
+          .returning({ id: processedInteractions.interactionId });
+        if (fresh.length === 0) throw new Duplicate();
+      };
       const run = async (tx: Db): Promise<Reply> => {
         outgoing.length = 0;
-        if (inv.interactionId && !readOnly) {
-          const fresh = await tx
-            .insert(processedInteractions)
-            .values({ platform: inv.platform, interactionId: inv.interactionId })
-            .onConflictDoNothing()
-            .returning({ id: processedInteractions.interactionId });
-          if (fresh.length === 0) throw new Duplicate();
-        }
+        // A writing command records its interaction first, in its transaction: a duplicate stops before any write.
+        if (!readOnly) await firstDelivery(tx);
         const ctx = await this.context(tx, inv, capabilities, outgoing);
         communityId = ctx.community.id;
         community = ctx.community;
-        return inv.input.kind === 'command' ? this.runCommand(ctx, inv) : this.runAction(ctx, inv);
+        const reply = await (inv.input.kind === 'command' ? this.runCommand(ctx, inv) : this.runAction(ctx, inv));
+        // A read-only one has no transaction: it records its interaction once it has succeeded (a failure can be
+        // retried), and a duplicate's answer and messages (a report posted to the channel) are dropped.
+        if (readOnly) await firstDelivery(tx);
+        return reply;
       };
       const reply = readOnly ? await run(this.deps.db) : await this.deps.db.transaction(run);
       // Cached only after commit: a rolled-back first insert must not leave a community id that does not exist.

@@ -70,8 +70,11 @@ const commands = [
     description: 'only reads',
     access: 'anyone',
     readOnly: true,
-    options: z.object({}),
-    run: async (ctx) => ({ text: `you are ${ctx.actor.displayName}` }),
+    options: z.object({ fail: z.boolean().optional().describe('Refuse') }),
+    run: async (ctx) => {
+      if (ctx.options.fail) throw new UserError('conflict', 'Not now.');
+      return { text: `you are ${ctx.actor.displayName}` };
+    },
   }),
   defineCommand({
     name: 'modonly',
@@ -174,7 +177,7 @@ describeEachDatabase('dispatcher', (db) => {
     expect(await displayName('fay')).toBe('Fay1');
   });
 
-  it('answers a redelivered read-only command again, keeping the member current without a transaction', async () => {
+  it('runs a read-only command without a transaction, keeping the member current and answering a duplicate once', async () => {
     const first = await dispatcher.dispatch(inv('ned', 'peek', {}, { interactionId: 'read-1' }), caps(false));
     const again = await dispatcher.dispatch(
       {
@@ -184,8 +187,18 @@ describeEachDatabase('dispatcher', (db) => {
       caps(false),
     );
     expect(first).toMatchObject({ outcome: 'ok', reply: { text: 'you are ned' } });
-    expect(again).toMatchObject({ outcome: 'ok', reply: { text: 'you are Ned B' } });
+    expect(again.outcome).toBe('duplicate');
     expect(await displayName('ned')).toBe('Ned B');
+  });
+
+  it('lets a read-only command that was refused be retried with the same interaction id', async () => {
+    const refused = await dispatcher.dispatch(
+      inv('ola', 'peek', { fail: true }, { interactionId: 'read-2' }),
+      caps(false),
+    );
+    const retried = await dispatcher.dispatch(inv('ola', 'peek', {}, { interactionId: 'read-2' }), caps(false));
+    expect(refused.outcome).toBe('user_error');
+    expect(retried).toMatchObject({ outcome: 'ok', reply: { text: 'you are ola' } });
   });
 
   it('lets a failed interaction be retried with the same id (the dedupe record rolls back too)', async () => {

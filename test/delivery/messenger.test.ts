@@ -18,6 +18,7 @@ describeEachDatabase('messenger', (database) => {
     const { community, members } = await seedGroup(db, { members: 3, platform: 'slack' });
     const clock = new ManualClock(T0);
     const sent: string[] = [];
+    const files: string[] = [];
     let limited = true;
     const port: MessagePort = {
       platform: 'slack',
@@ -28,12 +29,20 @@ describeEachDatabase('messenger', (database) => {
           throw new DeliveryError('rate limited', { retryAfterMs: 30_000 });
         }
         sent.push(`${target.kind === 'dm' ? target.userId : 'channel'}: ${content.text}`);
+        for (const a of content.attachments ?? []) files.push(`${a.filename}: ${new TextDecoder().decode(a.data)}`);
         return { channelRef: 'D', messageRef: String(sent.length) };
       },
     };
     await new Messenger(db, port, silentLogger, clock).deliver(
       community.id,
-      members.map((m) => ({ target: { kind: 'dm' as const, memberId: m.id }, content: { text: `hello ${m.id}` } })),
+      members.map((m) => ({
+        target: { kind: 'dm' as const, memberId: m.id },
+        content: {
+          text: `hello ${m.id}`,
+          // bytes must survive the outbox's jsonb
+          attachments: [{ filename: 'r.csv', contentType: 'text/csv', data: new TextEncoder().encode('a,b\r\n1,2') }],
+        },
+      })),
     );
     expect(sent).toEqual([`u0: hello ${members[0]!.id}`, `u2: hello ${members[2]!.id}`]);
     const [row] = await db.select().from(outbox).where(eq(outbox.communityId, community.id));
@@ -46,5 +55,6 @@ describeEachDatabase('messenger', (database) => {
     expect(await sender.flush([port], [community.id])).toBe(1);
     expect(await sender.flush([port], [community.id])).toBe(0);
     expect(sent.filter((s) => s.startsWith('u1:'))).toEqual([`u1: hello ${members[1]!.id}`]);
+    expect(files).toEqual(Array(3).fill('r.csv: a,b\r\n1,2'));
   });
 });
