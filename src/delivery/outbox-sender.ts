@@ -3,7 +3,7 @@ import { type Db, rowsOf } from '../../db/client.js';
 import { memberPreferences, outbox, postedMessages } from '../../db/schema.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import type { Content, Target } from '../messages.js';
+import type { Target } from '../messages.js';
 import type { MessagePort, PostedRef, ResolvedTarget } from '../platform.js';
 import { DeliveryError } from './delivery-error.js';
 import { restoredContent } from './outbox.js';
@@ -12,8 +12,9 @@ import { Pacer } from './pacer.js';
 type OutboxRow = typeof outbox.$inferSelect;
 
 /**
- * `last_error` of a row claimed again after its sender's lease ran out. Its `attempts` count both claims; such a row
- * may have reached the platform twice (the sender sent it, then died before recording it), other rows never do.
+ * How `last_error` of a row claimed again after its sender's lease ran out begins (the claim's time follows). Its
+ * `attempts` count both claims; such a row may have reached the platform twice (the sender sent it, then died before
+ * recording it), other rows never do.
  */
 export const TAKEN_OVER = 'taken over after its sender’s lease ran out: may have been delivered twice';
 
@@ -123,6 +124,8 @@ export class OutboxSender {
   private async claim(platform: string, scope: number[] | null): Promise<OutboxRow[]> {
     const now = this.o.clock.now();
     const lease = new Date(now.getTime() + this.leaseMs);
+    // stamped with this claim's time, so the log counts only rows taken over now, and the mark survives later retries
+    const mark = `${TAKEN_OVER} (at ${now.toISOString()})`;
     const only = scope ? sql`and community_id = any(${sql.param(scope)}::int[])` : sql``;
     const ids = sql`select id from outbox where platform = ${platform} ${only} and status in ('pending', 'sending')
       and next_attempt_at <= ${now.toISOString()}::timestamptz order by next_attempt_at, id limit ${this.batchSize} for update skip locked`;
@@ -133,11 +136,11 @@ export class OutboxSender {
         attempts: sql`${outbox.attempts} + 1`,
         nextAttemptAt: lease,
         // the SET sees the row as it was: only rows another sender still held get the mark
-        lastError: sql`case when ${outbox.status} = 'sending' then ${TAKEN_OVER} else ${outbox.lastError} end`,
+        lastError: sql`case when ${outbox.status} = 'sending' then ${mark} else ${outbox.lastError} end`,
       })
       .where(sql`${outbox.id} in (${ids})`)
       .returning();
-    const takenOver = rows.filter((r) => r.lastError === TAKEN_OVER).length;
+    const takenOver = rows.filter((r) => r.lastError === mark).length;
     if (takenOver > 0) {
       this.o.log.warn(
         { platform, messages: takenOver, workerId: this.o.workerId },
@@ -147,21 +150,46 @@ export class OutboxSender {
     return rows.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
   }
 
+  /**
+   * Sends a claimed batch. Its rows' lease is renewed before the first send (a prefetched batch was claimed a batch
+   * ago) and again whenever half of it has gone, so a slow batch (pacing, long Retry-Afters) never outlives it. A row
+   * whose lease ran out anyway is skipped: another sender may have taken it, and sending it too would be a repeat.
+   */
   private async sendBatch(port: MessagePort, batch: Batch): Promise<number> {
     let sent = 0;
-    for (const [communityId, info] of batch.infos) {
-      for (const row of batch.rows.filter((r) => r.communityId === communityId)) {
-        // a member found blocking the bot earlier in this batch: their rows are already marked blocked
-        if (row.memberId !== null && info.blocked.has(row.memberId)) continue;
-        const target = resolveTarget(row.target as Target, info);
-        if (!target || !info.communityRef) {
-          await this.finish(row, { status: 'failed', lastError: 'recipient no longer exists' });
-          continue;
-        }
-        if (await this.deliver(port, info.communityRef, row, target, info)) sent++;
+    const order = [...batch.infos.keys()].flatMap((id) => batch.rows.filter((r) => r.communityId === id));
+    let leaseFrom = this.o.clock.now().getTime();
+    let held = await this.renew(order.map((r) => r.id));
+    for (const [i, row] of order.entries()) {
+      if (this.o.clock.now().getTime() - leaseFrom > this.leaseMs / 2) {
+        leaseFrom = this.o.clock.now().getTime();
+        held = await this.renew(order.slice(i).flatMap((r) => (held.has(r.id) ? [r.id] : [])));
       }
+      if (!held.has(row.id)) continue;
+      const info = batch.infos.get(row.communityId)!;
+      // a member found blocking the bot earlier in this batch: their rows are already marked blocked
+      if (row.memberId !== null && info.blocked.has(row.memberId)) continue;
+      const target = resolveTarget(row.target as Target, info);
+      if (!target || !info.communityRef) {
+        await this.finish(row, { status: 'failed', lastError: 'recipient no longer exists' });
+        continue;
+      }
+      if (await this.deliver(port, info.communityRef, row, target, info)) sent++;
     }
     return sent;
+  }
+
+  /** Extends the lease of those of `ids` still ours (sending, lease not run out); returns them. */
+  private async renew(ids: number[]): Promise<Set<number>> {
+    if (ids.length === 0) return new Set();
+    const now = this.o.clock.now();
+    const rows = rowsOf<{ id: number }>(
+      await this.o.db.execute(sql`
+        update outbox set next_attempt_at = ${new Date(now.getTime() + this.leaseMs).toISOString()}::timestamptz
+        where id = any(${sql.param(ids)}::int[]) and status = 'sending' and next_attempt_at > ${now.toISOString()}::timestamptz
+        returning id`),
+    );
+    return new Set(rows.map((r) => Number(r.id)));
   }
 
   private async deliver(

@@ -205,7 +205,7 @@ describeEachDatabase('outbox', (database) => {
     expect(rows.every((r) => r.status === 'sent')).toBe(true);
     // The outbox records which rows the dead sender still held: the repeated one is among them, the three it had
     // recorded as sent are not.
-    const marked = rows.filter((r) => r.lastError === TAKEN_OVER);
+    const marked = rows.filter((r) => r.lastError?.startsWith(TAKEN_OVER));
     expect(marked.map((r) => r.memberId).sort()).toEqual(
       members
         .slice(3)
@@ -214,6 +214,36 @@ describeEachDatabase('outbox', (database) => {
     );
     expect(marked.every((r) => r.attempts === 2)).toBe(true);
     expect(rows.filter((r) => r.lastError === null).every((r) => r.attempts === 1)).toBe(true);
+  });
+
+  it('keeps the lease of a batch slower than the lease, so no other sender takes and repeats its rows', async () => {
+    const db = database().db;
+    const { community, members } = await seedGroup(db, { members: 12 });
+    const clock = new ManualClock(T0);
+    await enqueueOutbox(db, community.id, dms(members, 'slow'), { now: T0, timezone: 'UTC' });
+    const timer = virtualTimer();
+    const LEASE = 10_000;
+    const sender = (workerId: string) =>
+      new OutboxSender({
+        db,
+        clock,
+        log: silentLogger,
+        workerId,
+        pacer: new Pacer(PLATFORM_LIMITS, timer),
+        leaseMs: LEASE,
+      });
+    const other = fakePort('shell', timer);
+    const otherSender = sender('other');
+    // each send takes 0.4 of the lease, and another replica looks for work after every one
+    const slow = fakePort('shell', timer, async () => {
+      clock.advance(0.4 * LEASE);
+      await otherSender.flush([other.port], [community.id]);
+    });
+    await sender('slow').flush([slow.port], [community.id]);
+    expect(other.sent).toEqual([]);
+    expect(slow.sent.map((x) => x.user).sort()).toEqual(members.map((_, i) => `u${i}`).sort());
+    const rows = await db.select().from(outbox).where(eq(outbox.communityId, community.id));
+    expect(rows.every((r) => r.status === 'sent' && r.attempts === 1 && r.lastError === null)).toBe(true);
   });
 
   it('gives up on a member who blocks the bot after one logged failure', async () => {
