@@ -92,7 +92,8 @@ it('the code the image copies imports only production dependencies and nothing i
     });
   for (const file of dirs.flatMap((d) => walk(path.join(root, d)))) {
     const text = fs.readFileSync(file, 'utf8');
-    for (const [, spec] of text.matchAll(/(?:from\s+|import\s*\(\s*)['"]([^'"]+)['"]/g)) {
+    // `from 'x'`, a side-effect `import 'x'` and a dynamic `import('x')`
+    for (const [, spec] of text.matchAll(/(?:\bfrom\s+|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g)) {
       if (spec!.startsWith('node:')) continue;
       if (spec!.startsWith('.')) {
         const target = path.relative(root, path.resolve(path.dirname(file), spec!));
@@ -102,6 +103,10 @@ it('the code the image copies imports only production dependencies and nothing i
       const name = spec!.startsWith('@') ? spec!.split('/').slice(0, 2).join('/') : spec!.split('/')[0]!;
       if (!(name in pkg.dependencies)) problems.push(`${path.relative(root, file)} → ${name} (not a dependency)`);
     }
+  }
+  // and what the command line preloads (`node --import tsx …`)
+  for (const [i, arg] of stage.cmd.entries()) {
+    if (arg === '--import' && !(stage.cmd[i + 1]! in pkg.dependencies)) problems.push(`CMD → ${stage.cmd[i + 1]}`);
   }
   expect(problems).toEqual([]);
 });
