@@ -40,7 +40,7 @@ describe.skipIf(skipReason !== null)('two bot processes on one database and one 
         BotProcess.start({ name, databaseUrl: pg.url, fake, team, env: { TICK_SECONDS: '1' } }),
       ),
     );
-  }, 90_000);
+  }, 180_000);
 
   afterAll(async () => {
     await Promise.all(bots.map((b) => b.stop()));
@@ -77,7 +77,7 @@ describe.skipIf(skipReason !== null)('two bot processes on one database and one 
     const answered = (url: string) => responds().filter((r) => `${fake.url}/respond/${r.method}` === url);
     const untilAnswered = (urls: string[]) =>
       eventually(() => urls.every((u) => answered(u).length > 0), {
-        timeoutMs: 20_000,
+        timeoutMs: 60_000,
         what: `answers to ${urls.length} commands`,
         bots,
       });
@@ -152,7 +152,7 @@ describe.skipIf(skipReason !== null)('two bot processes on one database and one 
           );
         },
         {
-          timeoutMs: 30_000,
+          timeoutMs: 60_000,
           what: `round ${round}: every announcement run and its DMs sent`,
           bots,
           describe: async () => ({
@@ -212,5 +212,5 @@ describe.skipIf(skipReason !== null)('two bot processes on one database and one 
     console.info(
       `two-processes: ${sent.length} commands, ${ran.length} scheduled jobs, ${rows.length} DMs in ${Date.now() - started} ms`,
     );
-  }, 90_000);
+  }, 180_000);
 });
