@@ -10,6 +10,7 @@ import {
 } from 'discord-api-types/v10';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../src/clock.js';
+import { AFTER_VISIBLE_MAX_WAIT_MS, waitOutRateLimits } from '../../src/delivery/delivery-error.js';
 import type { Logger } from '../../src/logger.js';
 import type { Content } from '../../src/messages.js';
 import {
@@ -82,7 +83,7 @@ export class DiscordMessagePort implements MessagePort {
           return await this.post(target.channelRef, renderContent(content));
         case 'conversation': {
           const thread = await this.privateThread(target.channelRef, target.title, target.userIds);
-          return await this.post(thread, renderContent(content));
+          return await thread.next(() => this.post(thread.id, renderContent(content)));
         }
         case 'dm':
           return await this.dm(guildId, target.userId, target.fallbackChannelRef, content);
@@ -111,7 +112,12 @@ export class DiscordMessagePort implements MessagePort {
     return existing;
   }
 
-  private async privateThread(channelId: string, title: string, userIds: string[]): Promise<string> {
+  /**
+   * Creates a private thread and adds the members. Creating it is the send's first visible step: a rate limit there
+   * is thrown for the caller to retry the whole send. Everything after it (the member adds here, the caller's post
+   * through `next`) waits rate limits out instead, since a retried send would create a second thread.
+   */
+  private async privateThread(channelId: string, title: string, userIds: string[]): Promise<NewThread> {
     const route = Routes.threads(channelId);
     const thread = await this.request<APIChannel>(route, () =>
       this.deps.rest.post(route, {
@@ -123,11 +129,12 @@ export class DiscordMessagePort implements MessagePort {
         },
       }),
     );
+    const next = stepsAfterVisible();
     for (const userId of userIds) {
       const add = Routes.threadMembers(thread.id, userId);
-      await this.request(add, () => this.deps.rest.put(add));
+      await next(() => this.request(add, () => this.deps.rest.put(add)));
     }
-    return thread.id;
+    return { id: thread.id, next };
   }
 
   private async dm(
@@ -191,7 +198,36 @@ export class DiscordMessagePort implements MessagePort {
       }
     }
     const thread = await this.privateThread(fallbackChannelRef, 'Roundtable: messages for you', [userId]);
-    await markDmBlocked(this.deps.db, guildId, userId, this.deps.clock.now(), thread);
-    return this.post(thread, renderContent(content));
+    await markDmBlocked(this.deps.db, guildId, userId, this.deps.clock.now(), thread.id);
+    return thread.next(() => this.post(thread.id, renderContent(content)));
   }
+}
+
+/** A private thread the port just created, and how to run the steps that follow it. */
+interface NewThread {
+  id: string;
+  next: <T>(step: () => Promise<T>) => Promise<T>;
+}
+
+/**
+ * Runs the steps of one send that follow a visible one (a thread exists): a long rate limit is waited out inline
+ * (waitOutRateLimits) rather than thrown, because the caller would retry the whole send and create a second thread.
+ * discord.js throws a RateLimitError, so each step's failure goes through toDeliveryError for the helper to see the
+ * wait. The steps share one budget, so a send with several of them still ends within the outbox's lease; past it
+ * the failure is thrown, and the caller's retry may then create another thread (a fallback's is on record once its
+ * member was added: the retry posts into it).
+ */
+function stepsAfterVisible(maxWaitMs = AFTER_VISIBLE_MAX_WAIT_MS): NewThread['next'] {
+  const until = Date.now() + maxWaitMs;
+  return (step) =>
+    waitOutRateLimits(
+      async () => {
+        try {
+          return await step();
+        } catch (err) {
+          throw toDeliveryError(err);
+        }
+      },
+      { maxWaitMs: Math.max(0, until - Date.now()) },
+    );
 }

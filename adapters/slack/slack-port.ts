@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { dmChannels } from '../../db/schema.js';
-import { dmRefused, INLINE_RETRY_AFTER_MS } from '../../src/delivery/delivery-error.js';
+import { dmRefused, INLINE_RETRY_AFTER_MS, waitOutRateLimits } from '../../src/delivery/delivery-error.js';
 import type { Logger } from '../../src/logger.js';
 import type { Attachment, Content } from '../../src/messages.js';
 import {
@@ -121,8 +121,31 @@ export class SlackPort implements MessagePort {
     const res = await this.pacing.channel.run(`${teamId}:${channel}`, () =>
       this.call('chat.postMessage', () => client.chat.postMessage({ channel, ...body })),
     );
-    await this.upload(client, teamId, channel, content.attachments);
+    await this.uploadAfterPost(client, teamId, channel, content.attachments);
     return { channelRef: res.channel ?? channel, messageRef: res.ts ?? '' };
+  }
+
+  /**
+   * The attachments of a message whose text is already in the channel. Whatever happens here must not reach the
+   * caller as a failure: the outbox and the Messenger retry a failed send whole, which would post the text again on
+   * every retry. So a long 429 is waited out here (up to a minute, see waitOutRateLimits), and an upload that
+   * still fails is logged (ids and the error only, never the text or the files: they are the members' data) and the
+   * posted message returned without its files.
+   */
+  private async uploadAfterPost(client: WebClient, teamId: string, channel: string, attachments?: Attachment[]) {
+    try {
+      await waitOutRateLimits(() => this.upload(client, teamId, channel, attachments), { sleep: this.sleep });
+    } catch (err) {
+      this.log.error(
+        {
+          platform: 'slack',
+          community: teamId,
+          channel,
+          err: { message: err instanceof Error ? err.message : String(err) },
+        },
+        'attachment upload failed after the message was posted',
+      );
+    }
   }
 
   async upload(client: WebClient, teamId: string, channel: string, attachments?: Attachment[]): Promise<void> {

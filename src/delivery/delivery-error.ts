@@ -37,3 +37,40 @@ export const rateLimited = (retryAfterMs: number, scope: 'global' | 'route'): De
     retryAfterMs: Math.ceil(retryAfterMs),
     scope,
   });
+
+/**
+ * The most a send waits out inline, in total, for a step after one the members can already see. Half the outbox
+ * sender's 120 s lease, so a row being waited on is not taken over by another replica and sent again.
+ */
+export const AFTER_VISIBLE_MAX_WAIT_MS = 60_000;
+
+/** Waits per step, so a platform answering Retry-After 0 again and again cannot spin here. */
+const AFTER_VISIBLE_MAX_WAITS = 10;
+
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Runs one step of a send that comes after something visible already went out (Slack's upload after the posted
+ * text, Discord's member adds and post after the thread was created). A port's DeliveryError with `retryAfterMs`
+ * normally makes the caller retry the whole send later, which would repeat the visible part (the text twice, a second
+ * thread); here the wait is taken inline and the step alone is tried again, up to `maxWaitMs` in total. A longer
+ * wait, and any other error, is rethrown: the port decides whether to give it to the caller.
+ */
+export async function waitOutRateLimits<T>(
+  step: () => Promise<T>,
+  opts: { maxWaitMs?: number; sleep?: (ms: number) => Promise<void> } = {},
+): Promise<T> {
+  const maxWaitMs = opts.maxWaitMs ?? AFTER_VISIBLE_MAX_WAIT_MS;
+  const sleep = opts.sleep ?? realSleep;
+  let waited = 0;
+  for (let waits = 0; ; waits++) {
+    try {
+      return await step();
+    } catch (err) {
+      const ms = err instanceof DeliveryError ? err.retryAfterMs : undefined;
+      if (ms === undefined || waited + ms > maxWaitMs || waits >= AFTER_VISIBLE_MAX_WAITS) throw err;
+      await sleep(ms);
+      waited += ms;
+    }
+  }
+}
