@@ -41,6 +41,7 @@ export async function answerInvoker(port: SlackPort, to: Invoker, reply: Reply, 
   }
   if (reply.attachments?.length) {
     const channel = isPublic ? to.channel : await port.dmChannel(to.client, to.teamId, to.userId);
-    if (channel) await port.upload(to.client, to.teamId, channel, reply.attachments);
+    // the reply is already shown: a long 429 on its files is waited out, a failure logged, never the reply failed
+    if (channel) await port.uploadAfterPost(to.client, to.teamId, channel, reply.attachments);
   }
 }

@@ -126,13 +126,13 @@ export class SlackPort implements MessagePort {
   }
 
   /**
-   * The attachments of a message whose text is already in the channel. Whatever happens here must not reach the
+   * The attachments of a message whose text is already in the channel (a post, or a command's reply). Whatever happens here must not reach the
    * caller as a failure: the outbox and the Messenger retry a failed send whole, which would post the text again on
    * every retry. So a long 429 is waited out here (up to a minute, see waitOutRateLimits), and an upload that
    * still fails is logged (ids and the error only, never the text or the files: they are the members' data) and the
    * posted message returned without its files.
    */
-  private async uploadAfterPost(client: WebClient, teamId: string, channel: string, attachments?: Attachment[]) {
+  async uploadAfterPost(client: WebClient, teamId: string, channel: string, attachments?: Attachment[]) {
     try {
       await waitOutRateLimits(() => this.upload(client, teamId, channel, attachments), { sleep: this.sleep });
     } catch (err) {
@@ -148,7 +148,7 @@ export class SlackPort implements MessagePort {
     }
   }
 
-  async upload(client: WebClient, teamId: string, channel: string, attachments?: Attachment[]): Promise<void> {
+  private async upload(client: WebClient, teamId: string, channel: string, attachments?: Attachment[]): Promise<void> {
     if (!attachments?.length) return;
     await this.pacing.channel.run(`${teamId}:${channel}`, () =>
       this.call('files.uploadV2', () =>
