@@ -21,6 +21,8 @@ export const ask = defineCommand({
   },
 });
 
+const ASKS_SHOWN = 25;
+
 export const asksList = defineCommand({
   name: 'asks',
   description: 'Open asks of the group: what members are looking for',
@@ -28,12 +30,13 @@ export const asksList = defineCommand({
   readOnly: true,
   options: z.object({}),
   async run(ctx) {
-    const open = await openAsks(ctx);
+    // A busy chamber has hundreds open: the newest are shown, with the count (one message must stay readable).
+    const { asks: open, total } = await openAsks(ctx, ASKS_SHOWN);
     if (open.length === 0) return { text: 'No open asks right now. Post yours with /ask.', visibility: 'private' };
     const people = await getMembers(ctx.db, ctx.community.id, open.map((a) => a.memberId!).filter(Boolean));
     const name = (id: number | null) => people.find((p) => p.id === id)?.displayName ?? 'a member';
     return {
-      text: `Open asks (${open.length}):`,
+      text: total > open.length ? `Open asks: the ${open.length} newest of ${total}:` : `Open asks (${total}):`,
       list: {
         items: open.map(
           (a) => `#${a.id} ${name(a.memberId)}: ${a.text} (until ${a.expiresAt.toISOString().slice(0, 10)})`,

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { asks } from '../../db/schema.js';
 import type { HandlerContext } from '../commands/define.js';
 import { getMembers } from '../communities/community-repo.js';
@@ -107,11 +107,13 @@ export async function referToAsker(ctx: HandlerContext, id: number): Promise<Rep
 }
 
 /** Open asks of the group, oldest first (what the weekly give prompt shows). */
-export async function openAsks(ctx: HandlerContext): Promise<AskRow[]> {
+export async function openAsks(ctx: HandlerContext, limit: number): Promise<{ asks: AskRow[]; total: number }> {
   const group = ctx.requireGroup();
-  return ctx.db
-    .select()
+  const rows = await ctx.db
+    .select({ ask: asks, total: sql<number>`count(*) over ()` })
     .from(asks)
     .where(and(eq(asks.groupId, group.id), isNull(asks.closedAt), gt(asks.expiresAt, ctx.clock.now())))
-    .orderBy(asc(asks.createdAt));
+    .orderBy(desc(asks.createdAt), desc(asks.id))
+    .limit(limit);
+  return { asks: rows.map((r) => r.ask), total: Number(rows[0]?.total ?? 0) };
 }
