@@ -137,12 +137,20 @@ async function soak(): Promise<void> {
 
   const loop = monitorEventLoopDelay({ resolution: 10 });
   const rss: { t: number; mb: number }[] = [];
+  // live heap after a full collection, every 30 s: what a leak grows (RSS also holds freed pages V8 keeps)
+  const heap: { t: number; mb: number }[] = [];
+  const gc = (globalThis as { gc?: () => void }).gc;
   const warmup = Math.max(10, SOAK_SECONDS * 0.2);
   const started = performance.now();
   let sent = 0;
   let errors = 0;
   const sampler = setInterval(() => {
-    rss.push({ t: (performance.now() - started) / 1000, mb: process.memoryUsage().rss / 2 ** 20 });
+    const t = (performance.now() - started) / 1000;
+    rss.push({ t, mb: process.memoryUsage().rss / 2 ** 20 });
+    if (gc && rss.length % 30 === 0) {
+      gc();
+      heap.push({ t, mb: process.memoryUsage().heapUsed / 2 ** 20 });
+    }
     nudgesDelivered += fake.calls.filter(
       (c) => c.method === 'chat.postMessage' && String(c.args.text ?? '').includes('Soak nudge'),
     ).length;
@@ -194,6 +202,21 @@ async function soak(): Promise<void> {
     database: database.kind,
     loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100,
   });
+  const heapAfterWarmup = heap.filter((s) => s.t >= warmup);
+  if (heapAfterWarmup.length >= 2) {
+    const h0 = heapAfterWarmup[0]!.mb;
+    const h1 = heapAfterWarmup.at(-1)!.mb;
+    emit({
+      bench: 'ops',
+      metric: 'soak_heap_after_gc_growth_after_warmup',
+      value: (h1 - h0) / h0,
+      baseline: null,
+      unit: 'fraction',
+      heapAfterWarmupMb: Math.round(h0),
+      heapEndMb: Math.round(h1),
+      samples: heapAfterWarmup.map((s) => Math.round(s.mb)),
+    });
+  }
   emit({
     bench: 'ops',
     metric: 'soak_event_loop_delay_p99',
