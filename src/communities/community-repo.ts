@@ -98,6 +98,35 @@ export async function groupAndMembership(
   return { group: row?.group ?? null, membership: row?.membership ?? null };
 }
 
+function prepareActorLookup(db: Db) {
+  return db
+    .select({ actor: members, group: groups, membership: groupMemberships })
+    .from(members)
+    .leftJoin(groups, eq(groups.communityId, members.communityId))
+    .leftJoin(groupMemberships, and(eq(groupMemberships.groupId, groups.id), eq(groupMemberships.memberId, members.id)))
+    .where(
+      and(
+        eq(members.communityId, sql.placeholder('communityId')),
+        eq(members.platformUserId, sql.placeholder('platformUserId')),
+      ),
+    )
+    .orderBy(sql`(${groups.homeChannelRef} = ${sql.placeholder('channelRef')}) desc`, asc(groups.id))
+    .limit(1)
+    .prepare('actor_in_channel');
+}
+
+// Built once per database handle (the pool serves every read-only command): drizzle's query building was a
+// visible share of a short command's time. A transaction's handle builds its own and is then forgotten.
+const actorLookups = new WeakMap<Db, ReturnType<typeof prepareActorLookup>>();
+function actorLookup(db: Db) {
+  let q = actorLookups.get(db);
+  if (!q) {
+    q = prepareActorLookup(db);
+    actorLookups.set(db, q);
+  }
+  return q;
+}
+
 /**
  * Everything a command needs about who runs it, where: the member, the channel's group (as groupForChannel) and
  * the membership. One round trip for a member seen before (nearly every command); a first-timer is created first.
@@ -109,14 +138,7 @@ export async function actorInChannel(
   displayName: string,
   channelRef: string,
 ): Promise<{ actor: MemberRow; group: GroupRow | null; membership: MembershipRow | null }> {
-  const [row] = await db
-    .select({ actor: members, group: groups, membership: groupMemberships })
-    .from(members)
-    .leftJoin(groups, eq(groups.communityId, members.communityId))
-    .leftJoin(groupMemberships, and(eq(groupMemberships.groupId, groups.id), eq(groupMemberships.memberId, members.id)))
-    .where(and(eq(members.communityId, communityId), eq(members.platformUserId, platformUserId)))
-    .orderBy(sql`(${groups.homeChannelRef} = ${channelRef}) desc`, asc(groups.id))
-    .limit(1);
+  const [row] = await actorLookup(db).execute({ communityId, platformUserId, channelRef });
   if (!row) {
     const actor = await ensureMember(db, communityId, platformUserId, displayName);
     return { actor, ...(await groupAndMembership(db, communityId, channelRef, actor.id)) };
