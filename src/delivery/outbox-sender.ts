@@ -152,8 +152,9 @@ export class OutboxSender {
 
   /**
    * Sends a claimed batch. Its rows' lease is renewed before the first send (a prefetched batch was claimed a batch
-   * ago) and again whenever half of it has gone, so a slow batch (pacing, long Retry-Afters) never outlives it. A row
-   * whose lease ran out anyway is skipped: another sender may have taken it, and sending it too would be a repeat.
+   * ago) and again whenever a quarter of it has gone, so a slow batch (pacing, a send waiting out a Retry-After
+   * inline for up to a minute) never outlives it. A row whose lease ran out anyway is skipped: another sender may
+   * have taken it, and sending it too would be a repeat.
    */
   private async sendBatch(port: MessagePort, batch: Batch): Promise<number> {
     let sent = 0;
@@ -161,7 +162,7 @@ export class OutboxSender {
     let leaseFrom = this.o.clock.now().getTime();
     let held = await this.renew(order.map((r) => r.id));
     for (const [i, row] of order.entries()) {
-      if (this.o.clock.now().getTime() - leaseFrom > this.leaseMs / 2) {
+      if (this.o.clock.now().getTime() - leaseFrom > this.leaseMs / 4) {
         leaseFrom = this.o.clock.now().getTime();
         held = await this.renew(order.slice(i).flatMap((r) => (held.has(r.id) ? [r.id] : [])));
       }
