@@ -6,7 +6,8 @@ import { seatReport } from '../src/members/seats.js';
 export const group = defineCommand({
   name: 'group',
   description: 'The group’s card: type, rules, meetings, members and open seats',
-  access: 'member',
+  // The public card: what a visitor reads before asking to join.
+  access: 'anyone',
   options: z.object({}),
   async run(ctx) {
     const g = ctx.requireGroup();

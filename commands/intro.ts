@@ -9,7 +9,8 @@ const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
 export const intro = defineCommand({
   name: 'intro',
   description: 'Introduce yourself (or edit your card): business, category, pitch, ideal referral',
-  access: 'member',
+  // Anyone: /intro is how a newcomer joins (or applies); the group is still required.
+  access: 'anyone',
   options: z.object({
     business: z.string().trim().min(2).max(80).optional().describe('Business name'),
     category: z.string().trim().min(2).max(60).optional().describe('Your profession: the seat you hold, e.g. plumber'),

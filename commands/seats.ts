@@ -19,7 +19,8 @@ async function seatRequest(ctx: ActionContext) {
 export const seats = defineCommand({
   name: 'seats',
   description: 'Taken seats, open seats the group wants filled, and members without a seat',
-  access: 'member',
+  // Public, like the group card: a newcomer checks whether their profession's seat is open.
+  access: 'anyone',
   options: z.object({}),
   async run(ctx) {
     const group = ctx.requireGroup();
@@ -46,7 +47,8 @@ export const seats = defineCommand({
   actions: {
     /** The refused member asks the moderators to let them share the seat. */
     ask: {
-      access: 'member',
+      // Pressed by someone refused a seat: not a member yet.
+      access: 'anyone',
       async run(ctx) {
         const group = ctx.requireGroup();
         const seatKey = ctx.arg ?? '';

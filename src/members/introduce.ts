@@ -70,7 +70,9 @@ export async function introduce(ctx: HandlerContext, input: IntroInput): Promise
   const card = profileCard(ctx.actor, profile);
 
   const joining = status !== 'active' && status !== 'applicant';
-  const mustApply = joining && readSettings(group.settings).requiresApproval && !ctx.isModerator;
+  // Someone a moderator removed comes back only through the moderators, whatever the group's rule.
+  const mustApply =
+    joining && (readSettings(group.settings).requiresApproval || status === 'removed') && !ctx.isModerator;
   if (mustApply || status === 'applicant') {
     await upsertMembership(ctx.db, {
       groupId: group.id,
