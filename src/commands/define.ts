@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../clock.js';
-import type { UserError } from '../errors.js';
 import type { CommunityRow, GroupRow, MemberRow, MembershipRow } from '../communities/rows.js';
+import type { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { OutgoingMessage, Reply } from '../messages.js';
 import type { Capabilities, Platform } from '../platform.js';

@@ -32,7 +32,11 @@ export function resolveGroup(
     p
       ? { group: p.group, membership: p.membership, source, ambiguous: [] }
       : { group: null, membership: null, source: 'none', ambiguous: [] };
-  if (wanted) return pick(placements.find((p) => p.group.id === wanted.groupId), wanted.source);
+  if (wanted)
+    return pick(
+      placements.find((p) => p.group.id === wanted.groupId),
+      wanted.source,
+    );
   const home = placements.find((p) => p.group.homeChannelRef === channelRef);
   if (home || homeOnly) return pick(home, 'channel');
   if (placements.length === 1) return pick(placements[0], 'only');
@@ -61,19 +65,18 @@ export function noGroup(resolved: ResolvedGroup, what: string): UserError {
       'Run it in the channel of the group you mean.',
     );
   }
-  return new UserError('not_setup', 'This community has no group yet.', 'A moderator runs /setup in the group’s channel first.');
+  return new UserError(
+    'not_setup',
+    'This community has no group yet.',
+    'A moderator runs /setup in the group’s channel first.',
+  );
 }
 
 /**
  * Checks the level against the actor's place in the group. Returns the refusal (not thrown, so the caller can
  * answer an object's id with its "does not exist" instead), or null when the actor may go on.
  */
-export function refusal(
-  access: Access,
-  resolved: ResolvedGroup,
-  isModerator: boolean,
-  what: string,
-): UserError | null {
+export function refusal(access: Access, resolved: ResolvedGroup, isModerator: boolean, what: string): UserError | null {
   if (access === 'anyone') return null;
   const { group, membership } = resolved;
   if (!group) return noGroup(resolved, what);
@@ -82,8 +85,8 @@ export function refusal(
       ? null
       : new UserError(
           'forbidden',
-          `Only moderators of ${group.name} can use ${what}.`,
-          'Ask a moderator of the group if you need it done.',
+          `Only moderators can use ${what}.`,
+          `Ask a moderator of ${group.name} if you need it done.`,
         );
   }
   if (membership?.status === ACTIVE) return null;

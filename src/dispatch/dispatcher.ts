@@ -5,7 +5,7 @@ import { processedInteractions } from '../../db/schema.js';
 import type { Clock } from '../clock.js';
 import type { ActionDefinition, HandlerContext, ObjectScope } from '../commands/define.js';
 import { coerceOptions } from '../commands/options.js';
-import type { Registry, RegisteredCommand } from '../commands/registry.js';
+import type { RegisteredCommand, Registry } from '../commands/registry.js';
 import {
   actorPlacements,
   ensureCommunity,
@@ -24,6 +24,7 @@ import {
   withGroup,
 } from '../messages.js';
 import type { DispatchEvent } from '../ops/metrics.js';
+import { safeError } from '../ops/safe-error.js';
 import type { Capabilities } from '../platform.js';
 import type { Random } from '../random.js';
 import { moderates, noGroup, refusal, resolveGroup } from './access.js';
@@ -176,7 +177,10 @@ export class Dispatcher {
       }
       const errorId = randomBytes(4).toString('hex');
       if (isDatabaseUnavailable(err)) {
-        this.deps.log.error({ command: label, platform: inv.platform, errorId, err }, 'database unavailable');
+        this.deps.log.error(
+          { command: label, platform: inv.platform, communityId, errorId, err: safeError(err) },
+          'database unavailable',
+        );
         return {
           reply: {
             text: `The database is not reachable right now, so nothing was saved. Please try again in a minute. (error id ${errorId})`,
@@ -188,7 +192,11 @@ export class Dispatcher {
           outgoing: [],
         };
       }
-      this.deps.log.error({ command: label, platform: inv.platform, communityId, errorId, err }, 'command failed');
+      // Never the error itself: a failed statement's parameters (a prospect's contact) are in its message.
+      this.deps.log.error(
+        { command: label, platform: inv.platform, communityId, errorId, err: safeError(err) },
+        'command failed',
+      );
       return {
         reply: {
           text: `Sorry, something went wrong on our side and nothing was saved. If it happens again, give a moderator this error id: ${errorId}`,
@@ -221,7 +229,8 @@ export class Dispatcher {
       const target: Target = { kind: 'command', cmd, options, what: `/${cmd.def.name}` };
       const scope = cmd.def.scope;
       const key = scope ? scope.key(options[scope.option]) : null;
-      if (scope && key !== null) return { target, wanted: await objectGroup(db, communityId, scope, key), bootstrap: false };
+      if (scope && key !== null)
+        return { target, wanted: await objectGroup(db, communityId, scope, key), bootstrap: false };
       const groupId = Number(carried);
       const wanted: Wanted | null =
         carried !== undefined && Number.isInteger(groupId) ? { groupId, source: 'button' } : null;
@@ -241,8 +250,13 @@ export class Dispatcher {
     const scope = action.scope;
     const raw = scope?.fromArg ? scope.fromArg(ref.arg ?? '') : ref.arg;
     const key = scope ? scope.key(raw) : null;
-    if (scope && key !== null) return { target, wanted: await objectGroup(db, communityId, scope, key), bootstrap: false };
-    return { target, wanted: ref.group !== undefined ? { groupId: ref.group, source: 'button' } : null, bootstrap: false };
+    if (scope && key !== null)
+      return { target, wanted: await objectGroup(db, communityId, scope, key), bootstrap: false };
+    return {
+      target,
+      wanted: ref.group !== undefined ? { groupId: ref.group, source: 'button' } : null,
+      bootstrap: false,
+    };
   }
 
   private async context(
@@ -266,7 +280,11 @@ export class Dispatcher {
     if (wanted && !resolved.group) {
       // A button of a group that is gone, or of another community: nothing to act on.
       if (wanted.missing) throw wanted.missing;
-      throw new UserError('unknown_command', 'That button no longer does anything.', 'Run the command again for a fresh message.');
+      throw new UserError(
+        'unknown_command',
+        'That button no longer does anything.',
+        'Run the command again for a fresh message.',
+      );
     }
     const admin = Boolean(inv.actor.isAdmin);
     const { group, membership } = resolved;
@@ -279,8 +297,8 @@ export class Dispatcher {
       if (placements.length > 0 && !isModerator) {
         throw new UserError(
           'forbidden',
-          group ? `Only moderators of ${group.name} can use ${target.what}.` : `Only moderators can use ${target.what}.`,
-          'Ask a moderator of the group if you need it done.',
+          `Only moderators can use ${target.what}.`,
+          group ? `Ask a moderator of ${group.name} if you need it done.` : 'Ask a moderator if you need it done.',
         );
       }
     } else {
@@ -290,7 +308,8 @@ export class Dispatcher {
       if (refused) throw wanted?.missing ?? refused;
     }
     const communityRow = community;
-    const stamp = (m: OutgoingMessage): OutgoingMessage => (group ? { ...m, content: withGroup(m.content, group.id) } : m);
+    const stamp = (m: OutgoingMessage): OutgoingMessage =>
+      group ? { ...m, content: withGroup(m.content, group.id) } : m;
     const ctx: HandlerContext = {
       db,
       clock: this.deps.clock,

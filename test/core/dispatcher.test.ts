@@ -130,7 +130,7 @@ describeEachDatabase('dispatcher', (db) => {
     const r = await dispatcher.dispatch(inv('bob', 'modonly'), caps(false));
     expect(r.outcome).toBe('user_error');
     expect(r.reply).toMatchObject({ visibility: 'private' });
-    expect(r.reply.text).toContain('Only moderators of G can use /modonly');
+    expect(r.reply.text).toContain('Only moderators can use /modonly.\nAsk a moderator of G');
     expect((await dispatcher.dispatch(inv('mo', 'modonly'), caps(false))).reply.text).toBe('mod ok');
   });
 
