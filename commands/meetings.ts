@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { groups } from '../db/schema.js';
 import { type ActionContext, defineCommand } from '../src/commands/define.js';
+import { meetingScope } from '../src/commands/object-scopes.js';
 import { getMembership } from '../src/communities/community-repo.js';
 import type { GroupRow } from '../src/communities/rows.js';
 import { UserError, userError } from '../src/errors.js';
@@ -63,6 +64,7 @@ export const meetingNext = defineCommand({
   actions: {
     rsvp: {
       access: 'member',
+      scope: meetingScope,
       async run(ctx) {
         const { meeting, group } = await meetingForButton(ctx);
         const answer = (ctx.arg ?? '').split('|')[1] as Rsvp;
@@ -78,6 +80,7 @@ export const meetingNext = defineCommand({
     },
     checkin: {
       access: 'member',
+      scope: meetingScope,
       async run(ctx) {
         const { meeting, group } = await meetingForButton(ctx);
         const now = ctx.clock.now();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCommand, type HandlerContext } from '../src/commands/define.js';
+import { pairingScope, programScope } from '../src/commands/object-scopes.js';
 import { memberOption } from '../src/commands/options.js';
 import { getMembership } from '../src/communities/community-repo.js';
 import { UserError } from '../src/errors.js';
@@ -199,13 +200,14 @@ export const pairStatus = defineCommand({
     return { text: 'Your pairing:', list: { items }, visibility: 'private' };
   },
   actions: {
-    met: { access: 'member', run: (ctx) => answerCheckIn(ctx, ctx.arg, 'met') },
-    scheduled: { access: 'member', run: (ctx) => answerCheckIn(ctx, ctx.arg, 'scheduled') },
-    couldnt: { access: 'member', run: (ctx) => answerCheckIn(ctx, ctx.arg, 'couldnt') },
-    outcome: { access: 'member', run: (ctx) => recordOutcome(ctx, ctx.arg) },
-    rematch: { access: 'member', run: (ctx) => requestRematch(ctx, ctx.arg) },
+    met: { access: 'member', scope: pairingScope, run: (ctx) => answerCheckIn(ctx, ctx.arg, 'met') },
+    scheduled: { access: 'member', scope: pairingScope, run: (ctx) => answerCheckIn(ctx, ctx.arg, 'scheduled') },
+    couldnt: { access: 'member', scope: pairingScope, run: (ctx) => answerCheckIn(ctx, ctx.arg, 'couldnt') },
+    outcome: { access: 'member', scope: pairingScope, run: (ctx) => recordOutcome(ctx, ctx.arg) },
+    rematch: { access: 'member', scope: pairingScope, run: (ctx) => requestRematch(ctx, ctx.arg) },
     norematch: {
       access: 'member',
+      scope: pairingScope,
       async run(ctx) {
         await memberGroup(ctx, ctx.arg);
         return { text: 'No rematch: see you next round.', replaceOriginal: true, visibility: 'private' };
@@ -214,6 +216,7 @@ export const pairStatus = defineCommand({
     /** The Join button of a program's announcement and of a pause notice. */
     join: {
       access: 'member',
+      scope: programScope,
       async run(ctx) {
         const p = await getProgram(ctx.db, ctx.community.id, Number(ctx.arg));
         if (!p) throw new UserError('not_found', 'That pairing program no longer exists.');
