@@ -4,6 +4,7 @@ import type { HandlerContext } from '../commands/define.js';
 import type { GroupRow } from '../communities/rows.js';
 import { UserError } from '../errors.js';
 import { anonymiseReferralsOf } from '../referrals/forget.js';
+import { forgetMessagesOf } from './forget-messages.js';
 import { introKey } from './profile-card.js';
 
 /** Replaces a member's posted card (kept under its key) with a short notice. */
@@ -49,6 +50,7 @@ export async function forgetMember(ctx: HandlerContext): Promise<void> {
     .innerJoin(groups, eq(groups.id, groupMemberships.groupId))
     .where(eq(groupMemberships.memberId, ctx.actor.id));
   for (const { g } of rows) retractCard(ctx, g, ctx.actor.id, 'This introduction was removed at the member’s request.');
+  await forgetMessagesOf(ctx.db, ctx.community.id, ctx.actor);
   await anonymiseReferralsOf(ctx.db, ctx.community.id, ctx.actor.id);
   const deleted = await ctx.db
     .delete(members)
