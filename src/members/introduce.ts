@@ -65,7 +65,7 @@ export async function introduce(ctx: HandlerContext, input: IntroInput): Promise
   const fields = merge(existing, input);
   const seatKey = await resolveCategory(ctx.db, ctx.community.id, fields.category);
   const status = ctx.membership?.status;
-  await checkSeatFree(ctx.db, group, ctx.actor, seatKey);
+  await checkSeatFree(ctx.db, group, ctx.actor, seatKey, fields.category);
   const profile = await saveProfile(ctx.db, ctx.actor, fields, seatKey, ctx.clock.now());
   const card = profileCard(ctx.actor, profile);
 
