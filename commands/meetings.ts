@@ -24,7 +24,9 @@ export const dateOption = (description: string) =>
   z
     .string()
     .trim()
-    .refine((v) => parseLocalDate(v) !== null, { message: 'must be a date such as 2026-03-17' })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date such as 2026-03-17' })
+    // 2026-02-31 is refused, never rolled over into March.
+    .refine((v) => parseLocalDate(v) !== null, { message: 'is not a day of the calendar: that month has no such day' })
     .describe(description);
 
 const RSVP_TEXT: Record<Rsvp, string> = {

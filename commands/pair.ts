@@ -4,6 +4,7 @@ import { pairingScope, programScope } from '../src/commands/object-scopes.js';
 import { memberOption } from '../src/commands/options.js';
 import { getMembership } from '../src/communities/community-repo.js';
 import { UserError } from '../src/errors.js';
+import { parseLocalDate } from '../src/meetings/calendar.js';
 import type { Reply } from '../src/messages.js';
 import { formatDay, formatLocal, zonedTime } from '../src/pairing/cadence.js';
 import { answerCheckIn, memberGroup, recordOutcome } from '../src/pairing/check-ins.js';
@@ -90,6 +91,10 @@ export const pairSnooze = defineCommand({
       .string()
       .trim()
       .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date such as 2026-03-01' })
+      // 2026-02-31 is refused, never rolled over into March.
+      .refine((v) => parseLocalDate(v) !== null, {
+        message: 'is not a day of the calendar: that month has no such day',
+      })
       .optional()
       .describe('Pause until this date, YYYY-MM-DD'),
     program,
