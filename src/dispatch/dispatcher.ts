@@ -28,6 +28,7 @@ import { safeError } from '../ops/safe-error.js';
 import type { Capabilities } from '../platform.js';
 import type { Random } from '../random.js';
 import { moderates, noGroup, refusal, resolveGroup } from './access.js';
+import { checkChannelOptions } from './channel-options.js';
 import { buildForm, needsForm } from './forms.js';
 import type { Invocation } from './invocation.js';
 import { optionError } from './option-errors.js';
@@ -354,6 +355,7 @@ export class Dispatcher {
     }
     const parsed = this.deps.registry.strictSchema(cmd.def.name).safeParse(coerceOptions(cmd.options, options));
     if (!parsed.success) throw optionError(parsed.error, cmd.options, this.deps.registry.usage(cmd.def.name));
+    checkChannelOptions(cmd, options, inv);
     // The level was checked in context(): the handler's narrower context type holds.
     return cmd.def.run({ ...ctx, options: parsed.data } as never);
   }
