@@ -281,11 +281,7 @@ export class Dispatcher {
     if (wanted && !resolved.group) {
       // A button of a group that is gone, or of another community: nothing to act on.
       if (wanted.missing) throw wanted.missing;
-      throw new UserError(
-        'unknown_command',
-        'That button no longer does anything.',
-        'Run the command again for a fresh message.',
-      );
+      throw staleButton();
     }
     const admin = Boolean(inv.actor.isAdmin);
     const { group, membership } = resolved;
@@ -305,8 +301,11 @@ export class Dispatcher {
     } else {
       const access = target.kind === 'command' ? target.cmd.def.access : target.action.access;
       const refused = refusal(access, resolved, isModerator, target.what);
-      // An object of a group the actor has no right to answers exactly as one that does not exist.
-      if (refused) throw wanted?.missing ?? refused;
+      // An object of a group the actor has no right to answers exactly as one that does not exist; a button of a
+      // group the actor is not (or no longer) in, as a button of a group that is gone.
+      if (refused && wanted?.missing) throw wanted.missing;
+      if (refused && wanted?.source === 'button' && membership?.status !== 'active') throw staleButton();
+      if (refused) throw refused;
     }
     const communityRow = community;
     const stamp = (m: OutgoingMessage): OutgoingMessage =>
@@ -365,6 +364,13 @@ export class Dispatcher {
     return target.action.run({ ...ctx, arg: target.ref.arg, value: inv.input.value } as never);
   }
 }
+
+const staleButton = () =>
+  new UserError(
+    'unknown_command',
+    'That button no longer does anything.',
+    'Run the command again for a fresh message.',
+  );
 
 type Target =
   | { kind: 'command'; cmd: RegisteredCommand; options: Record<string, unknown>; what: string }
