@@ -73,7 +73,12 @@ export const meetingNext = defineCommand({
         if (!(answer in RSVP_TEXT)) throw userError.badOption('Unknown answer.');
         if (meeting.status !== 'scheduled') throw userError.conflict('That meeting was cancelled.');
         if (meeting.startsAt <= ctx.clock.now()) throw userError.conflict('That meeting has already started.');
-        await recordRsvp(ctx.db, meeting, ctx.actor.id, answer, ctx.clock.now());
+        if (!(await recordRsvp(ctx.db, meeting, ctx.actor.id, answer, ctx.clock.now()))) {
+          return {
+            text: `You already answered: ${RSVP_TEXT[answer]} at ${describeMeeting(meeting, group.timezone)}. Nothing changed.`,
+            visibility: 'private',
+          };
+        }
         return {
           text: `Thanks: ${RSVP_TEXT[answer]} at ${describeMeeting(meeting, group.timezone)}.`,
           visibility: 'private',
