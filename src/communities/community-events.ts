@@ -1,4 +1,5 @@
 import type { Core } from '../core.js';
+import { enqueueOutbox } from '../delivery/outbox.js';
 import { welcomeContent } from '../members/welcome.js';
 import type { MessagePort, Platform } from '../platform.js';
 import { ensureCommunity, ensureMember, groupForChannel, setCommunityActive } from './community-repo.js';
@@ -43,13 +44,23 @@ export async function memberJoined(
     const group = await groupForChannel(tx, community.id, event.channelRef ?? '');
     if (!group) return null;
     const member = await ensureMember(tx, community.id, event.userId, event.displayName);
-    return { community, group, member };
+    // The welcome answers the member's own arrival: never held for quiet hours, and it reaches them in the group's
+    // channel if they refuse DMs.
+    const { ids } = await enqueueOutbox(
+      tx,
+      community.id,
+      [
+        {
+          target: { kind: 'dm', memberId: member.id },
+          content: welcomeContent(group, event.displayName),
+          fallback: true,
+        },
+      ],
+      { now: core.clock.now(), timezone: group.timezone, askedBy: member.id },
+    );
+    return ids;
   });
   if (!found) return false;
-  await core
-    .messenger(port)
-    .deliver(found.community.id, [
-      { target: { kind: 'dm', memberId: found.member.id }, content: welcomeContent(found.group, event.displayName) },
-    ]);
+  await core.afterCommit(port, found);
   return true;
 }
