@@ -24,6 +24,7 @@ import { emit, percentile } from './bench-output.js';
 const root = path.resolve(import.meta.dirname, '../..');
 const N = Number(process.env.BENCH_REFERS ?? 200);
 const BASELINE_REF = process.env.BENCH_BASELINE_REF ?? '0dd8e9c';
+const RECEIVERS = 40;
 
 function baselineTree(): string {
   const dir = `/tmp/roundtable-baseline-${BASELINE_REF}`;
@@ -74,7 +75,10 @@ async function commitToDm(): Promise<void> {
   const database = await openTestDatabase(process.env.DATABASE_URL ? 'postgres' : 'pglite', { poolSize: 10 });
   const fake = await FakeSlack.start();
   const team = fake.addTeam({ id: `TOUTBOX${Date.now().toString(36).toUpperCase()}`, name: 'Bench' });
-  for (const u of ['UMOD', 'UBOB', 'UCAROL']) fake.addUser({ id: u, name: u.toLowerCase(), teamId: team.id });
+  // receivers in turn: Slack takes about one message a second per channel, which the pacer keeps to, so a DM to the
+  // same member right after the last would wait for the channel, not for the outbox
+  const receivers = Array.from({ length: RECEIVERS }, (_, i) => `UR${String(i).padStart(3, '0')}`);
+  for (const u of ['UMOD', 'UBOB', ...receivers]) fake.addUser({ id: u, name: u.toLowerCase(), teamId: team.id });
   const core = new Core({
     database,
     registry: new Registry(commands),
@@ -99,11 +103,14 @@ async function commitToDm(): Promise<void> {
   try {
     await send('UMOD', '/setup', 'name:"Bench" type:peer timezone:UTC');
     await send('UBOB', '/intro', 'business:"Bobs Roofs" category:roofer pitch:"Roofs" ideal_referral:"Homeowners"');
-    await send('UCAROL', '/intro', 'business:"Carol Law" category:lawyer pitch:"Contracts" ideal_referral:"Startups"');
-    await send('UCAROL', '/me', 'quiet_hours:00:00-00:00');
-    const dm = fake.conversation(team.id, ['UCAROL']);
+    for (const [i, u] of receivers.entries()) {
+      await send(u, '/intro', `business:"${u} Ltd" category:"trade ${i}" pitch:"Good work" ideal_referral:"Anyone"`);
+      await send(u, '/me', 'quiet_hours:00:00-00:00');
+    }
     const delivered: number[] = [];
     for (let i = 0; i < N + 20; i++) {
+      const receiver = receivers[i % receivers.length]!;
+      const dm = fake.conversation(team.id, [receiver]);
       const seen = fake.api('chat.postMessage', team.id).filter((c) => c.args.channel === dm).length;
       const c = client.commandBody({
         team,
@@ -111,7 +118,7 @@ async function commitToDm(): Promise<void> {
         userName: 'ubob',
         channel: 'CGROUP',
         command: '/refer',
-        text: `member:<@UCAROL|ucarol> prospect:"P ${i}" contact:"p${i}@example.com" need:"Books" temperature:3 consent:yes`,
+        text: `member:<@${receiver}|${receiver.toLowerCase()}> prospect:"P ${i}" contact:"p${i}@example.com" need:"Books" temperature:3 consent:yes`,
       });
       const t0 = Date.now();
       const res = await client.post(c.body, 'application/x-www-form-urlencoded');
