@@ -34,6 +34,8 @@ export async function servePlatforms(config: Config, platforms: PlatformName[], 
     config,
     metrics,
     rateLimit: { burst: config.RATE_LIMIT_BURST, perMinute: config.RATE_LIMIT_PER_MINUTE },
+    deliveryLeaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
+    outboxRetentionDays: config.OUTBOX_RETENTION_DAYS,
   });
   metrics.setInFlight(() => core.work.inFlight);
   feedQueueGauges(metrics, core.db, platforms, () => core.clock.now());
@@ -62,7 +64,7 @@ export async function servePlatforms(config: Config, platforms: PlatformName[], 
     // first on shutdown, so no job is claimed once draining starts (claimed ones finish or roll back and are retried).
     stoppers.unshift({
       name: 'ticker',
-      ...startTicker(core, ports, config.TICK_SECONDS, { deliveryLeaseMs: config.DELIVERY_LEASE_SECONDS * 1000 }),
+      ...startTicker(core, ports, config.TICK_SECONDS),
     });
     if (!slackOverHttp) ops = await startOpsServer(config.PORT, routes);
     log.info({ port: ops?.port ?? config.PORT, platforms }, 'ops endpoints listening');
