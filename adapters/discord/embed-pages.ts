@@ -137,7 +137,5 @@ export function packEmbeds(atoms: Atom[], budget = DISCORD.embedTotal, maxEmbeds
     }
   }
   newPage();
-  // Discord refuses an embed field list that is empty only by omission; drop the empty arrays.
-  for (const page of pages) for (const e of page) if (e.fields?.length === 0) delete e.fields;
   return pages;
 }

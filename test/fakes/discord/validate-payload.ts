@@ -26,8 +26,12 @@ class Problems {
 
   add(path: (string | number)[], code: string, message: string): void {
     let node = this.errors as Record<string, unknown>;
-    for (const p of path) node = (node[String(p)] ??= {}) as Record<string, unknown>;
-    ((node._errors ??= []) as FieldError[]).push({ code, message });
+    for (const p of path) {
+      node[String(p)] ??= {};
+      node = node[String(p)] as Record<string, unknown>;
+    }
+    node._errors ??= [];
+    (node._errors as FieldError[]).push({ code, message });
     this.count++;
   }
 
@@ -139,9 +143,9 @@ export function checkMessage(body: Loose, opts: { partial?: boolean; files?: num
   if (Array.isArray(b.embeds)) checkEmbeds(p, b.embeds);
   if (Array.isArray(b.components)) checkComponents(p, b.components);
   if ((opts.files ?? 0) > DISCORD.attachments) p.add(['files'], 'BASE_TYPE_BAD_LENGTH', 'Too many attachments');
-  (b.attachments ?? []).forEach((a: Loose, i: number) =>
-    p.maxLength(['attachments', i, 'description'], a.description, DISCORD.attachmentDescription),
-  );
+  (b.attachments ?? []).forEach((a: Loose, i: number) => {
+    p.maxLength(['attachments', i, 'description'], a.description, DISCORD.attachmentDescription);
+  });
   return p.result();
 }
 

@@ -44,7 +44,10 @@ class Problems {
 }
 
 function textObject(p: Problems, at: string, t: Loose, max: number, plainOnly = false): void {
-  if (!t || typeof t.text !== 'string') return p.add(at, 'must provide an object');
+  if (!t || typeof t.text !== 'string') {
+    p.add(at, 'must provide an object');
+    return;
+  }
   if (plainOnly && t.type !== 'plain_text') p.add(`${at}/type`, 'must be plain_text');
   p.max(`${at}/text`, t.text, max, 1);
 }
@@ -101,19 +104,26 @@ function block(p: Problems, at: string, b: Loose, blockIds: Set<string>, surface
       if (b.text) textObject(p, `${at}/text`, b.text, SLACK.sectionText);
       if (b.fields) {
         p.items(`${at}/fields`, b.fields, 1, SLACK.sectionFields);
-        b.fields.forEach((f: Loose, i: number) => textObject(p, `${at}/fields/${i}`, f, SLACK.fieldText));
+        b.fields.forEach((f: Loose, i: number) => {
+          textObject(p, `${at}/fields/${i}`, f, SLACK.fieldText);
+        });
       }
       return;
     case 'header':
-      return textObject(p, `${at}/text`, b.text, SLACK.header, true);
+      textObject(p, `${at}/text`, b.text, SLACK.header, true);
+      return;
     case 'context':
       p.items(`${at}/elements`, b.elements, 1, SLACK.contextElements);
-      (b.elements ?? []).forEach((e: Loose, i: number) => textObject(p, `${at}/elements/${i}`, e, SLACK.contextText));
+      (b.elements ?? []).forEach((e: Loose, i: number) => {
+        textObject(p, `${at}/elements/${i}`, e, SLACK.contextText);
+      });
       return;
     case 'actions': {
       p.items(`${at}/elements`, b.elements, 1, SLACK.actionsElements);
       const ids = new Set<string>();
-      (b.elements ?? []).forEach((e: Loose, i: number) => element(p, `${at}/elements/${i}`, e, ids));
+      (b.elements ?? []).forEach((e: Loose, i: number) => {
+        element(p, `${at}/elements/${i}`, e, ids);
+      });
       return;
     }
     case 'input':
@@ -147,7 +157,9 @@ function checkBlocks(p: Problems, blocks: Loose[], surface: 'message' | 'view'):
   const max = surface === 'message' ? SLACK.messageBlocks : SLACK.viewBlocks;
   p.items('/blocks', blocks, 0, max);
   const ids = new Set<string>();
-  blocks.forEach((b, i) => block(p, `/blocks/${i}`, b, ids, surface));
+  blocks.forEach((b, i) => {
+    block(p, `/blocks/${i}`, b, ids, surface);
+  });
 }
 
 /** chat.postMessage / chat.postEphemeral / chat.update / a response_url post. Null when Slack takes it. */
