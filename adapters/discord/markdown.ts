@@ -24,7 +24,7 @@ export function escapeMarkdown(text: string): string {
 /** Shown text of an escaped one (what a member reads): the loopback fake's readers use it. */
 export const unescapeMarkdown = (text: string) =>
   codeSpans(text)
-    .map((p) => (p.code ? p.text : p.text.replace(/\\([^\w\s])/g, '$1')))
+    .map((p) => (p.code ? p.text : p.text.replace(/\\([^\p{L}\p{N}\s])/gu, '$1')))
     .join('');
 
 /** A cut never lands between a backslash and the character it escapes. */
