@@ -8,6 +8,8 @@ import { codeSpans, keepPairs } from '../../src/render/split-text.js';
  * names, button and option labels are plain text on Discord and are not escaped.
  */
 export function escapeMarkdown(text: string): string {
+  // Most names and sentences hold nothing to escape: skip the work for them.
+  if (!/[\\*_~|[\]<>`#+\-.]/.test(text)) return text;
   return codeSpans(text)
     .map((p) =>
       p.code

@@ -10,6 +10,7 @@ const ZWSP = '\u200b';
  * character. Inline code spans are the bot's own formatting and stay.
  */
 export function escapeMrkdwn(text: string): string {
+  if (!/[&<>*_~`]/.test(text)) return text;
   return codeSpans(text)
     .map((p) => {
       const entities = p.text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
