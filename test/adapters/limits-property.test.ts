@@ -24,6 +24,9 @@ afterAll(async () => {
   await database?.close();
 });
 
+/** Community sizes (LIMITS_PROPERTY_MEMBERS=30 for a quick run). */
+const SIZES = (process.env.LIMITS_PROPERTY_MEMBERS ?? '200,120').split(',').map(Number);
+
 /** Text with what members really type: markdown, links, mentions, emoji, non-Latin scripts. */
 const wordArb = fc.constantFrom(
   'roof',
@@ -134,7 +137,7 @@ it('every message of a big community with maximal fields fits Discord and Slack,
   await fc.assert(
     fc.asyncProperty(
       fc.record({
-        members: fc.constantFrom(200, 120),
+        members: fc.constantFrom(...SIZES),
         pitch: textOf(1000),
         ideal: textOf(500),
         ask: textOf(300),
