@@ -12,16 +12,7 @@ import type { MessagePort } from '../src/platform.js';
 import { startTicker } from '../src/ticker.js';
 import { startDiscord } from './discord/discord-bot.js';
 import { slackMode, startSlack } from './slack/slack-app.js';
-
-export type PlatformName = 'discord' | 'slack';
-
-/** The platforms whose credentials are set. */
-export function startablePlatforms(config: Config): PlatformName[] {
-  const out: PlatformName[] = [];
-  if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID) out.push('discord');
-  if (config.SLACK_BOT_TOKEN || config.SLACK_CLIENT_ID) out.push('slack');
-  return out;
-}
+import type { PlatformName } from './startable-platforms.js';
 
 export interface Serving {
   core: Core;

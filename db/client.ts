@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -5,7 +7,8 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { acquireDataDirLock } from './data-dir-lock.js';
+import { acquireDataDirLock, DATA_DIR_LOCK_FILE } from './data-dir-lock.js';
+import { dataDirHasDatabase, discardSnapshot, migratedSchemaTarball } from './pglite-snapshot.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -52,8 +55,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   }
   const release = opts.dataDir ? acquireDataDirLock(opts.dataDir) : () => {};
   try {
-    const client = new PGlite(opts.dataDir);
+    const client = await startPglite(opts.dataDir);
     const db = drizzlePglite(client, { schema }) as unknown as Db;
+    // After a snapshot this applies nothing (a few catalogue reads); it brings an older data directory up to date.
     await migratePglite(db as never, { migrationsFolder });
     return {
       db,
@@ -66,6 +70,34 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   } catch (err) {
     release();
     throw err;
+  }
+}
+
+/**
+ * A PGlite on the given directory (or in memory). A new database starts from the migrated-schema snapshot instead of
+ * initdb plus every migration; if the snapshot will not load, it is discarded and built again once.
+ */
+async function startPglite(dataDir: string | undefined): Promise<PGlite> {
+  if (dataDir && dataDirHasDatabase(dataDir)) return PGlite.create({ dataDir });
+  const fromSnapshot = async () =>
+    PGlite.create({ ...(dataDir ? { dataDir } : {}), loadDataDir: await migratedSchemaTarball() });
+  try {
+    return await fromSnapshot();
+  } catch (err) {
+    discardSnapshot();
+    if (dataDir) clearHalfLoaded(dataDir);
+    try {
+      return await fromSnapshot();
+    } catch {
+      throw err;
+    }
+  }
+}
+
+/** Removes what a failed load wrote into a directory that held no database, keeping our lock file. */
+function clearHalfLoaded(dataDir: string): void {
+  for (const entry of fs.readdirSync(dataDir)) {
+    if (entry !== DATA_DIR_LOCK_FILE) fs.rmSync(path.join(dataDir, entry), { recursive: true, force: true });
   }
 }
 
