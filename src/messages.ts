@@ -76,6 +76,12 @@ export interface Attachment {
   description?: string;
 }
 
+/** A read-only command that shows a message's content in full, re-run to serve any of its pages. */
+export interface Rerun {
+  command: string;
+  options?: Record<string, string>;
+}
+
 export interface Content {
   text: string;
   card?: Card;
@@ -83,6 +89,13 @@ export interface Content {
   buttons?: Button[];
   select?: Select;
   attachments?: Attachment[];
+  /**
+   * Where a renderer that must page this content (a platform's limits) sends Previous / Next / Show all: the
+   * dispatcher sets it on every read-only command's reply; a channel post or DM sets the command listing the same.
+   */
+  more?: Rerun;
+  /** The page (0-based) to render of content too long for one message; set by a page button. */
+  page?: number;
 }
 
 /** The answer to the invoking member. Private (ephemeral) by default. */

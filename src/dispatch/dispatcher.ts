@@ -13,6 +13,7 @@ import {
   findMemberByPlatformId,
 } from '../communities/community-repo.js';
 import type { CommunityRow } from '../communities/rows.js';
+import { enqueueOutbox } from '../delivery/outbox.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import {
@@ -27,6 +28,7 @@ import type { DispatchEvent } from '../ops/metrics.js';
 import { safeError } from '../ops/safe-error.js';
 import type { Capabilities } from '../platform.js';
 import type { Random } from '../random.js';
+import { decodeRerun, PAGE_COMMAND, rerunOf, SHOW_ALL } from '../render/pages.js';
 import { moderates, noGroup, refusal, resolveGroup } from './access.js';
 import { checkChannelOptions } from './channel-options.js';
 import { buildForm, needsForm } from './forms.js';
@@ -42,8 +44,10 @@ export interface DispatchResult {
   errorId?: string;
   /** A user error's code, or `database_unavailable` for an outage (metrics read it). */
   code?: string;
-  /** Messages to others, already committed; hand them to deliver() after answering the invoker. */
+  /** Messages to others, committed in the outbox with the command's writes. */
   outgoing: OutgoingMessage[];
+  /** Their outbox rows: the committing process sends them right after answering the invoker. */
+  queued?: number[];
   communityId?: number;
 }
 
@@ -113,6 +117,7 @@ export class Dispatcher {
     started: number,
   ): Promise<DispatchResult> {
     const outgoing: OutgoingMessage[] = [];
+    let queued: number[] = [];
     let communityId: number | undefined;
     let community: CommunityRow | undefined;
     const readOnly = inv.input.kind === 'command' && this.deps.registry.get(inv.input.name)?.def.readOnly === true;
@@ -128,6 +133,7 @@ export class Dispatcher {
       };
       const run = async (tx: Db): Promise<Reply> => {
         outgoing.length = 0;
+        queued = [];
         // A writing command records its interaction first, in its transaction: a duplicate stops before any write.
         if (!readOnly) await firstDelivery(tx);
         const { ctx, target } = await this.context(tx, inv, capabilities, outgoing);
@@ -141,6 +147,19 @@ export class Dispatcher {
         // A read-only one has no transaction: it records its interaction once it has succeeded (a failure can be
         // retried), and a duplicate's answer and messages (a report posted to the channel) are dropped.
         if (readOnly) await firstDelivery(tx);
+        // Messages to others are outbox rows of this transaction: committed with the command's writes or not at all.
+        queued = (
+          await enqueueOutbox(
+            tx,
+            ctx.community.id,
+            outgoing.map((m) => ({ ...m, fallback: true })),
+            {
+              now: this.deps.clock.now(),
+              timezone: ctx.group?.timezone ?? this.deps.defaultTimezone ?? 'UTC',
+              askedBy: ctx.actor.id,
+            },
+          )
+        ).ids;
         return reply;
       };
       const reply = readOnly ? await run(this.deps.db) : await this.deps.db.transaction(run);
@@ -150,7 +169,7 @@ export class Dispatcher {
         { command: label, platform: inv.platform, communityId, outcome: 'ok', ms: performance.now() - started },
         'command',
       );
-      return { reply, outcome: 'ok', outgoing: [...outgoing], communityId };
+      return { reply, outcome: 'ok', outgoing: [...outgoing], queued, communityId };
     } catch (err) {
       if (err instanceof Duplicate) {
         this.deps.log.info(
@@ -226,18 +245,18 @@ export class Dispatcher {
           'Type /help to see the commands you can use.',
         );
       }
-      const { [GROUP_OPTION]: carried, ...options } = input.options;
-      const target: Target = { kind: 'command', cmd, options, what: `/${cmd.def.name}` };
-      const scope = cmd.def.scope;
-      const key = scope ? scope.key(options[scope.option]) : null;
-      if (scope && key !== null)
-        return { target, wanted: await objectGroup(db, communityId, scope, key), bootstrap: false };
-      const groupId = Number(carried);
-      const wanted: Wanted | null =
-        carried !== undefined && Number.isInteger(groupId) ? { groupId, source: 'button' } : null;
-      return { target, wanted, bootstrap: Boolean(cmd.def.bootstrap) };
+      return this.commandTarget(db, communityId, cmd, input.options);
     }
     const ref = decodeAction(input.actionId);
+    if (ref?.command === PAGE_COMMAND) {
+      // A page button re-runs a read-only command, with the same access checks as typing it.
+      const rerun = decodeRerun(ref.arg ?? '');
+      const cmd = rerun && this.deps.registry.get(rerun.command);
+      if (!rerun || !cmd?.def.readOnly || (ref.action !== SHOW_ALL && !/^\d{1,5}$/.test(ref.action))) {
+        throw new UserError('unknown_command', 'That button no longer does anything.', 'Run the command again.');
+      }
+      return this.commandTarget(db, communityId, cmd, rerun.options ?? {}, ref.action);
+    }
     const cmd = ref && this.deps.registry.get(ref.command);
     const action = ref && cmd?.def.actions?.[ref.action];
     if (!ref || !cmd || !action) {
@@ -258,6 +277,32 @@ export class Dispatcher {
       wanted: ref.group !== undefined ? { groupId: ref.group, source: 'button' } : null,
       bootstrap: false,
     };
+  }
+
+  /** A command's target: its object's group (scope), else the group its form or page button carries. */
+  private async commandTarget(
+    db: Db,
+    communityId: number,
+    cmd: RegisteredCommand,
+    raw: Record<string, unknown>,
+    page?: string,
+  ): Promise<{ target: Target; wanted: Wanted | null; bootstrap: boolean }> {
+    const { [GROUP_OPTION]: carried, ...options } = raw;
+    const target: Target = {
+      kind: 'command',
+      cmd,
+      options,
+      what: `/${cmd.def.name}`,
+      ...(page !== undefined ? { page } : {}),
+    };
+    const scope = cmd.def.scope;
+    const key = scope ? scope.key(options[scope.option]) : null;
+    if (scope && key !== null)
+      return { target, wanted: await objectGroup(db, communityId, scope, key), bootstrap: false };
+    const groupId = Number(carried);
+    const wanted: Wanted | null =
+      carried !== undefined && Number.isInteger(groupId) ? { groupId, source: 'button' } : null;
+    return { target, wanted, bootstrap: Boolean(cmd.def.bootstrap) };
   }
 
   private async context(
@@ -347,16 +392,31 @@ export class Dispatcher {
   }
 
   private async runCommand(ctx: HandlerContext, inv: Invocation, target: Target): Promise<Reply> {
-    if (target.kind !== 'command' || inv.input.kind !== 'command') throw new Error('unreachable');
+    if (target.kind !== 'command') throw new Error('unreachable');
     const { cmd, options } = target;
-    if (!inv.input.fromForm && needsForm(cmd, options, ctx.capabilities)) {
+    const fromForm = inv.input.kind === 'command' && inv.input.fromForm;
+    if (!fromForm && target.page === undefined && needsForm(cmd, options, ctx.capabilities)) {
       return { text: cmd.def.form!.title, visibility: 'private', form: await buildForm(cmd, ctx, options) };
     }
     const parsed = this.deps.registry.strictSchema(cmd.def.name).safeParse(coerceOptions(cmd.options, options));
     if (!parsed.success) throw optionError(parsed.error, cmd.options, this.deps.registry.usage(cmd.def.name));
     checkChannelOptions(cmd, options, inv);
     // The level was checked in context(): the handler's narrower context type holds.
-    return cmd.def.run({ ...ctx, options: parsed.data } as never);
+    const reply: Reply = await cmd.def.run({ ...ctx, options: parsed.data } as never);
+    // A read-only command can be run again for any page of its reply: renderers page by this, not by memory. The
+    // rerun carries the group, so a page turned in a DM stays in the group it came from.
+    const paged =
+      cmd.def.readOnly && !reply.form && !reply.more
+        ? {
+            ...reply,
+            more: rerunOf(cmd.def.name, ctx.group ? { ...options, [GROUP_OPTION]: String(ctx.group.id) } : options),
+          }
+        : reply;
+    if (target.page === undefined) return paged;
+    // A page button (`_page:<n|all>:<command>?<options>`): page n replaces the message that carried the button;
+    // "Show all" under a channel post answers page 1 privately.
+    const index = target.page === SHOW_ALL ? 0 : Number(target.page);
+    return { ...paged, page: index, visibility: 'private', replaceOriginal: target.page !== SHOW_ALL };
   }
 
   private async runAction(ctx: HandlerContext, inv: Invocation, target: Target): Promise<Reply> {
@@ -373,7 +433,14 @@ const staleButton = () =>
   );
 
 type Target =
-  | { kind: 'command'; cmd: RegisteredCommand; options: Record<string, unknown>; what: string }
+  | {
+      kind: 'command';
+      cmd: RegisteredCommand;
+      options: Record<string, unknown>;
+      what: string;
+      /** Run from a page button: the page asked for (`all` or a number). */
+      page?: string;
+    }
   | { kind: 'action'; cmd: RegisteredCommand; action: ActionDefinition; ref: ActionRef; what: string };
 
 interface Wanted {
