@@ -285,7 +285,7 @@ describeEachDatabase('tenancy', (db) => {
           expect(await snapshot(), `${where} changed a table`).toEqual(before);
         }
       }
-    });
+    }, 240_000);
   });
 
   it('members-only commands refuse the removed and the never-joined, and change nothing', async () => {
@@ -317,7 +317,7 @@ describeEachDatabase('tenancy', (db) => {
         expect(await snapshot(), `/${name} by ${actor} changed a table`).toEqual(before);
       }
     }
-  });
+  }, 240_000);
 
   it('a group report counts that group only', async () => {
     await ok(cmd(A, 'nm2', 'north', 'thanks', { member: 'nm1', amount: '4321', currency: 'EUR' }));

@@ -64,5 +64,5 @@ ${intro('dave', 'Dave Design', 'designer')}
       ),
     );
     expect(slips).toEqual({ n: 2, won: '500.00' });
-  });
+  }, 120_000);
 });

@@ -71,7 +71,7 @@ describeEachDatabase('logs hold no personal data', (db) => {
     } finally {
       await db().db.execute(sql.raw('alter table referrals drop constraint log_privacy_probe'));
     }
-  });
+  }, 180_000);
 
   it('the database-unavailable branch logs the same summary, never the statement’s parameters', async () => {
     for (const level of LEVELS) {
@@ -121,5 +121,5 @@ describeEachDatabase('logs hold no personal data', (db) => {
         query: expect.stringMatching(/^insert referrals#/),
       });
     }
-  });
+  }, 120_000);
 });
