@@ -2,6 +2,7 @@ import type { CommandDefinition } from '../src/commands/define.js';
 import { approve, decline } from './applications.js';
 import { ask, asksList } from './ask.js';
 import { attendanceCommand } from './attendance.js';
+import { bookingList, bookingSettingsCommand } from './booking.js';
 import { commit, commitmentsCommand } from './commit.js';
 import { connect } from './connect.js';
 import { directory } from './directory.js';
@@ -83,6 +84,8 @@ export const commands: CommandDefinition[] = [
   pairHistory,
   pairStats,
   pairStarters,
+  bookingList,
+  bookingSettingsCommand,
   meetingNext,
   meetingSettings,
   meetingCancel,

@@ -11,6 +11,7 @@ import {
   profiles,
   roundOutcomes,
 } from '../../db/schema.js';
+import { heldGroups } from '../booking/booking-repo.js';
 import type { HandlerContext } from '../commands/define.js';
 import { UserError } from '../errors.js';
 import type { Reply } from '../messages.js';
@@ -53,7 +54,13 @@ export async function sendCheckIns(db: Db, roundId: number, stage: CheckInStage,
         or(eq(pairingGroups.status, 'pending'), eq(pairingGroups.status, 'scheduled')),
       ),
     );
+  // a booked 1-to-1 gets its own "Did you meet?" shortly after its end (src/booking/booking-jobs.ts)
+  const booked = await heldGroups(
+    db,
+    open.map((pg) => pg.id),
+  );
   for (const pg of open) {
+    if (booked.has(pg.id)) continue;
     const people = await groupPeople(db, pg.id);
     if (people.length < 2) continue;
     send(checkInMessage(row.program, row.group, people, pg.id, row.round, stage));
