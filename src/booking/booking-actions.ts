@@ -286,6 +286,12 @@ export async function arrangeOurselves(ctx: HandlerContext, arg: string | undefi
 
 function requireUpcoming(L: Loaded, now: Date, what: string) {
   if (L.b.status === 'cancelled') throw new UserError('conflict', 'That 1-to-1 is already cancelled.');
+  if (L.b.status === 'done' || (L.b.startsAt && L.b.startsAt <= now && L.b.status !== 'proposing')) {
+    throw new UserError(
+      'conflict',
+      `That 1-to-1 has started or is over: it can no longer be ${what === 'move' ? 'moved' : 'cancelled'}.`,
+    );
+  }
   if (!(L.b.status === 'booked' || L.b.status === 'rescheduling') || !L.b.startsAt) {
     throw new UserError('conflict', `That 1-to-1 is not booked, so there is nothing to ${what}.`);
   }
