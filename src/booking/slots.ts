@@ -1,4 +1,4 @@
-import { addDays, localParts, parseClockTime, zonedTime } from '../time/zoned.js';
+import { addDays, localParts, offsetAt, parseClockTime } from '../time/zoned.js';
 import type { WeeklyWindow } from './availability.js';
 
 /** A half-open interval of epoch milliseconds [start, end). */
@@ -90,16 +90,47 @@ function localDays(from: number, to: number, tz: string) {
   return days;
 }
 
-const at = (d: { year: number; month: number; day: number }, minutes: number, tz: string) =>
-  minutes >= 1440
-    ? zonedTime(addDays(d, 1), 0, 0, tz).getTime()
-    : zonedTime(d, Math.floor(minutes / 60), minutes % 60, tz).getTime();
+type Day = { year: number; month: number; day: number };
+
+/**
+ * The instant a local wall time means, choosing for the edges of an interval: a time that happens twice (clocks
+ * going back) is its `early` or `late` occurrence, and one that never happens (clocks going forward) is the moment
+ * of the change. So a window [late start, early end) and quiet hours [early start, late end) hold only local times
+ * the member gave, on the days of a change too.
+ */
+function localInstant(d: Day, minutes: number, tz: string, prefer: 'early' | 'late'): number {
+  const day = minutes >= 1440 ? addDays(d, 1) : d;
+  const m = minutes % 1440;
+  const wall = Date.UTC(day.year, day.month - 1, day.day, Math.floor(m / 60), m % 60);
+  const before = offsetAt(wall - DAY, tz);
+  const after = offsetAt(wall + DAY, tz);
+  if (before === after) return wall - before;
+  const hits = [wall - before, wall - after].filter((t) => {
+    const p = localParts(t, tz);
+    return p.day === day.day && p.hour * 60 + p.minute === m;
+  });
+  if (hits.length) return prefer === 'early' ? Math.min(...hits) : Math.max(...hits);
+  // in the gap: the change happens between these two; find it to the minute
+  let lo = Math.min(wall - before, wall - after);
+  let hi = Math.max(wall - before, wall - after);
+  while (hi - lo > MIN) {
+    const mid = Math.floor((lo + hi) / 2 / MIN) * MIN;
+    if (offsetAt(mid, tz) === offsetAt(lo, tz)) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+const at = (d: Day, minutes: number, tz: string, prefer: 'early' | 'late' = 'early') =>
+  localInstant(d, minutes, tz, prefer);
 
 /** The member's weekly windows as instants over [from, to], each local day read with that day's offset (DST). */
 export function windowIntervals(m: Pick<SlotMember, 'tz' | 'windows'>, from: number, to: number): Interval[] {
   const out: Interval[] = [];
   for (const d of localDays(from, to, m.tz)) {
-    for (const w of m.windows) if (w.weekday === d.weekday) out.push([at(d, w.start, m.tz), at(d, w.end, m.tz)]);
+    for (const w of m.windows) {
+      if (w.weekday === d.weekday) out.push([at(d, w.start, m.tz, 'late'), at(d, w.end, m.tz, 'early')]);
+    }
   }
   return normalize(out);
 }
@@ -111,7 +142,7 @@ export function quietIntervals(m: Pick<SlotMember, 'tz' | 'quiet'>, from: number
   if (qs === null || qe === null || qs === qe) return [];
   const out: Interval[] = [];
   for (const d of localDays(from, to, m.tz)) {
-    out.push(qs < qe ? [at(d, qs, m.tz), at(d, qe, m.tz)] : [at(d, qs, m.tz), at(addDays(d, 1), qe, m.tz)]);
+    out.push([at(d, qs, m.tz, 'early'), qs < qe ? at(d, qe, m.tz, 'late') : at(addDays(d, 1), qe, m.tz, 'late')]);
   }
   return normalize(out);
 }
