@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client.js';
 import { bookings } from '../../db/schema.js';
 import type { Button, CardField, OutgoingMessage } from '../messages.js';
-import { formatClockTime, localParts } from '../time/zoned.js';
+import { formatClockTime } from '../time/zoned.js';
 import {
   type BookingSettings,
   bookedTimes,
@@ -13,6 +13,7 @@ import {
   slotMembers,
 } from './booking-repo.js';
 import { findSlots, type Interval, pageOf, type SlotResult } from './slots.js';
+import { localParts } from './zone-cache.js';
 
 /** The command whose actions carry the booking buttons. */
 export const BOOKING_ACTIONS = 'booking list';
@@ -24,7 +25,7 @@ const MON = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct
 
 /** "Tue 8 Dec 14:00" in a zone. */
 export function dayTime(t: Date | number, tz: string): string {
-  const p = localParts(t, tz);
+  const p = localParts(typeof t === 'number' ? t : t.getTime(), tz);
   return `${WD[p.weekday]} ${p.day} ${MON[p.month - 1]} ${formatClockTime(p.hour * 60 + p.minute)}`;
 }
 const hhmm = (t: number, tz: string) => {

@@ -1,5 +1,6 @@
-import { addDays, localParts, offsetAt, parseClockTime } from '../time/zoned.js';
+import { addDays, parseClockTime } from '../time/zoned.js';
 import type { WeeklyWindow } from './availability.js';
+import { localParts, offsetAt } from './zone-cache.js';
 
 /** A half-open interval of epoch milliseconds [start, end). */
 export type Interval = readonly [number, number];
