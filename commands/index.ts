@@ -13,6 +13,7 @@ import { help } from './help.js';
 import { intro } from './intro.js';
 import { forgetMe, leave, remove } from './leaving.js';
 import { me } from './me.js';
+import { meetingCalendarCommand } from './meeting-calendar.js';
 import { meetingSettings } from './meeting-settings.js';
 import { meetingAdd, meetingCancel, meetingNext } from './meetings.js';
 import { nudgeCreate, nudgeDelete, nudgeList, nudgePause } from './nudge.js';
@@ -90,6 +91,7 @@ export const commands: CommandDefinition[] = [
   meetingSettings,
   meetingCancel,
   meetingAdd,
+  meetingCalendarCommand,
   attendanceCommand,
   visitorInvite,
   visitorList,

@@ -113,5 +113,8 @@ export const meetingCalendar = pgTable('meeting_calendar', {
   /** The start and status the sequence was last raised for: a change of either raises it again. */
   startsAt: at('starts_at').notNull(),
   status: text('status').notNull(),
+  /** The Discord guild scheduled event it is published as, and the sequence that event was last synced to. */
+  eventRef: text('event_ref'),
+  eventSequence: integer('event_sequence'),
   updatedAt: updatedAt(),
 });

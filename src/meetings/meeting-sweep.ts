@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../../db/client.js';
 import { communities, groups, meetings } from '../../db/schema.js';
+import { meetingInvites } from '../calendar/meeting-calendar.js';
 import type { GroupRow } from '../communities/rows.js';
 import type { Core } from '../core.js';
 import { readSettings } from '../groups/group-settings.js';
@@ -135,6 +136,8 @@ async function reminders(db: Db, group: GroupRow, meeting: MeetingRow, now: Date
       order by r.number`),
   );
   const what = describeMeeting(meeting, group.timezone);
+  // each reminder carries the meeting's calendar invite (issue 18)
+  const invites = await meetingInvites(db, group, meeting, people, now);
   const out: OutgoingMessage[] = [];
   for (const id of people) {
     const mine = open.filter((r) => Number(r.receiver_id) === id);
@@ -154,6 +157,7 @@ async function reminders(db: Db, group: GroupRow, meeting: MeetingRow, now: Date
       content: {
         text: [`Reminder: ${group.name} meets ${what}. Will you be there?`, ...lines].join('\n'),
         buttons: RSVP_BUTTONS(meeting.id),
+        ...(invites.has(id) ? { attachments: [invites.get(id)!] } : {}),
       },
     });
   }
