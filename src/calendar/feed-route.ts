@@ -4,7 +4,7 @@ import { calendarFeeds, groups } from '../../db/schema.js';
 import type { Clock } from '../clock.js';
 import { ensureMeetings } from '../meetings/meetings.js';
 import type { OpsRoute } from '../ops/ops-http.js';
-import { groupFeed } from './meeting-calendar.js';
+import { feedFingerprint, feedRows, renderFeed } from './meeting-calendar.js';
 
 /** The public base of feed URLs (PUBLIC_URL, else this host's PORT), set once at start by the process serving HTTP. */
 export const feedBase = { url: 'http://localhost:3000' };
@@ -20,6 +20,13 @@ const AHEAD_MS = 120 * 86_400_000;
  * answers 404 like any other path; the token is never logged.
  */
 export function calendarFeedRoute(db: Db, clock: Clock): OpsRoute {
+  // Calendars poll feeds often and the meetings rarely change: the text is rebuilt only when what it shows changed,
+  // and the regular meetings are materialised at most once an hour per group.
+  const built = new Map<number, { fingerprint: string; text: string }>();
+  const ensured = new Map<number, number>();
+  const bounded = <V>(m: Map<number, V>) => {
+    if (m.size > 1_000) m.clear();
+  };
   return {
     path: '/calendar/:file',
     method: 'GET',
@@ -35,9 +42,21 @@ export function calendarFeedRoute(db: Db, clock: Clock): OpsRoute {
           .where(eq(calendarFeeds.token, token));
         if (!row) return null;
         const now = clock.now();
-        // regular meetings are materialised on demand (an idempotent insert per start), so the feed runs ahead
-        await ensureMeetings(db, row.group, now, new Date(now.getTime() + AHEAD_MS));
-        return groupFeed(db, row.group, now);
+        const hour = Math.floor(now.getTime() / 3_600_000);
+        if (ensured.get(row.group.id) !== hour) {
+          // regular meetings are materialised on demand (an idempotent insert per start), so the feed runs ahead
+          await ensureMeetings(db, row.group, now, new Date(now.getTime() + AHEAD_MS));
+          bounded(ensured);
+          ensured.set(row.group.id, hour);
+        }
+        const rows = await feedRows(db, row.group, now);
+        const fingerprint = feedFingerprint(row.group, rows);
+        const cached = built.get(row.group.id);
+        if (cached?.fingerprint === fingerprint) return cached.text;
+        const text = renderFeed(row.group, rows, now);
+        bounded(built);
+        built.set(row.group.id, { fingerprint, text });
+        return text;
       };
       answer().then(
         (text) => {

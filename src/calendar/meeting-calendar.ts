@@ -117,15 +117,32 @@ export async function feedToken(db: Db, group: GroupRow, rotate = false): Promis
 /** How far back the feed lists meetings (recent ones stay visible in subscribed calendars). */
 const FEED_PAST_MS = 30 * 86_400_000;
 
-/** The feed of a group (METHOD:PUBLISH): its meetings from a month ago on, cancelled ones as cancelled. */
-export async function groupFeed(db: Db, group: GroupRow, now: Date): Promise<string> {
-  const rows = await db
+export type FeedRow = { m: MeetingRow; c: MeetingCalendarRow | null };
+
+/** The meetings a group's feed lists: from a month ago on, with their calendar state. */
+export async function feedRows(db: Db, group: GroupRow, now: Date): Promise<FeedRow[]> {
+  return db
     .select({ m: meetings, c: meetingCalendar })
     .from(meetings)
     .leftJoin(meetingCalendar, eq(meetingCalendar.meetingId, meetings.id))
     .where(and(eq(meetings.groupId, group.id), gte(meetings.startsAt, new Date(now.getTime() - FEED_PAST_MS))))
     .orderBy(asc(meetings.startsAt))
     .limit(500);
+}
+
+/** What the feed's text depends on: equal fingerprints give the same calendar (a cache may serve it again). */
+export const feedFingerprint = (group: GroupRow, rows: FeedRow[]) =>
+  [
+    group.name,
+    group.timezone,
+    ...rows.map(
+      ({ m, c }) =>
+        `${m.id}:${m.startsAt.getTime()}:${m.endsAt.getTime()}:${m.status}:${m.title}:${m.place}:${m.note}:${sequenceOf(m, c ?? undefined)}`,
+    ),
+  ].join('|');
+
+/** The feed (METHOD:PUBLISH) of those rows; cancelled meetings stay in it as cancelled. */
+export function renderFeed(group: GroupRow, rows: FeedRow[], now: Date): string {
   return feedText(
     `${group.name} meetings`,
     group.timezone,
@@ -134,4 +151,9 @@ export async function groupFeed(db: Db, group: GroupRow, now: Date): Promise<str
       cancelled: m.status === 'cancelled',
     })),
   );
+}
+
+/** The feed of a group as it stands now. */
+export async function groupFeed(db: Db, group: GroupRow, now: Date): Promise<string> {
+  return renderFeed(group, await feedRows(db, group, now), now);
 }
