@@ -1,3 +1,4 @@
+import { syncMeetingEvents } from './calendar/event-sync.js';
 import type { DueRunner } from './core.js';
 import { jobRegistry } from './job-kinds.js';
 import { runMeetings } from './meetings/meeting-sweep.js';
@@ -11,4 +12,5 @@ export const defaultDueRunners: DueRunner[] = [
   runReferralAccountability,
   pairingDueRunner,
   runMeetings,
+  syncMeetingEvents,
 ];

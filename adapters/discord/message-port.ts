@@ -17,6 +17,7 @@ import {
   type Capabilities,
   FULL_CAPABILITIES,
   type MessagePort,
+  type PlatformEvent,
   type PostedRef,
   type ResolvedTarget,
 } from '../../src/platform.js';
@@ -24,6 +25,7 @@ import { dmRefusedError, isDmRefusal, toDeliveryError } from './delivery-errors.
 import { findDmRoute, markDmBlocked, saveDmChannel } from './dm-channels.js';
 import type { Pacer, RouteGuard } from './pacing.js';
 import { cut, type RenderedMessage, renderContent } from './render.js';
+import { publishScheduledEvent } from './scheduled-events.js';
 
 export const discordCapabilities: Capabilities = FULL_CAPABILITIES;
 
@@ -88,6 +90,17 @@ export class DiscordMessagePort implements MessagePort {
         case 'dm':
           return await this.dm(guildId, target.userId, target.fallbackChannelRef, content);
       }
+    } catch (err) {
+      throw toDeliveryError(err);
+    }
+  }
+
+  /** The meeting as the server's scheduled event, paced and guarded like every other call of this port. */
+  async publishEvent(guildId: string, event: PlatformEvent, existingRef?: string): Promise<string | null> {
+    try {
+      this.deps.guard.check(Routes.guildScheduledEvents(guildId));
+      await this.deps.pacer.take();
+      return await publishScheduledEvent(this.deps.rest, guildId, event, existingRef);
     } catch (err) {
       throw toDeliveryError(err);
     }
