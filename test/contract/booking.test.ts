@@ -150,4 +150,37 @@ runContract('booking 1-to-1s', [
       expect(to(m, 'bob').at(-1)!.text).toContain('has started or is over: it can no longer be moved');
     },
   },
+  {
+    name: 'rolling 1-to-1s: once a pair met, each is proposed a next 1-to-1 with someone free; settings are validated',
+    script: `
+@alice /setup name:"Peers" type:peer timezone:Europe/London
+@bob /intro business:"Bobs Pipes" category:plumber pitch:"We fix leaks." ideal_referral:"Homeowners"
+@carol /intro business:"Carol Cakes" category:baker pitch:"Cakes." ideal_referral:"Planners"
+@dave /intro business:"Dave Decor" category:decorator pitch:"Walls." ideal_referral:"Landlords"
+@erin /intro business:"Erin Energy" category:electrician pitch:"Sparks." ideal_referral:"Builders"
+@alice /pair setup name:Coffee cadence:weekly day:monday time:09:00 who:everyone
+@alice /booking settings video:template link:https://meet.jit.si/no-room-here
+@alice /booking settings program:Coffee rolling:true
+@alice /pair start
+@bob :press "Book Mon 12:00"
+@carol :press "Book Mon 12:00"
+:advance 4h
+@carol :press "Met"
+`,
+    check(m) {
+      const [refused, saved] = to(m, 'alice').filter((x) => x.text.includes('template') || x.text.includes('Rolling'));
+      expect(refused!.text).toContain('needs {random}');
+      expect(saved!.text).toContain('Rolling 1-to-1s (one always booked ahead): 1 program(s)');
+      const answered = to(m, 'carol').find((x) => x.text.includes('Did it lead to a referral'))!;
+      expect(answered.text).toContain('Your next 1-to-1 is proposed in a new conversation');
+      const next = m.filter((x) => (x.to?.length ?? 0) === 2 && x.text.includes('so one is always in the diary'));
+      // carol and dave each get a new partner among bob and erin, never the one they just met
+      expect(next).toHaveLength(2);
+      for (const n of next) {
+        expect(n.buttons.filter((b) => b.startsWith('Book '))).toHaveLength(3);
+        expect([...n.to!].sort()).not.toEqual(['carol', 'dave']);
+      }
+      expect(new Set(next.flatMap((n) => n.to!))).toEqual(new Set(['bob', 'carol', 'dave', 'erin']));
+    },
+  },
 ]);
