@@ -56,19 +56,4 @@ export interface MessagePort {
     content: import('./messages.js').Content,
     existing?: PostedRef,
   ): Promise<PostedRef | null>;
-  /**
-   * Optional: publishes a group meeting as the community's own calendar event (Discord's guild scheduled events),
-   * creating it, or updating the one `existingRef` names (a cancellation cancels it). Returns the event's id.
-   */
-  publishEvent?(communityRef: string, event: PlatformEvent, existingRef?: string): Promise<string | null>;
-}
-
-/** A meeting as a platform's own event. */
-export interface PlatformEvent {
-  name: string;
-  description: string;
-  start: Date;
-  end: Date;
-  location: string;
-  cancelled: boolean;
 }

@@ -6,7 +6,7 @@ import {
   GuildScheduledEventStatus,
   Routes,
 } from 'discord-api-types/v10';
-import type { PlatformEvent } from '../../src/platform.js';
+import type { CalendarEventContent } from '../../src/messages.js';
 
 /** Discord's limits (discord-api-docs, resources/guild-scheduled-event): name 1–100, description 1–1000, location 1–100. */
 const LIMIT = { name: 100, description: 1000, location: 100 } as const;
@@ -20,7 +20,7 @@ const cut = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}
 export async function publishScheduledEvent(
   rest: REST,
   guildId: string,
-  e: PlatformEvent,
+  e: CalendarEventContent,
   existingRef?: string,
 ): Promise<string | null> {
   if (e.cancelled) {
@@ -33,8 +33,8 @@ export async function publishScheduledEvent(
   const body = {
     name: cut(e.name, LIMIT.name),
     description: cut(e.description, LIMIT.description),
-    scheduled_start_time: e.start.toISOString(),
-    scheduled_end_time: e.end.toISOString(),
+    scheduled_start_time: e.start,
+    scheduled_end_time: e.end,
     entity_metadata: { location: cut(e.location, LIMIT.location) },
   };
   if (existingRef) {

@@ -1,74 +1,65 @@
-import { and, asc, eq, gt, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
-import { communities, groups, meetingCalendar, meetings } from '../../db/schema.js';
-import type { Core, DueRunner } from '../core.js';
+import { and, asc, eq, gt, lt } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { communities, meetingCalendar, meetings } from '../../db/schema.js';
+import type { GroupRow } from '../communities/rows.js';
+import type { OutboxMessage } from '../delivery/outbox.js';
 import { describeMeeting } from '../meetings/meetings.js';
 import { calendarState } from './meeting-calendar.js';
 
-/** Meetings published this far ahead (a weekly group shows its next two months), a few per tick (rate limits). */
+/** Meetings published this far ahead (a weekly group shows its next two months). */
 const AHEAD_MS = 60 * 86_400_000;
-const PER_TICK = 20;
+/** The platforms whose communities have their own calendar of events (Discord's guild scheduled events). */
+const WITH_EVENTS = new Set(['discord']);
 
 /**
- * Publishes each group's upcoming meetings as the platform's own events where the port can (Discord's guild
- * scheduled events): created once, updated when the meeting moves (its calendar sequence rose), cancelled with it.
- * The platform call runs outside any transaction; the event's id and synced sequence are recorded right after, so a
- * crash in between can at worst publish one meeting twice.
+ * A group's upcoming meetings as the platform's own events, where the platform has them: an outbox message per
+ * meeting and calendar sequence (created once, updated when the meeting moves, cancelled with it), keyed by the
+ * meeting so the sender edits the event it made before. Decided in the sweep's transaction like every message.
  */
-export const syncMeetingEvents: DueRunner = async (core: Core, port) => {
-  if (!port.publishEvent) return;
-  const now = core.clock.now();
-  const due = await core.db
-    .select({ m: meetings, g: groups, ref: communities.platformRef, c: meetingCalendar })
+export async function meetingEventMessages(db: Db, group: GroupRow, now: Date): Promise<OutboxMessage[]> {
+  const [c] = await db
+    .select({ platform: communities.platform })
+    .from(communities)
+    .where(eq(communities.id, group.communityId));
+  if (!c || !WITH_EVENTS.has(c.platform)) return [];
+  const rows = await db
+    .select({ m: meetings, cal: meetingCalendar })
     .from(meetings)
-    .innerJoin(groups, eq(groups.id, meetings.groupId))
-    .innerJoin(communities, eq(communities.id, meetings.communityId))
     .leftJoin(meetingCalendar, eq(meetingCalendar.meetingId, meetings.id))
     .where(
       and(
-        eq(communities.platform, port.platform),
-        eq(communities.active, true),
-        port.communityRefs ? inArray(communities.platformRef, [...port.communityRefs]) : undefined,
+        eq(meetings.groupId, group.id),
         gt(meetings.startsAt, now),
         lt(meetings.startsAt, new Date(now.getTime() + AHEAD_MS)),
-        // not yet published, or changed since (a new start or status), or cancelled after publishing
-        or(
-          sql`${meetingCalendar.eventSequence} is null and ${meetings.status} = 'scheduled'`,
-          sql`${meetingCalendar.startsAt} <> ${meetings.startsAt}`,
-          sql`${meetingCalendar.status} <> ${meetings.status}`,
-          and(
-            isNotNull(meetingCalendar.eventSequence),
-            sql`${meetingCalendar.eventSequence} < ${meetingCalendar.sequence}`,
-          ),
-        ),
       ),
     )
-    .orderBy(asc(meetings.startsAt))
-    .limit(PER_TICK);
-  for (const { m, g, ref, c } of due) {
-    const state = await calendarState(core.db, m);
-    if (c?.eventSequence != null && c.eventSequence >= state.sequence && c.eventRef) continue;
-    try {
-      const eventRef = await port.publishEvent(
-        ref,
-        {
-          name: m.title ?? `${g.name} meeting`,
-          description: `${g.name}: ${describeMeeting(m, g.timezone)}. RSVP with /meeting next.`,
-          start: m.startsAt,
-          end: m.endsAt,
-          location: m.place ?? `${g.name}'s usual place`,
+    .orderBy(asc(meetings.startsAt));
+  const out: OutboxMessage[] = [];
+  for (const { m, cal } of rows) {
+    // nothing to do for an unpublished meeting that is cancelled, or a published one that has not changed
+    if (!cal?.eventSequence && cal?.eventSequence !== 0 && m.status === 'cancelled') continue;
+    const state = await calendarState(db, m);
+    if (cal?.eventSequence != null && cal.eventSequence >= state.sequence) continue;
+    await db
+      .update(meetingCalendar)
+      .set({ eventSequence: state.sequence, updatedAt: now })
+      .where(eq(meetingCalendar.meetingId, m.id));
+    out.push({
+      target: { kind: 'channel', channelRef: group.homeChannelRef },
+      key: `meeting-event:${m.id}`,
+      idempotencyKey: `meeting-event:${m.id}:${state.sequence}`,
+      content: {
+        text: `${group.name}: ${describeMeeting(m, group.timezone)}`,
+        event: {
+          name: m.title ?? `${group.name} meeting`,
+          description: `${group.name}: ${describeMeeting(m, group.timezone)}. RSVP with /meeting next.`,
+          start: m.startsAt.toISOString(),
+          end: m.endsAt.toISOString(),
+          location: m.place ?? `${group.name}'s usual place`,
           cancelled: m.status === 'cancelled',
         },
-        c?.eventRef ?? undefined,
-      );
-      await core.db
-        .update(meetingCalendar)
-        .set({ eventRef: eventRef ?? c?.eventRef ?? null, eventSequence: state.sequence, updatedAt: now })
-        .where(eq(meetingCalendar.meetingId, m.id));
-    } catch (err) {
-      core.log.warn(
-        { communityId: m.communityId, meetingId: m.id, err: { message: (err as Error).message } },
-        'meeting event not published',
-      );
-    }
+      },
+    });
   }
-};
+  return out;
+}

@@ -13,6 +13,11 @@ describeEachDatabase('meetings as Discord scheduled events', (db) => {
   it('publishes upcoming meetings once, updates none that did not change, and cancels one with its meeting', async () => {
     h = await DiscordHarness.start(db());
     const clock = h.clock;
+    // the meetings sweep runs each minute, like the bot's ticker
+    const tick = async () => {
+      clock.advance(60_000);
+      await h!.core.runDue(h!.bot.port, h!.guild.id);
+    };
     setScheduledEventClock(h.fake, () => clock.now().getTime());
     await h.slash('alice', 'setup', {
       name: 'Chapter',
@@ -21,7 +26,7 @@ describeEachDatabase('meetings as Discord scheduled events', (db) => {
       meeting_day: 'tuesday',
       meeting_time: '07:00',
     });
-    await h.core.runDue(h.bot.port);
+    await tick();
     const events = scheduledEvents(h.fake).filter((e) => e.guild_id === h!.guild.id);
     // the sweep materialises the meetings within the reminder lead; the first is Tuesday 6 Jan 07:00 London
     expect(events.length).toBeGreaterThanOrEqual(1);
@@ -36,11 +41,11 @@ describeEachDatabase('meetings as Discord scheduled events', (db) => {
     expect(first.entity_metadata!.location!.length).toBeGreaterThan(0);
     const posts = () => h!.fake.callsTo('POST', /^\/guilds\/\d+\/scheduled-events$/).length;
     const before = posts();
-    await h.core.runDue(h.bot.port);
+    await tick();
     expect(posts()).toBe(before);
 
     await h.slash('alice', 'meeting cancel', { date: '2026-01-06', reason: 'Holiday' });
-    await h.core.runDue(h.bot.port);
+    await tick();
     expect(scheduledEvents(h.fake).find((e) => e.id === first.id)!.status).toBe(4);
     const patches = h.fake.callsTo('PATCH', new RegExp(`^/guilds/\\d+/scheduled-events/${first.id}$`));
     expect(patches.map((c) => c.status)).toEqual([200]);
