@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { explainPowerGroups } from '../src/powerteam/pairing-input.js';
 import { defineCommand } from '../src/commands/define.js';
 import { channelOption, memberOption } from '../src/commands/options.js';
 import { UserError } from '../src/errors.js';
@@ -34,7 +35,7 @@ export const pairSetup = defineCommand({
       .optional()
       .describe('Time of the round, 24-hour HH:MM, in the group’s time zone'),
     size: z.number().int().min(2).max(4).optional().describe('Members per group: 2 (default), 3 or 4'),
-    mode: z.enum(MODES).optional().describe('standard, cross-category or mentor-mentee'),
+    mode: z.enum(MODES).optional().describe('standard, cross-category, mentor-mentee or power-team'),
     mentor_capacity: z.number().int().min(1).max(10).optional().describe('Mentees per mentor in a round'),
     who: z.enum(ENROLLMENTS).optional().describe('opt-in (members join) or everyone'),
     channel: channelOption('Channel for the round’s threads and notices').optional(),
@@ -120,8 +121,9 @@ export const pairPreview = defineCommand({
     const p = await resolveProgram(ctx.db, group, ctx.options.program);
     const plan = await planRound(ctx.db, p, group, ctx.clock.now());
     const name = (id: number) => plan.people.get(id)?.member.displayName ?? `member ${id}`;
+    const why = p.mode === 'power-team' ? await explainPowerGroups(ctx.db, group, plan, ctx.clock.now()) : null;
     const items = [
-      ...plan.result.groups.map((g) => g.map(name).join(' + ')),
+      ...plan.result.groups.map((g) => `${g.map(name).join(' + ')}${why ? ` — ${why(g)}` : ''}`),
       ...plan.result.unplaced.map((u) => `${name(u.memberId)} unplaced: ${u.reason}`),
     ];
     return {

@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { communityRef, createdAt } from './columns.js';
 import { groups, members } from './community.js';
@@ -66,9 +65,5 @@ export const seatLeads = pgTable(
     categoryKey: text('category_key').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [
-    uniqueIndex('seat_leads_visitor').on(t.visitorId),
-    index('seat_leads_group').on(t.groupId, t.categoryKey),
-  ],
+  (t) => [uniqueIndex('seat_leads_visitor').on(t.visitorId), index('seat_leads_group').on(t.groupId, t.categoryKey)],
 );
-

@@ -45,7 +45,15 @@ export const referrals = pgTable(
       .on(t.communityId, t.closedAt, t.giverId, t.currency, t.amount)
       .where(sql`${t.status} = 'won'`),
     // a group's referral network over a period (issue 19, src/powerteam/network.ts), read from the index alone:
-    index('referrals_group_created').on(t.groupId, t.createdAt, t.giverId, t.receiverId, t.status, t.currency, t.amount),
+    index('referrals_group_created').on(
+      t.groupId,
+      t.createdAt,
+      t.giverId,
+      t.receiverId,
+      t.status,
+      t.currency,
+      t.amount,
+    ),
     // open slips and how overdue they are:
     index('referrals_open')
       .on(t.communityId, t.status, t.receiverId, t.createdAt, t.updatedAt)

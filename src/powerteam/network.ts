@@ -67,7 +67,7 @@ export async function groupSeats(db: Db, groupId: number): Promise<NetMember[]> 
 }
 
 /**
- * The slips and thank-yous of a group in [from, to), per giver and receiver; `memberId` keeps only the flows that
+ * The slips and thank-yous of a group in [from, to] (`to` is now: a slip of this instant counts), per giver and receiver; `memberId` keeps only the flows that
  * touch one member. Slips come from the referrals_group_created index alone; withdrawn slips do not count.
  */
 export function flowsSql(groupId: number, from: Date, to: Date, currency: string, memberId?: number) {
@@ -79,13 +79,13 @@ export function flowsSql(groupId: number, from: Date, to: Date, currency: string
       select giver_id, receiver_id, count(*) as slips, count(*) filter (where status = 'won') as won,
              coalesce(sum(amount) filter (where status = 'won' and currency = ${currency}), 0) as value, 0 as thanks
       from referrals
-      where group_id = ${groupId} and created_at >= ${from.toISOString()} and created_at < ${to.toISOString()}
+      where group_id = ${groupId} and created_at >= ${from.toISOString()} and created_at <= ${to.toISOString()}
         and status <> 'withdrawn' and giver_id is not null and receiver_id is not null${touching('giver_id', 'receiver_id')}
       group by giver_id, receiver_id
       union all
       select giver_id, receiver_id, 0, 0, coalesce(sum(amount) filter (where currency = ${currency}), 0), count(*)
       from closed_business
-      where group_id = ${groupId} and created_at >= ${from.toISOString()} and created_at < ${to.toISOString()}
+      where group_id = ${groupId} and created_at >= ${from.toISOString()} and created_at <= ${to.toISOString()}
         and giver_id is not null and receiver_id is not null${touching('giver_id', 'receiver_id')}
       group by giver_id, receiver_id
     ) f
@@ -95,11 +95,13 @@ export function flowsSql(groupId: number, from: Date, to: Date, currency: string
 /** Connections between two members (introduced by anyone) in the period, and who gave them. */
 export function connectionsSql(groupId: number, from: Date, to: Date, memberId?: number) {
   const touching =
-    memberId === undefined ? sql`` : sql` and (member_a_id = ${memberId} or member_b_id = ${memberId} or giver_id = ${memberId})`;
+    memberId === undefined
+      ? sql``
+      : sql` and (member_a_id = ${memberId} or member_b_id = ${memberId} or giver_id = ${memberId})`;
   return sql`
     select giver_id, least(member_a_id, member_b_id) as a, greatest(member_a_id, member_b_id) as b, count(*) as n
     from connections
-    where group_id = ${groupId} and created_at >= ${from.toISOString()} and created_at < ${to.toISOString()}
+    where group_id = ${groupId} and created_at >= ${from.toISOString()} and created_at <= ${to.toISOString()}
       and member_a_id is not null and member_b_id is not null${touching}
     group by giver_id, least(member_a_id, member_b_id), greatest(member_a_id, member_b_id)`;
 }
@@ -115,11 +117,11 @@ export function oneToOnesSql(groupId: number, from: Date, to: Date, memberId?: n
     join pairing_groups g on g.round_id = r.id and g.status = 'met'
     join pairing_group_members a on a.pairing_group_id = g.id
     join pairing_group_members b on b.pairing_group_id = g.id and a.member_id < b.member_id
-    where p.group_id = ${groupId} and r.started_at < ${to.toISOString()}${touching}
+    where p.group_id = ${groupId} and r.started_at <= ${to.toISOString()}${touching}
     group by a.member_id, b.member_id`;
 }
 
-/** The group's referral network over [from, to): flows, connections and 1-to-1s, optionally around one member. */
+/** The group's referral network over [from, to]: flows, connections and 1-to-1s, optionally around one member. */
 export async function loadNetwork(
   db: Db,
   group: GroupRow,

@@ -13,6 +13,8 @@ export interface Sphere {
   serves: string;
   /** Seat keys of its professions, aliases included. */
   keys: ReadonlySet<string>;
+  /** Each of those seat keys → the key of the profession it names (`realtor` → `real estate agent`). */
+  aliases: ReadonlyMap<string, string>;
   /** The professions to name when the sphere lacks them (one per shipped line, plus the group's additions). */
   professions: readonly { key: string; label: string }[];
   /** Categories a moderator added for this group. */
@@ -25,6 +27,7 @@ interface CompiledSphere {
   label: string;
   serves: string;
   keys: Set<string>;
+  aliases: Map<string, string>;
   professions: { key: string; label: string }[];
 }
 
@@ -37,8 +40,15 @@ function shipped(): CompiledSphere[] {
       const [canonical] = line.split('|');
       return { key: normalizeCategory(canonical!), label: canonical! };
     });
-    const keys = new Set(s.categories.flatMap((line) => line.split('|').map(normalizeCategory)));
-    return { key: normalizeCategory(s.key), label: s.label, serves: s.serves, keys, professions };
+    const aliases = new Map<string, string>();
+    s.categories.forEach((line, k) => {
+      for (const name of line.split('|')) {
+        const key = normalizeCategory(name);
+        if (!aliases.has(key)) aliases.set(key, professions[k]!.key);
+      }
+    });
+    const keys = new Set(aliases.keys());
+    return { key: normalizeCategory(s.key), label: s.label, serves: s.serves, keys, aliases, professions };
   });
   return compiled;
 }
@@ -68,11 +78,15 @@ export async function loadSpheres(db: Db, group: GroupRow): Promise<Sphere[]> {
   const out = new Map<string, Sphere>();
   for (const s of base) {
     const keys = new Set(s.keys);
+    const names = new Map(s.aliases);
     for (const k of s.keys) {
       const to = aliases.get(k);
-      if (to) keys.add(to);
+      if (to) {
+        keys.add(to);
+        if (!names.has(to)) names.set(to, s.aliases.get(k)!);
+      }
     }
-    out.set(s.key, { ...s, keys, added: [], shipped: true });
+    out.set(s.key, { ...s, keys, aliases: names, added: [], shipped: true });
   }
   for (const r of rows) {
     const s = out.get(r.sphereKey) ?? {
@@ -80,11 +94,13 @@ export async function loadSpheres(db: Db, group: GroupRow): Promise<Sphere[]> {
       label: r.label,
       serves: `${r.label.toLowerCase()} clients`,
       keys: new Set<string>(),
+      aliases: new Map<string, string>(),
       professions: [],
       added: [],
       shipped: false,
     };
     (s.keys as Set<string>).add(r.categoryKey);
+    if (!s.aliases.has(r.categoryKey)) (s.aliases as Map<string, string>).set(r.categoryKey, r.categoryKey);
     if (!s.professions.some((p) => p.key === r.categoryKey)) {
       s.professions = [...s.professions, { key: r.categoryKey, label: r.categoryKey }];
     }
@@ -146,15 +162,24 @@ export async function addToSphere(
       already.push(key);
       continue;
     }
-    await db.insert(groupSpheres).values({ groupId: group.id, sphereKey, label, categoryKey: key }).onConflictDoNothing();
+    await db
+      .insert(groupSpheres)
+      .values({ groupId: group.id, sphereKey, label, categoryKey: key })
+      .onConflictDoNothing();
     added.push(key);
   }
-  const sphere = (await loadSpheres(db, group)).find((s) => s.key === sphereKey)!;
+  const sphere = (await loadSpheres(db, group)).find((s) => s.key === sphereKey);
+  if (!sphere) throw new UserError('bad_option', 'None of those categories has letters or digits to make a seat of.');
   return { sphere, added, already };
 }
 
 /** Takes categories a moderator added out of a sphere of this group (the shipped table itself stays). */
-export async function removeFromSphere(db: Db, group: GroupRow, name: string, categoriesText: string): Promise<string[]> {
+export async function removeFromSphere(
+  db: Db,
+  group: GroupRow,
+  name: string,
+  categoriesText: string,
+): Promise<string[]> {
   const sphereKey = normalizeCategory(name);
   const keys: string[] = [];
   for (const n of splitCategories(categoriesText)) keys.push(await resolveCategory(db, group.communityId, n));
@@ -162,7 +187,11 @@ export async function removeFromSphere(db: Db, group: GroupRow, name: string, ca
   const removed = await db
     .delete(groupSpheres)
     .where(
-      and(eq(groupSpheres.groupId, group.id), eq(groupSpheres.sphereKey, sphereKey), inArray(groupSpheres.categoryKey, keys)),
+      and(
+        eq(groupSpheres.groupId, group.id),
+        eq(groupSpheres.sphereKey, sphereKey),
+        inArray(groupSpheres.categoryKey, keys),
+      ),
     )
     .returning({ key: groupSpheres.categoryKey });
   return removed.map((r) => r.key);

@@ -24,7 +24,8 @@ export function syntheticChapter(n: number, seed: number, minSize = 3, maxSize =
   const powerPairs: PowerPair[] = [];
   spheres.forEach((s, k) => {
     for (const id of s) sphereOf.set(id, k);
-    for (let x = 0; x < s.length; x++) for (let y = x + 1; y < s.length; y++) powerPairs.push({ a: s[x]!, b: s[y]!, score: 3 });
+    for (let x = 0; x < s.length; x++)
+      for (let y = x + 1; y < s.length; y++) powerPairs.push({ a: s[x]!, b: s[y]!, score: 3 });
   });
   return { ids: [...ids].sort((a, b) => a - b), sphereOf, spheres, powerPairs };
 }
