@@ -139,15 +139,13 @@ export async function recordLead(
           .values({ communityId: group.communityId, groupId: group.id, inviterId: member.id, name, contact })
           .returning()
       )[0]!;
-  await db
-    .insert(seatLeads)
-    .values({
-      communityId: group.communityId,
-      groupId: group.id,
-      visitorId: visitor.id,
-      inviterId: member.id,
-      categoryKey: key,
-    });
+  await db.insert(seatLeads).values({
+    communityId: group.communityId,
+    groupId: group.id,
+    visitorId: visitor.id,
+    inviterId: member.id,
+    categoryKey: key,
+  });
   return {
     name,
     label: wanted.label,
