@@ -79,8 +79,11 @@ export function renderNetworkSvg(
     }
   }
   for (const c of layout.clusters.slice(0, 12)) {
+    // labels are centred on their cluster but kept inside the plot (about 8 px a character at 15 px)
+    const half = Math.min(w / 2, (Math.min(40, c.label.length + 5) * 8.5) / 2);
+    const x = Math.min(PLOT.left + w - half, Math.max(PLOT.left + half, px(c.x)));
     parts.push(
-      `<text x="${px(c.x).toFixed(1)}" y="${(py(c.y) - 18).toFixed(1)}" font-size="15" font-weight="bold" fill="#1f2937" text-anchor="middle" stroke="#ffffff" stroke-width="4" paint-order="stroke">${esc(cut(`${c.label} (${c.size})`, 40))}</text>`,
+      `<text x="${x.toFixed(1)}" y="${(py(c.y) - 18).toFixed(1)}" font-size="15" font-weight="bold" fill="#1f2937" text-anchor="middle" stroke="#ffffff" stroke-width="4" paint-order="stroke">${esc(cut(`${c.label} (${c.size})`, 40))}</text>`,
     );
   }
   const legendX = NETWORK_WIDTH - PLOT.right + 30;

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { renderNetworkSvg, NETWORK_HEIGHT, NETWORK_WIDTH } from '../../src/powerteam/network-svg.js';
+import { layoutNetwork } from '../../src/powerteam/network-graph.js';
+import type { Network } from '../../src/powerteam/network.js';
+import { svgToPng } from '../../src/reports/rasterise.js';
+import { seededRandom } from '../../src/random.js';
+import { SHIPPED_SPHERES } from '../../src/powerteam/sphere-catalog.js';
+import { normalizeCategory } from '../../src/members/categories.js';
+import type { Sphere } from '../../src/powerteam/spheres.js';
+import { decodePng, inkOf } from './png-decode.js';
+
+/** The shipped spheres as loadSpheres gives them to a group without additions (no database needed). */
+const spheres: Sphere[] = SHIPPED_SPHERES.map((s) => {
+  const professions = s.categories.map((l) => ({ key: normalizeCategory(l.split('|')[0]!), label: l.split('|')[0]! }));
+  const keys = new Set(s.categories.flatMap((l) => l.split('|').map(normalizeCategory)));
+  return { key: normalizeCategory(s.key), label: s.label, serves: s.serves, keys, aliases: new Map([...keys].map((k) => [k, k])), professions, added: [], shipped: true };
+});
+
+/** A chapter of n members in sphere-shaped clusters that refer mostly inside their cluster. */
+export function syntheticNetwork(n: number, seed = 5): Network {
+  const rnd = seededRandom(seed);
+  const cats = spheres.map((s) => s.professions.map((p) => p.key));
+  const members = Array.from({ length: n }, (_, k) => {
+    const s = k % cats.length;
+    const category = cats[s]![Math.floor(k / cats.length) % cats[s]!.length]!;
+    return { id: k + 1, name: `Member ${k + 1}`, categoryKey: category, category };
+  });
+  const flows = [];
+  for (let k = 0; k < n * 3; k++) {
+    const a = rnd.int(n);
+    const same = rnd.next() < 0.8;
+    const b = same ? (a + cats.length * (1 + rnd.int(3))) % n : rnd.int(n);
+    if (a === b) continue;
+    flows.push({ giverId: a + 1, receiverId: b + 1, slips: 1 + rnd.int(4), won: rnd.int(2), value: rnd.int(3) * 500, thanks: 0 });
+  }
+  return { from: new Date(0), to: new Date(), currency: 'USD', members, flows, ties: [], connectionsGiven: new Map() };
+}
+
+describe('power teams: the network picture', () => {
+  it('is a PNG of the stated size with nodes, edges, colours and cluster labels on it (200 members)', () => {
+    const net = syntheticNetwork(200);
+    const layout = layoutNetwork(net, spheres);
+    expect(layout.nodes).toHaveLength(200);
+    expect(layout.clusters.length).toBeGreaterThan(1);
+    expect(layout.clusters.every((c) => /^Cluster \d+: /.test(c.label))).toBe(true);
+    const svg = renderNetworkSvg(layout, spheres, 'Big chapter: who refers whom', 'the last year');
+    expect(svg).toContain(layout.clusters[0]!.label);
+    const img = decodePng(svgToPng(svg));
+    expect([img.width, img.height]).toEqual([NETWORK_WIDTH, NETWORK_HEIGHT]);
+    const ink = inkOf(img);
+    expect(ink.inked).toBeGreaterThan(img.width * img.height * 0.03);
+    expect(ink.colours).toBeGreaterThan(8); // sphere colours, greys of edges, anti-aliasing
+  });
+
+  it('is the same picture for the same data (seeded layout and clusters)', () => {
+    const net = syntheticNetwork(40, 9);
+    const a = renderNetworkSvg(layoutNetwork(net, spheres), spheres, 't', 's');
+    const b = renderNetworkSvg(layoutNetwork(net, spheres), spheres, 't', 's');
+    expect(a).toBe(b);
+  });
+
+  it('draws a chapter with no business yet: every member, no edges, and says so', () => {
+    const net = { ...syntheticNetwork(12), flows: [] };
+    const layout = layoutNetwork(net, spheres);
+    expect(layout.edges).toEqual([]);
+    expect(layout.clusters).toEqual([]);
+    const svg = renderNetworkSvg(layout, spheres, 'Quiet chapter', 'the last week');
+    expect(svg).toContain('No business passed in this period yet');
+    expect((svg.match(/<circle /g) ?? []).length).toBeGreaterThanOrEqual(12);
+    expect(inkOf(decodePng(svgToPng(svg))).inked).toBeGreaterThan(1000);
+  });
+});
