@@ -37,6 +37,8 @@ export function powerTeamSchedule(
   }
   let k = 0;
   for (let v = 0; v < n; v++) k = Math.max(k, degree[v]!);
+  // an odd count cannot be split into perfect matchings: one more class, each leaving someone out (like K_n, n odd)
+  if (n % 2 === 1) k += 1;
   // at[v * k + c]: the vertex v meets in class c, or -1
   const at = new Int32Array(n * k).fill(-1);
   const free = (v: number, c: number) => at[v * k + c] === -1;

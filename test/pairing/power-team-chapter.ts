@@ -35,8 +35,10 @@ export interface SimulationResult {
   roundsToMeetPartners: number;
   /** Per member: the round in which they had met all their sphere partners. */
   perMember: Map<number, number>;
-  /** Pairs that met a second time within the first n−1 rounds. */
+  /** Pairs that met a second time within the first n−1 rounds (a trio's third pair counts as a pair). */
   repeatsWithinFullCycle: number;
+  /** The fewest repeats those rounds allow: pair-meetings beyond n(n−1)/2 (an odd count's trios force some). */
+  unavoidableRepeats: number;
 }
 
 const WEEK = 7 * 86_400_000;
@@ -54,7 +56,8 @@ export function simulate(chapter: SyntheticChapter, mode: PairingMode, rounds: n
   let repeats = 0;
   let now = new Date(Date.UTC(2026, 0, 5, 9)).getTime();
   const participants = chapter.ids.map((id) => ({ id, category: `c${id}`, mentor: null, utcOffsetMinutes: 0 }));
-  const fullCycle = n % 2 === 0 ? n - 1 : n;
+  const fullCycle = n - 1;
+  let meetingsWithinCycle = 0;
   for (let r = 1; r <= rounds; r++) {
     const result = matchRound(
       { participants, mode, history, now: new Date(now), powerPairs: chapter.powerPairs },
@@ -65,6 +68,7 @@ export function simulate(chapter: SyntheticChapter, mode: PairingMode, rounds: n
         for (let y = x + 1; y < g.length; y++) {
           const [a, b] = [g[x]!, g[y]!];
           const k = key(a, b);
+          if (r <= fullCycle) meetingsWithinCycle++;
           if (met.has(k)) {
             if (r <= fullCycle) repeats++;
           } else {
@@ -85,5 +89,6 @@ export function simulate(chapter: SyntheticChapter, mode: PairingMode, rounds: n
     if (perMember.size === n && r >= fullCycle) break;
   }
   const done = perMember.size === n ? Math.max(...perMember.values()) : Number.POSITIVE_INFINITY;
-  return { roundsToMeetPartners: done, perMember, repeatsWithinFullCycle: repeats };
+  const unavoidableRepeats = Math.max(0, meetingsWithinCycle - (n * (n - 1)) / 2);
+  return { roundsToMeetPartners: done, perMember, repeatsWithinFullCycle: repeats, unavoidableRepeats };
 }
