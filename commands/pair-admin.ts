@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { explainPowerGroups } from '../src/powerteam/pairing-input.js';
 import { defineCommand } from '../src/commands/define.js';
 import { channelOption, memberOption } from '../src/commands/options.js';
 import { UserError } from '../src/errors.js';
@@ -11,6 +10,7 @@ import { ENROLLMENTS, MODES, programCard, setupProgram } from '../src/pairing/pr
 import { PAIR_ACTIONS, plural } from '../src/pairing/round-messages.js';
 import { planRound } from '../src/pairing/round-plan.js';
 import { startRound } from '../src/pairing/round-run.js';
+import { explainPowerGroups } from '../src/powerteam/pairing-input.js';
 
 const program = z.string().trim().min(1).max(60).optional().describe('Pairing program, when the group runs several');
 

@@ -7,7 +7,7 @@ import type { Button, CardField, Reply } from '../src/messages.js';
 import { type MemberAdvice, memberAdvice } from '../src/powerteam/advice.js';
 import { askForOneToOne } from '../src/powerteam/ask-one-to-one.js';
 import { ago } from '../src/powerteam/pairing-input.js';
-import { networkPng, powerTeamReport } from '../src/powerteam/report.js';
+import { networkPng, powerTeamReport, reportLayout } from '../src/powerteam/report.js';
 import { addToSphere, loadSpheres, removeFromSphere } from '../src/powerteam/spheres.js';
 import { aProfession, recordLead, wantedBoard } from '../src/powerteam/wanted.js';
 import { PERIODS, periodLabel, periodStart } from '../src/referrals/periods.js';
@@ -157,10 +157,11 @@ export const powerteamReport = defineCommand({
     const group = ctx.requireGroup();
     const now = ctx.clock.now();
     const r = await powerTeamReport(ctx.db, group, periodStart(ctx.options.period, now), now);
+    const layout = reportLayout(r);
     const when = periodLabel(ctx.options.period);
     const slips = r.network.flows.reduce((s, f) => s + f.slips, 0);
     const value = r.network.flows.reduce((s, f) => s + f.value, 0);
-    const alt = `${r.network.members.length} members, ${slips} slips and ${money(value, r.network.currency)} closed ${when}; ${r.layout.clusters.length} clusters${r.layout.clusters.length ? `: ${r.layout.clusters.map((c) => `${c.label} (${c.size})`).join(', ')}` : ''}.`;
+    const alt = `${r.network.members.length} members, ${slips} slips and ${money(value, r.network.currency)} closed ${when}; ${layout.clusters.length} clusters${layout.clusters.length ? `: ${layout.clusters.map((c) => `${c.label} (${c.size})`).join(', ')}` : ''}.`;
     const name = (m: { name: string; category: string | null }) => `${m.name}${m.category ? ` (${m.category})` : ''}`;
     return {
       text: `Power teams of ${group.name}, ${when}: ${alt}`,
@@ -198,6 +199,7 @@ export const powerteamReport = defineCommand({
           contentType: 'image/png',
           data: networkPng(
             r,
+            layout,
             `${group.name}: who refers whom`,
             `${when}; ${slips} slips, ${money(value, r.network.currency)} closed`,
           ),

@@ -94,10 +94,13 @@ export async function memberAdvice(
   const overlaps: Overlap[] = [];
   if (me.categoryKey) {
     const business = await businessCounterparts(db, group, memberId);
-    const affinities = await loadAffinities(db, group.communityId, group.id, [
+    const affinities = await loadAffinities(
+      db,
+      group.communityId,
+      group.id,
+      [me.categoryKey, ...[...others.values()].map((m) => m.categoryKey ?? '')],
       me.categoryKey,
-      ...[...others.values()].map((m) => m.categoryKey ?? ''),
-    ]);
+    );
     for (const m of others.values()) {
       if (!m.categoryKey || m.categoryKey === me.categoryKey || business.has(m.id)) continue;
       const a = affinities.get(affinityKey(me.categoryKey, m.categoryKey));

@@ -25,19 +25,24 @@ export async function loadAffinities(
   communityId: number,
   groupId: number,
   categories: readonly string[],
+  /** Only the pairs that involve this seat (one member's view): a few rows of the index instead of the whole table. */
+  focus?: string,
 ): Promise<Map<string, Affinity>> {
   const cats = [...new Set(categories.filter(Boolean))];
   const out = new Map<string, Affinity>();
   if (cats.length < 2) return out;
+  const pairs =
+    focus === undefined
+      ? sql`giver_category = any(${sql.param(cats)}::text[]) and receiver_category = any(${sql.param(cats)}::text[])`
+      : sql`((giver_category = ${focus} and receiver_category = any(${sql.param(cats)}::text[]))
+          or (receiver_category = ${focus} and giver_category = any(${sql.param(cats)}::text[])))`;
   const rows = rowsOf<{ g: string; r: string; here: string; there: string }>(
     await db.execute(sql`
       select giver_category as g, receiver_category as r,
              coalesce(sum(slips) filter (where group_id = ${groupId}), 0) as here,
              coalesce(sum(slips) filter (where group_id <> ${groupId}), 0) as there
       from category_affinities
-      where community_id = ${communityId}
-        and giver_category = any(${sql.param(cats)}::text[]) and receiver_category = any(${sql.param(cats)}::text[])
-        and giver_category <> receiver_category
+      where community_id = ${communityId} and ${pairs} and giver_category <> receiver_category
       group by giver_category, receiver_category`),
   );
   for (const row of rows) {

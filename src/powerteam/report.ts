@@ -23,7 +23,6 @@ export interface PowerTeamReport {
   empty: Sphere[];
   /** Active members who neither gave nor received anything in the period. */
   giversInWaiting: NetMember[];
-  layout: NetworkLayout;
   spheres: Sphere[];
 }
 
@@ -51,10 +50,18 @@ export async function powerTeamReport(db: Db, group: GroupRow, from: Date, now: 
     const t = totals.get(m.id);
     return !t || (t.given === 0 && t.received === 0);
   });
-  return { network, coverage, thin, empty, giversInWaiting, layout: layoutNetwork(network, spheres), spheres };
+  return { network, coverage, thin, empty, giversInWaiting, spheres };
 }
 
+/** The network laid out (graphology: ForceAtlas2, Louvain clusters) for the picture. */
+export const reportLayout = (report: PowerTeamReport): NetworkLayout => layoutNetwork(report.network, report.spheres);
+
 /** The network as a PNG, with its title and the period in words. */
-export function networkPng(report: PowerTeamReport, title: string, subtitle: string): Uint8Array {
-  return svgToPng(renderNetworkSvg(report.layout, report.spheres, title, subtitle));
+export function networkPng(
+  report: PowerTeamReport,
+  layout: NetworkLayout,
+  title: string,
+  subtitle: string,
+): Uint8Array {
+  return svgToPng(renderNetworkSvg(layout, report.spheres, title, subtitle));
 }

@@ -20,10 +20,16 @@ for (const n of SIZES) {
     const t2 = performance.now();
     const overSize = (r: SimulationResult) => {
       let worst = Number.NEGATIVE_INFINITY;
-      for (const s of chapter.spheres) for (const id of s) worst = Math.max(worst, (r.perMember.get(id) ?? Infinity) - s.length);
+      for (const s of chapter.spheres)
+        for (const id of s) worst = Math.max(worst, (r.perMember.get(id) ?? Infinity) - s.length);
       return worst;
     };
-    const common = { bench: 'powerteam-quality', members: n, seed, spheres: chapter.spheres.map((s) => s.length).join(' ') };
+    const common = {
+      bench: 'powerteam-quality',
+      members: n,
+      seed,
+      spheres: chapter.spheres.map((s) => s.length).join(' '),
+    };
     emit({
       ...common,
       metric: 'rounds_to_meet_every_sphere_partner',

@@ -16,7 +16,9 @@ ${intro('erin', 'Erin Pipes', 'plumber')}
 `;
 
 const last = (m: NormalizedMessage[], name: string, starts: string) =>
-  to(m, name).filter((x) => x.text.includes(starts)).at(-1)!;
+  to(m, name)
+    .filter((x) => x.text.includes(starts))
+    .at(-1)!;
 
 runContract('power teams', [
   {
@@ -81,16 +83,20 @@ runContract('power teams', [
       expect(last(m, 'carol', 'About Chapter').text).toContain('Wanted professions');
       expect(to(m, 'bob').some((x) => x.text.includes('Sam Lee is invited to'))).toBe(true);
       expect(to(m, 'bob').some((x) => x.text.includes('You already passed on Sam Lee'))).toBe(true);
-      expect(to(m, 'bob').some((x) => x.text.includes('“astronaut” is not on Chapter’s wanted-professions board'))).toBe(true);
+      expect(
+        to(m, 'bob').some((x) => x.text.includes('“astronaut” is not on Chapter’s wanted-professions board')),
+      ).toBe(true);
       const told = to(m, 'alice').filter((x) => x.text.includes('knows a conveyancing lawyer'));
       expect(told).toHaveLength(1);
       expect(told[0]!.private).toBe(true);
       expect(told[0]!.text).toContain('sam@example.com');
       expect(last(m, 'alice', 'Visitors of Chapter').text).toContain('Sam Lee (sam@example.com), invited by bob');
       // the contact reaches bob (who gave it) and the moderators, nobody else
-      expect(m.filter((x) => x.text.includes('sam@example.com')).every((x) => x.to?.every((n) => n === 'alice' || n === 'bob'))).toBe(
-        true,
-      );
+      expect(
+        m
+          .filter((x) => x.text.includes('sam@example.com'))
+          .every((x) => x.to?.every((n) => n === 'alice' || n === 'bob')),
+      ).toBe(true);
     },
   },
   {

@@ -21,6 +21,8 @@ const LINES: Record<string, string[]> = {
   profile: ['@bob /profile @carol'],
   asks: ['@carol /asks'],
   commitments: ['@bob /commitments'],
+  'powerteam show': ['@bob /powerteam show', '@alice /powerteam show member:@carol period:all'],
+  'powerteam report': ['@alice /powerteam report period:all'],
 };
 const DELIVERY_TABLES = new Set(['posted_messages']);
 

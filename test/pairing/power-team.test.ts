@@ -23,12 +23,17 @@ function withPowerPairs(input: RoundInput, seed: number): RoundInput {
 describe('power-team pairing mode', () => {
   it('never breaks a hard rule and places every member once (exclusions, groups of 2–4, any history)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: 0, max: 40 }), fc.constantFrom(2, 3, 4), (seed, n, groupSize) => {
-        const input = withPowerPairs(randomInput(seed, n, { groupSize } as Partial<RoundInput>), seed);
-        const result = matchRound(input, seed);
-        expectHardRules(input, result);
-        if (groupSize === 2) for (const g of result.groups) expect(g.length).toBeLessThanOrEqual(3);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.constantFrom(2, 3, 4),
+        (seed, n, groupSize) => {
+          const input = withPowerPairs(randomInput(seed, n, { groupSize } as Partial<RoundInput>), seed);
+          const result = matchRound(input, seed);
+          expectHardRules(input, result);
+          if (groupSize === 2) for (const g of result.groups) expect(g.length).toBeLessThanOrEqual(3);
+        },
+      ),
       { numRuns: 250 },
     );
   });
@@ -69,7 +74,17 @@ describe('power-team pairing mode', () => {
     const standard = [1, 2, 3, 4, 5, 6, 7, 8].map((seed) =>
       JSON.stringify(matchRound({ participants, mode: 'standard', powerPairs, now: NOW }, seed).groups),
     );
-    expect(standard.some((g) => g !== JSON.stringify([[1, 4], [2, 6], [3, 5]]))).toBe(true);
+    expect(
+      standard.some(
+        (g) =>
+          g !==
+          JSON.stringify([
+            [1, 4],
+            [2, 6],
+            [3, 5],
+          ]),
+      ),
+    ).toBe(true);
   });
 
   it('on a synthetic chapter, everyone meets every sphere partner within their sphere’s size, far sooner than standard', () => {

@@ -1,23 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { renderNetworkSvg, NETWORK_HEIGHT, NETWORK_WIDTH } from '../../src/powerteam/network-svg.js';
-import { layoutNetwork } from '../../src/powerteam/network-graph.js';
-import type { Network } from '../../src/powerteam/network.js';
-import { svgToPng } from '../../src/reports/rasterise.js';
-import { seededRandom } from '../../src/random.js';
-import { SHIPPED_SPHERES } from '../../src/powerteam/sphere-catalog.js';
 import { normalizeCategory } from '../../src/members/categories.js';
+import type { Network } from '../../src/powerteam/network.js';
+import { layoutNetwork } from '../../src/powerteam/network-graph.js';
+import { NETWORK_HEIGHT, NETWORK_WIDTH, renderNetworkSvg } from '../../src/powerteam/network-svg.js';
+import { SHIPPED_SPHERES } from '../../src/powerteam/sphere-catalog.js';
 import type { Sphere } from '../../src/powerteam/spheres.js';
+import { seededRandom } from '../../src/random.js';
+import { svgToPng } from '../../src/reports/rasterise.js';
 import { decodePng, inkOf } from './png-decode.js';
 
 /** The shipped spheres as loadSpheres gives them to a group without additions (no database needed). */
 const spheres: Sphere[] = SHIPPED_SPHERES.map((s) => {
   const professions = s.categories.map((l) => ({ key: normalizeCategory(l.split('|')[0]!), label: l.split('|')[0]! }));
   const keys = new Set(s.categories.flatMap((l) => l.split('|').map(normalizeCategory)));
-  return { key: normalizeCategory(s.key), label: s.label, serves: s.serves, keys, aliases: new Map([...keys].map((k) => [k, k])), professions, added: [], shipped: true };
+  return {
+    key: normalizeCategory(s.key),
+    label: s.label,
+    serves: s.serves,
+    keys,
+    aliases: new Map([...keys].map((k) => [k, k])),
+    professions,
+    added: [],
+    shipped: true,
+  };
 });
 
 /** A chapter of n members in sphere-shaped clusters that refer mostly inside their cluster. */
-export function syntheticNetwork(n: number, seed = 5): Network {
+function syntheticNetwork(n: number, seed = 5): Network {
   const rnd = seededRandom(seed);
   const cats = spheres.map((s) => s.professions.map((p) => p.key));
   const members = Array.from({ length: n }, (_, k) => {
@@ -31,7 +40,14 @@ export function syntheticNetwork(n: number, seed = 5): Network {
     const same = rnd.next() < 0.8;
     const b = same ? (a + cats.length * (1 + rnd.int(3))) % n : rnd.int(n);
     if (a === b) continue;
-    flows.push({ giverId: a + 1, receiverId: b + 1, slips: 1 + rnd.int(4), won: rnd.int(2), value: rnd.int(3) * 500, thanks: 0 });
+    flows.push({
+      giverId: a + 1,
+      receiverId: b + 1,
+      slips: 1 + rnd.int(4),
+      won: rnd.int(2),
+      value: rnd.int(3) * 500,
+      thanks: 0,
+    });
   }
   return { from: new Date(0), to: new Date(), currency: 'USD', members, flows, ties: [], connectionsGiven: new Map() };
 }

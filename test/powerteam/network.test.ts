@@ -105,7 +105,9 @@ describeEachDatabase('power teams: the referral network', (database) => {
       'realtor>mortgage broker:2',
     ]);
     const columns = rowsOf<{ column_name: string }>(
-      await db.execute(sql`select column_name from information_schema.columns where table_name = 'category_affinities'`),
+      await db.execute(
+        sql`select column_name from information_schema.columns where table_name = 'category_affinities'`,
+      ),
     ).map((c) => c.column_name);
     expect(columns.some((c) => c.includes('member'))).toBe(false);
     const a = await loadAffinities(db, community.id, group.id, ['realtor', 'mortgage broker', 'florist']);

@@ -24,7 +24,12 @@ describeEachDatabase('power teams: contact spheres', (database) => {
     expect(keysOf('plumbing')).toEqual(['trade']); // sphere keys go through the same normalisation
     expect(keysOf('Café owner')).toEqual([]);
     // a category in several spheres
-    expect(keysOf('insurance agents')).toEqual(['home and property', 'business service', 'finance and legal', 'automotive']);
+    expect(keysOf('insurance agents')).toEqual([
+      'home and property',
+      'business service',
+      'finance and legal',
+      'automotive',
+    ]);
     // an alias names its profession, so coverage counts a realtor as the real estate agent
     const home = spheres.find((s) => s.key === 'home and property')!;
     expect(home.aliases.get(normalizeCategory('Realtors'))).toBe('real estate agent');
