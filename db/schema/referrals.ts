@@ -108,7 +108,11 @@ export const closedBusiness = pgTable(
     note: text('note'),
     createdAt: createdAt(),
   },
-  (t) => [index('closed_business_giver').on(t.communityId, t.giverId, t.createdAt)],
+  (t) => [
+    index('closed_business_giver').on(t.communityId, t.giverId, t.createdAt),
+    // a group's thank-yous over a period (issue 19's referral network)
+    index('closed_business_group').on(t.groupId, t.createdAt, t.giverId, t.receiverId),
+  ],
 );
 
 /** A member's public "I am looking for…", answered with "I can help". */

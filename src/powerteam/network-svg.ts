@@ -21,6 +21,8 @@ const PALETTE = [
   '#7f7f7f',
 ];
 const NO_SPHERE = '#9ca3af';
+/** At most this many edges are drawn, the strongest. */
+const MAX_EDGES = 400;
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
@@ -57,13 +59,18 @@ export function renderNetworkSvg(
     `<text x="${PLOT.left}" y="34" font-size="24" font-weight="bold" fill="#111827">${esc(cut(title, 70))}</text>`,
     `<text x="${PLOT.left}" y="58" font-size="15" fill="#4b5563">${esc(cut(subtitle, 110))}</text>`,
   ];
-  for (const e of [...layout.edges].sort((p, q) => p.weight - q.weight)) {
+  // Edges in a few width classes, one path each: rasterising is the picture's cost, and one path with many segments
+  // renders faster than as many elements. The weakest edges beyond MAX_EDGES are left out (the text has the counts).
+  const classes = new Map<number, string[]>();
+  for (const e of [...layout.edges].sort((p, q) => q.weight - p.weight).slice(0, MAX_EDGES)) {
     const a = at.get(e.a)!;
     const b = at.get(e.b)!;
-    const width = 0.8 + 7 * Math.sqrt(e.weight / maxWeight);
-    parts.push(
-      `<line x1="${px(a.x).toFixed(1)}" y1="${py(a.y).toFixed(1)}" x2="${px(b.x).toFixed(1)}" y2="${py(b.y).toFixed(1)}" stroke="#6b7280" stroke-opacity="0.45" stroke-width="${width.toFixed(2)}"/>`,
-    );
+    const width = Math.round(2 * (0.6 + 5 * Math.sqrt(e.weight / maxWeight))) / 2;
+    const d = `M${px(a.x).toFixed(1)} ${py(a.y).toFixed(1)}L${px(b.x).toFixed(1)} ${py(b.y).toFixed(1)}`;
+    classes.set(width, [...(classes.get(width) ?? []), d]);
+  }
+  for (const [width, ds] of [...classes.entries()].sort((p, q) => p[0] - q[0])) {
+    parts.push(`<path d="${ds.join('')}" fill="none" stroke="#6b7280" stroke-opacity="0.45" stroke-width="${width}"/>`);
   }
   const names = layout.nodes.length <= 60;
   for (const n of layout.nodes) {
@@ -78,12 +85,20 @@ export function renderNetworkSvg(
       );
     }
   }
+  // Cluster labels at their cluster's centre, kept inside the plot; a label that would cover one already placed moves
+  // down a line or two, else it is left out (the text lists every cluster).
+  const placed: { x0: number; x1: number; y: number }[] = [];
   for (const c of layout.clusters.slice(0, 12)) {
-    // labels are centred on their cluster but kept inside the plot (about 8 px a character at 15 px)
-    const half = Math.min(w / 2, (Math.min(40, c.label.length + 5) * 8.5) / 2);
+    const text = cut(`${c.label} (${c.size})`, 40);
+    const half = Math.min(w / 2, (text.length * 8.5) / 2);
     const x = Math.min(PLOT.left + w - half, Math.max(PLOT.left + half, px(c.x)));
+    let y = py(c.y) - 18;
+    const clash = (yy: number) => placed.some((p) => Math.abs(p.y - yy) < 18 && p.x0 < x + half && x - half < p.x1);
+    for (let k = 0; k < 3 && clash(y); k++) y += 20;
+    if (clash(y)) continue;
+    placed.push({ x0: x - half, x1: x + half, y });
     parts.push(
-      `<text x="${x.toFixed(1)}" y="${(py(c.y) - 18).toFixed(1)}" font-size="15" font-weight="bold" fill="#1f2937" text-anchor="middle" stroke="#ffffff" stroke-width="4" paint-order="stroke">${esc(cut(`${c.label} (${c.size})`, 40))}</text>`,
+      `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" font-size="15" font-weight="bold" fill="#1f2937" text-anchor="middle" stroke="#ffffff" stroke-width="4" paint-order="stroke">${esc(text)}</text>`,
     );
   }
   const legendX = NETWORK_WIDTH - PLOT.right + 30;
