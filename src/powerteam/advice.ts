@@ -58,11 +58,14 @@ export async function memberAdvice(
   from: Date,
   now: Date,
 ): Promise<MemberAdvice | null> {
-  const net = await loadNetwork(db, group, from, now, { memberId });
+  const [net, spheres, business] = await Promise.all([
+    loadNetwork(db, group, from, now, { memberId }),
+    loadSpheres(db, group),
+    businessCounterparts(db, group, memberId),
+  ]);
   const me = net.members.find((m) => m.id === memberId);
   if (!me) return null;
   const others = new Map(net.members.filter((m) => m.id !== memberId).map((m) => [m.id, m]));
-  const spheres = await loadSpheres(db, group);
   const mine = spheresOf(spheres, me.categoryKey);
   const lastMet = new Map<number, Date | null>();
   for (const t of net.ties) lastMet.set(t.a === memberId ? t.b : t.a, t.lastOneToOne);
@@ -93,7 +96,6 @@ export async function memberAdvice(
   );
   const overlaps: Overlap[] = [];
   if (me.categoryKey) {
-    const business = await businessCounterparts(db, group, memberId);
     const affinities = await loadAffinities(
       db,
       group.communityId,

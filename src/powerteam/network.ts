@@ -130,10 +130,14 @@ export async function loadNetwork(
   opts: { memberId?: number } = {},
 ): Promise<Network> {
   const currency = readSettings(group.settings).referrals.currency;
-  const members = await groupSeats(db, group.id);
-  const flowRows = rowsOf<Record<string, unknown>>(
-    await db.execute(flowsSql(group.id, from, to, currency, opts.memberId)),
-  );
+  // independent reads: on PostgreSQL outside a transaction (read-only commands) they run on pooled connections at once
+  const [members, flowResult, connectionResult, oneToOneResult] = await Promise.all([
+    groupSeats(db, group.id),
+    db.execute(flowsSql(group.id, from, to, currency, opts.memberId)),
+    db.execute(connectionsSql(group.id, from, to, opts.memberId)),
+    db.execute(oneToOnesSql(group.id, from, to, opts.memberId)),
+  ]);
+  const flowRows = rowsOf<Record<string, unknown>>(flowResult);
   const flows: Flow[] = flowRows.map((r) => ({
     giverId: num(r.giver_id),
     receiverId: num(r.receiver_id),
@@ -154,15 +158,13 @@ export async function loadNetwork(
     return t;
   };
   const connectionsGiven = new Map<number, number>();
-  for (const r of rowsOf<Record<string, unknown>>(
-    await db.execute(connectionsSql(group.id, from, to, opts.memberId)),
-  )) {
+  for (const r of rowsOf<Record<string, unknown>>(connectionResult)) {
     const n = num(r.n);
     const onPair = opts.memberId === undefined || num(r.a) === opts.memberId || num(r.b) === opts.memberId;
     if (onPair) tie(num(r.a), num(r.b)).connections += n;
     if (r.giver_id !== null) connectionsGiven.set(num(r.giver_id), (connectionsGiven.get(num(r.giver_id)) ?? 0) + n);
   }
-  for (const r of rowsOf<Record<string, unknown>>(await db.execute(oneToOnesSql(group.id, from, to, opts.memberId)))) {
+  for (const r of rowsOf<Record<string, unknown>>(oneToOneResult)) {
     const t = tie(num(r.a), num(r.b));
     t.oneToOnes += num(r.n);
     t.lastOneToOne = r.last ? new Date(r.last as string) : null;

@@ -39,8 +39,7 @@ export function sphereCoverage(spheres: readonly Sphere[], members: readonly Net
 
 /** /powerteam report: coverage, thin spheres, givers in waiting and the network's picture. */
 export async function powerTeamReport(db: Db, group: GroupRow, from: Date, now: Date): Promise<PowerTeamReport> {
-  const network = await loadNetwork(db, group, from, now);
-  const spheres = await loadSpheres(db, group);
+  const [network, spheres] = await Promise.all([loadNetwork(db, group, from, now), loadSpheres(db, group)]);
   const all = sphereCoverage(spheres, network.members);
   const coverage = all.filter((c) => c.members.length > 0).sort((a, b) => b.members.length - a.members.length);
   const thin = coverage.filter((c) => c.members.length < THIN_SPHERE);

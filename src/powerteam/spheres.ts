@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { categoryAliases, groupSpheres } from '../../db/schema.js';
 import type { GroupRow } from '../communities/rows.js';
@@ -53,28 +53,42 @@ function shipped(): CompiledSphere[] {
   return compiled;
 }
 
+let allKeys: string[] | null = null;
+const shippedKeys = () => {
+  allKeys ??= [...new Set(shipped().flatMap((s) => [...s.keys]))];
+  return allKeys;
+};
+
 /**
  * The community's moderator aliases (`/seat-alias realtor "property consultant"`), so that a shipped sphere also
  * holds the seat its names were aliased to. One read for the whole table instead of one per shipped name.
  */
 async function aliasTargets(db: Db, communityId: number, keys: string[]): Promise<Map<string, string>> {
   if (!keys.length) return new Map();
+  // one array parameter rather than one parameter per name: ~300 of them cost more to send and plan than to read
   const rows = await db
     .select({ from: categoryAliases.aliasKey, to: categoryAliases.categoryKey })
     .from(categoryAliases)
-    .where(and(eq(categoryAliases.communityId, communityId), inArray(categoryAliases.aliasKey, keys)));
+    .where(
+      and(
+        eq(categoryAliases.communityId, communityId),
+        sql`${categoryAliases.aliasKey} = any(${sql.param(keys)}::text[])`,
+      ),
+    );
   return new Map(rows.map((r) => [r.from, r.to]));
 }
 
 /** Every sphere of a group: the shipped ones (extended by the group's additions) and the group's own. */
 export async function loadSpheres(db: Db, group: GroupRow): Promise<Sphere[]> {
-  const rows = await db
-    .select()
-    .from(groupSpheres)
-    .where(eq(groupSpheres.groupId, group.id))
-    .orderBy(asc(groupSpheres.sphereKey), asc(groupSpheres.createdAt));
   const base = shipped();
-  const aliases = await aliasTargets(db, group.communityId, [...new Set(base.flatMap((s) => [...s.keys]))]);
+  const [rows, aliases] = await Promise.all([
+    db
+      .select()
+      .from(groupSpheres)
+      .where(eq(groupSpheres.groupId, group.id))
+      .orderBy(asc(groupSpheres.sphereKey), asc(groupSpheres.createdAt)),
+    aliasTargets(db, group.communityId, shippedKeys()),
+  ]);
   const out = new Map<string, Sphere>();
   for (const s of base) {
     const keys = new Set(s.keys);

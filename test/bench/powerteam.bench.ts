@@ -2,7 +2,11 @@ import { sql } from 'drizzle-orm';
 import { type Database, rowsOf } from '../../db/client.js';
 import { ensureCommunity, groupForChannel } from '../../src/communities/community-repo.js';
 import { normalizeCategory } from '../../src/members/categories.js';
+import { memberAdvice } from '../../src/powerteam/advice.js';
+import { loadAffinities } from '../../src/powerteam/affinity.js';
+import { businessCounterparts, connectionsSql, flowsSql, groupSeats, oneToOnesSql } from '../../src/powerteam/network.js';
 import { powerTeamReport } from '../../src/powerteam/report.js';
+import { loadSpheres } from '../../src/powerteam/spheres.js';
 import { SHIPPED_SPHERES } from '../../src/powerteam/sphere-catalog.js';
 import { shellHarness } from '../support/shell.js';
 import { emit, percentile } from './bench-output.js';
@@ -135,6 +139,32 @@ async function bench(database: Database): Promise<void> {
     ),
   ) as [{ n: string }];
   process.stderr.write(`the home group has ${n} slips in the last year\n`);
+  if (process.env.BENCH_PROFILE) {
+    // where a /powerteam show spends its time, part by part (p50 of 20 calls)
+    const m = lo + member(3);
+    const g = home;
+    const from = new Date(yearAgo);
+    const parts: [string, () => Promise<unknown>][] = [
+      ['groupSeats', () => groupSeats(database.db, g.id)],
+      ['flows', () => database.db.execute(flowsSql(g.id, from, h.clock.now(), 'USD', m))],
+      ['connections', () => database.db.execute(connectionsSql(g.id, from, h.clock.now(), m))],
+      ['oneToOnes', () => database.db.execute(oneToOnesSql(g.id, from, h.clock.now(), m))],
+      ['counterparts', () => businessCounterparts(database.db, g, m)],
+      ['spheres', () => loadSpheres(database.db, g)],
+      ['affinities', () => loadAffinities(database.db, communityId, g.id, ['real estate agent', 'plumber', 'florist'], 'real estate agent')],
+      ['advice', () => memberAdvice(database.db, g, m, from, h.clock.now())],
+      ['report', () => powerTeamReport(database.db, g, new Date(quarterAgo), h.clock.now())],
+    ];
+    for (const [name, fn] of parts) {
+      const t: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const s0 = performance.now();
+        await fn();
+        t.push(performance.now() - s0);
+      }
+      process.stderr.write(`${name}: p50 ${percentile(t, 50).toFixed(1)} ms\n`);
+    }
+  }
   const cases = [
     [
       'powerteam_show',
