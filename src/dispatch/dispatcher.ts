@@ -15,12 +15,14 @@ import {
   isModeratorAnywhere,
 } from '../communities/community-repo.js';
 import type { CommunityRow } from '../communities/rows.js';
+import { enqueueOutbox } from '../delivery/outbox.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { decodeAction, type OutgoingMessage, type Reply } from '../messages.js';
 import type { DispatchEvent } from '../ops/metrics.js';
 import type { Capabilities } from '../platform.js';
 import type { Random } from '../random.js';
+import { decodeRerun, PAGE_COMMAND, rerunOf, SHOW_ALL } from '../render/pages.js';
 import { buildForm, needsForm } from './forms.js';
 import type { Invocation } from './invocation.js';
 import { optionError } from './option-errors.js';
@@ -34,8 +36,10 @@ export interface DispatchResult {
   errorId?: string;
   /** A user error's code, or `database_unavailable` for an outage (metrics read it). */
   code?: string;
-  /** Messages to others, already committed; hand them to deliver() after answering the invoker. */
+  /** Messages to others, committed in the outbox with the command's writes. */
   outgoing: OutgoingMessage[];
+  /** Their outbox rows: the committing process sends them right after answering the invoker. */
+  queued?: number[];
   communityId?: number;
 }
 
@@ -105,6 +109,7 @@ export class Dispatcher {
     started: number,
   ): Promise<DispatchResult> {
     const outgoing: OutgoingMessage[] = [];
+    let queued: number[] = [];
     let communityId: number | undefined;
     let community: CommunityRow | undefined;
     const readOnly = inv.input.kind === 'command' && this.deps.registry.get(inv.input.name)?.def.readOnly === true;
@@ -120,6 +125,7 @@ export class Dispatcher {
       };
       const run = async (tx: Db): Promise<Reply> => {
         outgoing.length = 0;
+        queued = [];
         // A writing command records its interaction first, in its transaction: a duplicate stops before any write.
         if (!readOnly) await firstDelivery(tx);
         const ctx = await this.context(tx, inv, capabilities, outgoing);
@@ -129,6 +135,19 @@ export class Dispatcher {
         // A read-only one has no transaction: it records its interaction once it has succeeded (a failure can be
         // retried), and a duplicate's answer and messages (a report posted to the channel) are dropped.
         if (readOnly) await firstDelivery(tx);
+        // Messages to others are outbox rows of this transaction: committed with the command's writes or not at all.
+        queued = (
+          await enqueueOutbox(
+            tx,
+            ctx.community.id,
+            outgoing.map((m) => ({ ...m, fallback: true })),
+            {
+              now: this.deps.clock.now(),
+              timezone: ctx.group?.timezone ?? this.deps.defaultTimezone ?? 'UTC',
+              askedBy: ctx.actor.id,
+            },
+          )
+        ).ids;
         return reply;
       };
       const reply = readOnly ? await run(this.deps.db) : await this.deps.db.transaction(run);
@@ -138,7 +157,7 @@ export class Dispatcher {
         { command: label, platform: inv.platform, communityId, outcome: 'ok', ms: performance.now() - started },
         'command',
       );
-      return { reply, outcome: 'ok', outgoing: [...outgoing], communityId };
+      return { reply, outcome: 'ok', outgoing: [...outgoing], queued, communityId };
     } catch (err) {
       if (err instanceof Duplicate) {
         this.deps.log.info(
@@ -283,12 +302,36 @@ export class Dispatcher {
       .strictSchema(cmd.def.name)
       .safeParse(coerceOptions(cmd.options, inv.input.options));
     if (!parsed.success) throw optionError(parsed.error, cmd.options, this.deps.registry.usage(cmd.def.name));
-    return cmd.def.run({ ...ctx, options: parsed.data });
+    const reply = await cmd.def.run({ ...ctx, options: parsed.data });
+    // A read-only command can be run again for any page of its reply: renderers page by this, not by memory.
+    return cmd.def.readOnly && !reply.form && !reply.more
+      ? { ...reply, more: rerunOf(cmd.def.name, inv.input.options) }
+      : reply;
+  }
+
+  /**
+   * A page button (`_page:<n|all>:<command>?<options>`): re-runs the read-only command it names, with the same
+   * access checks as typing it, and answers with page n (replacing the message that carried the button) or, for
+   * "Show all" under a channel post, page 1 privately.
+   */
+  private async runPage(ctx: HandlerContext, inv: Invocation, page: string, key: string): Promise<Reply> {
+    const rerun = decodeRerun(key);
+    const target = rerun && this.deps.registry.get(rerun.command);
+    if (!rerun || !target?.def.readOnly || (page !== SHOW_ALL && !/^\d{1,5}$/.test(page))) {
+      throw new UserError('unknown_command', 'That button no longer does anything.', 'Run the command again.');
+    }
+    const reply = await this.runCommand(ctx, {
+      ...inv,
+      input: { kind: 'command', name: rerun.command, options: rerun.options ?? {} },
+    });
+    const index = page === SHOW_ALL ? 0 : Number(page);
+    return { ...reply, page: index, visibility: 'private', replaceOriginal: page !== SHOW_ALL };
   }
 
   private async runAction(ctx: HandlerContext, inv: Invocation): Promise<Reply> {
     if (inv.input.kind !== 'action') throw new Error('unreachable');
     const ref = decodeAction(inv.input.actionId);
+    if (ref?.command === PAGE_COMMAND) return this.runPage(ctx, inv, ref.action, ref.arg ?? '');
     const cmd = ref && this.deps.registry.get(ref.command);
     const action = ref && cmd?.def.actions?.[ref.action];
     if (!ref || !cmd || !action) {
