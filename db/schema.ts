@@ -8,8 +8,5 @@ export * from './schema/members.js';
 export * from './schema/nudges.js';
 export * from './schema/pairing.js';
 export * from './schema/referrals.js';
-<<<<<<< HEAD
-export * from './schema/powerteam.js';
-=======
 export * from './schema/booking.js';
->>>>>>> main
+export * from './schema/powerteam.js';

@@ -25,7 +25,7 @@ export const groupSpheres = pgTable(
 /**
  * Learned category affinities: how many slips a giver of one category passed to a receiver of another, per group.
  * Counts only (no member ids), so a group may read other groups' rows of its community without seeing anyone.
- * Kept by a trigger on referrals (migration 0002): the categories are the members' seats when the slip was written.
+ * Kept by a trigger on referrals (migration 0004): the categories are the members' seats when the slip was written.
  * group_id 0 stands for slips without a group.
  */
 export const categoryAffinities = pgTable(

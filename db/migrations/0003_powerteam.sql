@@ -35,4 +35,6 @@ ALTER TABLE "seat_leads" ADD CONSTRAINT "seat_leads_inviter_id_members_id_fk" FO
 CREATE INDEX "category_affinities_receiver" ON "category_affinities" USING btree ("community_id","receiver_category","giver_category");--> statement-breakpoint
 CREATE UNIQUE INDEX "seat_leads_visitor" ON "seat_leads" USING btree ("visitor_id");--> statement-breakpoint
 CREATE INDEX "seat_leads_group" ON "seat_leads" USING btree ("group_id","category_key");--> statement-breakpoint
+CREATE INDEX "connections_group" ON "connections" USING btree ("group_id","created_at");--> statement-breakpoint
+CREATE INDEX "closed_business_group" ON "closed_business" USING btree ("group_id","created_at","giver_id","receiver_id");--> statement-breakpoint
 CREATE INDEX "referrals_group_created" ON "referrals" USING btree ("group_id","created_at","giver_id","receiver_id","status","currency","amount");

@@ -1,2 +1,0 @@
-CREATE INDEX "connections_group" ON "connections" USING btree ("group_id","created_at");--> statement-breakpoint
-CREATE INDEX "closed_business_group" ON "closed_business" USING btree ("group_id","created_at","giver_id","receiver_id");
