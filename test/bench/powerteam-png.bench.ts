@@ -18,7 +18,10 @@ const chart = {
   to: new Date('2026-01-01'),
   currency: 'USD',
   members: Array.from({ length: 15 }, (_, k) => ({ name: `Member ${k + 1}`, given: k % 5, received: (k * 3) % 7 })),
-  closed: Array.from({ length: 30 }, (_, k) => ({ day: `2025-12-${String(k + 1).padStart(2, '0')}`, total: (k * 137) % 900 })),
+  closed: Array.from({ length: 30 }, (_, k) => ({
+    day: `2025-12-${String(k + 1).padStart(2, '0')}`,
+    total: (k * 137) % 900,
+  })),
   attendance: { attended: 40, counted: 50, pct: 80 },
   oneToOnes: { met: 6, total: 9 },
 };
@@ -28,7 +31,9 @@ for (const members of [50, 200]) {
   const base: number[] = [];
   for (let i = 0; i < RUNS + 3; i++) {
     let t = performance.now();
-    svgToPng(renderNetworkSvg(layoutNetwork(net, shippedSpheres), shippedSpheres, 'Chapter: who refers whom', 'the last year'));
+    svgToPng(
+      renderNetworkSvg(layoutNetwork(net, shippedSpheres), shippedSpheres, 'Chapter: who refers whom', 'the last year'),
+    );
     const o = performance.now() - t;
     t = performance.now();
     svgToPng(renderChartSvg(chart));

@@ -4,10 +4,16 @@ import { ensureCommunity, groupForChannel } from '../../src/communities/communit
 import { normalizeCategory } from '../../src/members/categories.js';
 import { memberAdvice } from '../../src/powerteam/advice.js';
 import { loadAffinities } from '../../src/powerteam/affinity.js';
-import { businessCounterparts, connectionsSql, flowsSql, groupSeats, oneToOnesSql } from '../../src/powerteam/network.js';
+import {
+  businessCounterparts,
+  connectionsSql,
+  flowsSql,
+  groupSeats,
+  oneToOnesSql,
+} from '../../src/powerteam/network.js';
 import { powerTeamReport } from '../../src/powerteam/report.js';
-import { loadSpheres } from '../../src/powerteam/spheres.js';
 import { SHIPPED_SPHERES } from '../../src/powerteam/sphere-catalog.js';
+import { loadSpheres } from '../../src/powerteam/spheres.js';
 import { shellHarness } from '../support/shell.js';
 import { emit, percentile } from './bench-output.js';
 import { benchDatabaseKinds, timeInterleaved, withBenchDatabase } from './bench-support.js';
@@ -151,7 +157,17 @@ async function bench(database: Database): Promise<void> {
       ['oneToOnes', () => database.db.execute(oneToOnesSql(g.id, from, h.clock.now(), m))],
       ['counterparts', () => businessCounterparts(database.db, g, m)],
       ['spheres', () => loadSpheres(database.db, g)],
-      ['affinities', () => loadAffinities(database.db, communityId, g.id, ['real estate agent', 'plumber', 'florist'], 'real estate agent')],
+      [
+        'affinities',
+        () =>
+          loadAffinities(
+            database.db,
+            communityId,
+            g.id,
+            ['real estate agent', 'plumber', 'florist'],
+            'real estate agent',
+          ),
+      ],
       ['advice', () => memberAdvice(database.db, g, m, from, h.clock.now())],
       ['report', () => powerTeamReport(database.db, g, new Date(quarterAgo), h.clock.now())],
     ];

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeCategory } from '../../src/members/categories.js';
-import type { Network } from '../../src/powerteam/network.js';
 import { layoutNetwork } from '../../src/powerteam/network-graph.js';
 import { NETWORK_HEIGHT, NETWORK_WIDTH, renderNetworkSvg } from '../../src/powerteam/network-svg.js';
-import { SHIPPED_SPHERES } from '../../src/powerteam/sphere-catalog.js';
-import type { Sphere } from '../../src/powerteam/spheres.js';
-import { seededRandom } from '../../src/random.js';
 import { svgToPng } from '../../src/reports/rasterise.js';
 import { decodePng, inkOf } from './png-decode.js';
 import { shippedSpheres as spheres, syntheticNetwork } from './synthetic-network.js';

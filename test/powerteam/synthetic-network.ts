@@ -46,4 +46,3 @@ export function syntheticNetwork(n: number, seed = 5): Network {
   }
   return { from: new Date(0), to: new Date(), currency: 'USD', members, flows, ties: [], connectionsGiven: new Map() };
 }
-
