@@ -12,7 +12,7 @@ import type { Db } from '../../db/client.js';
 import type { Clock } from '../../src/clock.js';
 import { AFTER_VISIBLE_MAX_WAIT_MS, waitOutRateLimits } from '../../src/delivery/delivery-error.js';
 import type { Logger } from '../../src/logger.js';
-import type { Content } from '../../src/messages.js';
+import type { CalendarEventContent, Content } from '../../src/messages.js';
 import {
   type Capabilities,
   FULL_CAPABILITIES,
@@ -24,6 +24,7 @@ import { dmRefusedError, isDmRefusal, toDeliveryError } from './delivery-errors.
 import { findDmRoute, markDmBlocked, saveDmChannel } from './dm-channels.js';
 import { cut, type RenderedMessage, renderContent } from './render.js';
 import type { RouteGuard } from './route-guard.js';
+import { publishScheduledEvent } from './scheduled-events.js';
 
 export const discordCapabilities: Capabilities = FULL_CAPABILITIES;
 
@@ -73,6 +74,9 @@ export class DiscordMessagePort implements MessagePort {
     existing?: PostedRef,
   ): Promise<PostedRef | null> {
     try {
+      if (content.event && target.kind === 'channel') {
+        return await this.publishEvent(guildId, target.channelRef, content.event, existing);
+      }
       if (existing) return await this.edit(existing, content, target.kind === 'dm' ? guildId : undefined);
       switch (target.kind) {
         case 'channel':
@@ -87,6 +91,21 @@ export class DiscordMessagePort implements MessagePort {
     } catch (err) {
       throw toDeliveryError(err);
     }
+  }
+
+  /**
+   * A meeting as the server's scheduled event (content.event): created, or updated / cancelled when the outbox's
+   * edit key already names one. Its ref is the event's id in the channel it was sent for.
+   */
+  private async publishEvent(
+    guildId: string,
+    channelRef: string,
+    event: CalendarEventContent,
+    existing?: PostedRef,
+  ): Promise<PostedRef | null> {
+    this.deps.guard.check(Routes.guildScheduledEvents(guildId));
+    const id = await publishScheduledEvent(this.deps.rest, guildId, event, existing?.messageRef);
+    return id ? { channelRef, messageRef: id } : null;
   }
 
   /** One REST call. Pacing is the core's (src/delivery/pacer.ts, per Discord's limits): a port only translates. */

@@ -118,5 +118,7 @@ export const connections = pgTable(
   (t) => [
     index('connections_giver').on(t.communityId, t.giverId),
     uniqueIndex('connections_ask_helper').on(t.askId, t.giverId).where(sql`${t.askId} is not null`),
+    // a group's connections over a period (issue 19's referral network)
+    index('connections_group').on(t.groupId, t.createdAt),
   ],
 );

@@ -148,18 +148,21 @@ export class Dispatcher {
         // retried), and a duplicate's answer and messages (a report posted to the channel) are dropped.
         if (readOnly) await firstDelivery(tx);
         // Messages to others are outbox rows of this transaction: committed with the command's writes or not at all.
-        queued = (
-          await enqueueOutbox(
-            tx,
-            ctx.community.id,
-            outgoing.map((m) => ({ ...m, fallback: true })),
-            {
-              now: this.deps.clock.now(),
-              timezone: ctx.group?.timezone ?? this.deps.defaultTimezone ?? 'UTC',
-              askedBy: ctx.actor.id,
-            },
-          )
-        ).ids;
+        queued = !outgoing.length
+          ? []
+          : (
+              await enqueueOutbox(
+                tx,
+                ctx.community.id,
+                outgoing.map((m) => ({ ...m, fallback: true })),
+                {
+                  now: this.deps.clock.now(),
+                  timezone: ctx.group?.timezone ?? this.deps.defaultTimezone ?? 'UTC',
+                  askedBy: ctx.actor.id,
+                  platform: ctx.community.platform,
+                },
+              )
+            ).ids;
         return reply;
       };
       const reply = readOnly ? await run(this.deps.db) : await this.deps.db.transaction(run);
