@@ -44,13 +44,16 @@ export function normalizeCategory(text: string): string {
 }
 
 /**
- * The seat key: the readable form's Unicode TR 39 confusable skeleton (unhomoglyph, built from Unicode's
- * confusables.txt), so "Plumbеr" with a Cyrillic е, "Plum\u200bber" and "Plumbers" are one seat. Never empty for
- * text with a visible character. A key is for comparing: people are shown the category as it was written.
+ * The seat key: the readable form with every non-ASCII character replaced by its Unicode TR 39 confusable
+ * prototype (unhomoglyph, built from Unicode's confusables.txt), so "Plumbеr" with a Cyrillic е, "Plum\u200bber"
+ * and "Plumbers" are one seat, while letters of other scripts that look like nothing Latin stay themselves. ASCII is
+ * left as typed: a key of plain words stays readable (and equal to keys stored before skeletons), at the price of
+ * not unifying ASCII-only look-alikes such as "rn" and "m". Never empty for text with a visible character.
  */
 export function categoryKey(text: string): string {
+  const skeleton = [...normalizeCategory(text)].map((c) => (c.charCodeAt(0) < 128 ? c : unhomoglyph(c))).join('');
   // Plurals again after the skeleton: a look-alike letter in "plumbеrs" kept its s the first time.
-  return unhomoglyph(normalizeCategory(text)).normalize('NFC').split(' ').map(singular).join(' ');
+  return skeleton.normalize('NFC').toLowerCase().split(' ').map(singular).join(' ');
 }
 
 /** The seat key after a community's aliases: `Realtors` → `real estate agent` when a moderator said so. */
