@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { groupMemberships, groups, members } from '../../db/schema.js';
+import { forgetBookingsOf } from '../booking/forget-bookings.js';
 import type { HandlerContext } from '../commands/define.js';
 import type { GroupRow } from '../communities/rows.js';
 import { eraseOutboxOf } from '../delivery/forget-outbox.js';
@@ -52,6 +53,7 @@ export async function forgetMember(ctx: HandlerContext): Promise<void> {
   for (const { g } of rows) retractCard(ctx, g, ctx.actor.id, 'This introduction was removed at the member’s request.');
   await eraseOutboxOf(ctx.db, ctx.community.id, ctx.actor.id);
   await anonymiseReferralsOf(ctx.db, ctx.community.id, ctx.actor.id);
+  await forgetBookingsOf(ctx.db, ctx.community.id, ctx.actor.id);
   const deleted = await ctx.db
     .delete(members)
     .where(and(eq(members.id, ctx.actor.id), eq(members.communityId, ctx.community.id)))
