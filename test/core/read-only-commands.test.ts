@@ -22,6 +22,7 @@ const LINES: Record<string, string[]> = {
   profile: ['@bob /profile @carol'],
   asks: ['@carol /asks'],
   commitments: ['@bob /commitments'],
+  'booking list': ['@bob /booking list'],
 };
 const DELIVERY_TABLES = new Set(['outbox', 'posted_messages']);
 
