@@ -20,6 +20,7 @@ import { nudgeCreate, nudgeDelete, nudgeList, nudgePause } from './nudge.js';
 import { nudges } from './nudges.js';
 import { pairExclude, pairJoin, pairLeave, pairSkip, pairSnooze, pairStatus } from './pair.js';
 import { pairHistory, pairPreview, pairSettings, pairSetup, pairStart, pairStarters, pairStats } from './pair-admin.js';
+import { powerteamKnow, powerteamReport, powerteamShow, powerteamSphere } from './powerteam.js';
 import { profile } from './profile.js';
 import { referCommand } from './refer.js';
 import { referralCorrect, referralShow, referralUpdate, referralWithdraw } from './referral.js';
@@ -99,4 +100,8 @@ export const commands: CommandDefinition[] = [
   scorecardSettings,
   reportChart,
   exportCommand,
+  powerteamShow,
+  powerteamReport,
+  powerteamSphere,
+  powerteamKnow,
 ] as CommandDefinition[];

@@ -80,10 +80,10 @@ export class DiscordMessagePort implements MessagePort {
       if (existing) return await this.edit(existing, content, target.kind === 'dm' ? guildId : undefined);
       switch (target.kind) {
         case 'channel':
-          return await this.post(target.channelRef, renderContent(content));
+          return await this.post(target.channelRef, renderContent(content, { post: true }));
         case 'conversation': {
           const thread = await this.privateThread(target.channelRef, target.title, target.userIds);
-          return await thread.next(() => this.post(thread.id, renderContent(content)));
+          return await thread.next(() => this.post(thread.id, renderContent(content, { post: true })));
         }
         case 'dm':
           return await this.dm(guildId, target.userId, target.fallbackChannelRef, content);
@@ -122,7 +122,7 @@ export class DiscordMessagePort implements MessagePort {
 
   private async edit(existing: PostedRef, content: Content, dmGuildId?: string): Promise<PostedRef> {
     const route = Routes.channelMessage(existing.channelRef, existing.messageRef);
-    const { body, files } = restMessage(renderContent(content, dmGuildId ? { guildId: dmGuildId } : {}));
+    const { body, files } = restMessage(renderContent(content, dmGuildId ? { guildId: dmGuildId } : { post: true }));
     await this.request(route, () => this.deps.rest.patch(route, files.length ? { body, files } : { body }));
     return existing;
   }

@@ -153,6 +153,8 @@ async function reminders(db: Db, group: GroupRow, meeting: MeetingRow, now: Date
       content: {
         text: [`Reminder: ${group.name} meets ${what}. Will you be there?`, ...lines].join('\n'),
         buttons: RSVP_BUTTONS(meeting.id),
+        // Too long for one message (dozens of open referrals), the rest reads in pages of /referrals open.
+        more: { command: 'referrals', options: { which: 'open' } },
         ...(invites.has(id) ? { attachments: [invites.get(id)!] } : {}),
       },
     });

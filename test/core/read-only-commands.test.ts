@@ -21,8 +21,11 @@ const LINES: Record<string, string[]> = {
   directory: ['@bob /directory'],
   profile: ['@bob /profile @carol'],
   asks: ['@carol /asks'],
-  commitments: ['@bob /commitments'],
+  commitments: ['@bob /commitments', '@alice /commitments week:true'],
+  help: ['@bob /help', '@alice /help referrals', '@bob /help pair'],
   'booking list': ['@bob /booking list'],
+  'powerteam show': ['@bob /powerteam show', '@alice /powerteam show member:@carol period:all'],
+  'powerteam report': ['@alice /powerteam report period:all'],
 };
 const DELIVERY_TABLES = new Set(['outbox', 'posted_messages']);
 
