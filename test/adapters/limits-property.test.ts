@@ -77,7 +77,7 @@ function script(c: Community): string {
     );
   }
   lines.push(
-    '@mod /pair setup name:Coffee cadence:weekly who:everyone size:4',
+    '@mod /pair setup name:Coffee cadence:weekly who:everyone',
     '@mod /pair start',
     ':advance 8d',
     '@mod /pair start',
@@ -157,11 +157,15 @@ async function checkCommunity(c: Community): Promise<void> {
   expect(says(`Directory: ${c.members} members`)).toBe(true);
   expect(says('Round 2')).toBe(true);
   expect(says('Commands you can use')).toBe(true);
-  expect(h.messages.filter((m) => renderContent(m.content).pages > 1).length).toBeGreaterThan(3);
+  if (c.members >= 30) expect(h.messages.filter((m) => renderContent(m.content).pages > 1).length).toBeGreaterThan(3);
 }
 
 it('every message of a community with maximal fields fits Discord and Slack, on every page', async () => {
-  await fc.assert(fc.asyncProperty(communityArb(fc.constantFrom(...SIZES)), checkCommunity), { numRuns: 2 });
+  await fc.assert(fc.asyncProperty(communityArb(fc.constantFrom(...SIZES)), checkCommunity), {
+    numRuns: 2,
+    // A run takes seconds: report the first failing community rather than shrinking it for minutes.
+    endOnFailure: true,
+  });
 }, 600_000);
 
 it.runIf(FULL)(
