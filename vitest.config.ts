@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
  */
 const processTests = [
   'test/ops/process-crash.test.ts',
+  'test/ops/crash-after-commit.test.ts',
   'test/ops/two-processes.test.ts',
   'test/ops/two-replicas.test.ts',
   'test/ops/docker-rehearsal.test.ts',

@@ -1,5 +1,6 @@
 import { commands } from '../commands/index.js';
 import { buildCore } from '../src/bootstrap.js';
+import { calendarFeedRoute, feedBase } from '../src/calendar/feed-route.js';
 import { systemClock } from '../src/clock.js';
 import type { Config } from '../src/config.js';
 import type { Core } from '../src/core.js';
@@ -34,12 +35,18 @@ export async function servePlatforms(config: Config, platforms: PlatformName[], 
     config,
     metrics,
     rateLimit: { burst: config.RATE_LIMIT_BURST, perMinute: config.RATE_LIMIT_PER_MINUTE },
+    deliveryLeaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
+    outboxRetentionDays: config.OUTBOX_RETENTION_DAYS,
   });
   metrics.setInFlight(() => core.work.inFlight);
   feedQueueGauges(metrics, core.db, platforms, () => core.clock.now());
   health.add('database', databaseCheck(core.deps.database));
   health.add('migrations', migrationsCheck(core.deps.database));
-  const routes = opsRoutes({ health, metrics, draining: () => core.work.draining });
+  const routes = [
+    ...opsRoutes({ health, metrics, draining: () => core.work.draining }),
+    calendarFeedRoute(core.db, core.clock),
+  ];
+  feedBase.url = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
 
   const stoppers: { name: string; stop(): Promise<void> }[] = [];
   const ports: MessagePort[] = [];
@@ -62,7 +69,7 @@ export async function servePlatforms(config: Config, platforms: PlatformName[], 
     // first on shutdown, so no job is claimed once draining starts (claimed ones finish or roll back and are retried).
     stoppers.unshift({
       name: 'ticker',
-      ...startTicker(core, ports, config.TICK_SECONDS, { deliveryLeaseMs: config.DELIVERY_LEASE_SECONDS * 1000 }),
+      ...startTicker(core, ports, config.TICK_SECONDS),
     });
     if (!slackOverHttp) ops = await startOpsServer(config.PORT, routes);
     log.info({ port: ops?.port ?? config.PORT, platforms }, 'ops endpoints listening');

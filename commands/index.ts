@@ -2,6 +2,7 @@ import type { CommandDefinition } from '../src/commands/define.js';
 import { approve, decline } from './applications.js';
 import { ask, asksList } from './ask.js';
 import { attendanceCommand } from './attendance.js';
+import { bookingList, bookingSettingsCommand } from './booking.js';
 import { commit, commitmentsCommand } from './commit.js';
 import { connect } from './connect.js';
 import { directory } from './directory.js';
@@ -12,12 +13,14 @@ import { help } from './help.js';
 import { intro } from './intro.js';
 import { forgetMe, leave, remove } from './leaving.js';
 import { me } from './me.js';
+import { meetingCalendarCommand } from './meeting-calendar.js';
 import { meetingSettings } from './meeting-settings.js';
 import { meetingAdd, meetingCancel, meetingNext } from './meetings.js';
 import { nudgeCreate, nudgeDelete, nudgeList, nudgePause } from './nudge.js';
 import { nudges } from './nudges.js';
 import { pairExclude, pairJoin, pairLeave, pairSkip, pairSnooze, pairStatus } from './pair.js';
 import { pairHistory, pairPreview, pairSettings, pairSetup, pairStart, pairStarters, pairStats } from './pair-admin.js';
+import { powerteamKnow, powerteamReport, powerteamShow, powerteamSphere } from './powerteam.js';
 import { profile } from './profile.js';
 import { referCommand } from './refer.js';
 import { referralCorrect, referralShow, referralUpdate, referralWithdraw } from './referral.js';
@@ -83,10 +86,13 @@ export const commands: CommandDefinition[] = [
   pairHistory,
   pairStats,
   pairStarters,
+  bookingList,
+  bookingSettingsCommand,
   meetingNext,
   meetingSettings,
   meetingCancel,
   meetingAdd,
+  meetingCalendarCommand,
   attendanceCommand,
   visitorInvite,
   visitorList,
@@ -94,4 +100,8 @@ export const commands: CommandDefinition[] = [
   scorecardSettings,
   reportChart,
   exportCommand,
+  powerteamShow,
+  powerteamReport,
+  powerteamSphere,
+  powerteamKnow,
 ] as CommandDefinition[];

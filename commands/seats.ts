@@ -5,6 +5,7 @@ import { UserError } from '../src/errors.js';
 import { readSettings } from '../src/groups/group-settings.js';
 import { memberWithProfile } from '../src/members/profile-repo.js';
 import { grantOverride, seatReport } from '../src/members/seats.js';
+import { boardControls, boardText, wantedBoard } from '../src/powerteam/wanted.js';
 
 /** The request behind the moderators' Allow / Refuse buttons, whose payload is `memberId|seatKey`. */
 async function seatRequest(ctx: ActionContext) {
@@ -24,6 +25,7 @@ export const seats = defineCommand({
   async run(ctx) {
     const group = ctx.requireGroup();
     const r = await seatReport(ctx.db, group.id);
+    const board = await wantedBoard(ctx.db, group);
     const rule = readSettings(group.settings).oneSeatPerCategory
       ? 'one member per profession'
       : 'several members may share a profession';
@@ -38,8 +40,11 @@ export const seats = defineCommand({
           },
           { label: `Open, wanted (${r.open.length})`, value: r.open.join(', ') || 'none listed' },
           { label: `Without a seat (${r.unseated.length})`, value: r.unseated.join(', ') || 'nobody' },
+          { label: `Wanted professions (${board.length})`, value: boardText(board) },
         ],
       },
+      // "I know someone" for a wanted profession becomes a visitor invitation (commands/powerteam.ts)
+      ...boardControls(board),
       visibility: 'private',
     };
   },

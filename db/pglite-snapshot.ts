@@ -36,8 +36,8 @@ function pgliteVersion(): string {
 let cachedKey: string | undefined;
 
 /** The schema version: a hash over every migration file (SQL and journal) and the PGlite version. */
-export function schemaKey(): string {
-  if (cachedKey) return cachedKey;
+export function schemaKey(folder = migrationsFolder): string {
+  if (folder === migrationsFolder && cachedKey) return cachedKey;
   const hash = createHash('sha256').update(`pglite ${pgliteVersion()}\n`);
   const files: string[] = [];
   const walk = (dir: string) => {
@@ -47,13 +47,14 @@ export function schemaKey(): string {
       else files.push(full);
     }
   };
-  walk(migrationsFolder);
+  walk(folder);
   for (const file of files) {
-    hash.update(`${path.relative(migrationsFolder, file)}\n`);
+    hash.update(`${path.relative(folder, file)}\n`);
     hash.update(fs.readFileSync(file));
   }
-  cachedKey = hash.digest('hex').slice(0, 16);
-  return cachedKey;
+  const key = hash.digest('hex').slice(0, 16);
+  if (folder === migrationsFolder) cachedKey = key;
+  return key;
 }
 
 export interface SnapshotFiles {
@@ -86,7 +87,9 @@ function readValid(files: SnapshotFiles): Buffer | undefined {
 
 /** Migrates a new in-memory PGlite and dumps it; written under temporary names and renamed, so readers never see half. */
 async function build(files: SnapshotFiles): Promise<Buffer> {
-  const client = new PGlite();
+  // 1 MiB WAL segments instead of 16: the embedded database's files live in memory, and a 16 MiB segment file
+  // (mostly zeros, which the compressed snapshot hardly stores) would sit in every instance's memory.
+  const client = new PGlite({ initDbStartParams: ['--wal-segsize=1'] });
   try {
     await migrate(drizzle(client) as never, { migrationsFolder });
     // template0 exists so that CREATE DATABASE can copy a pristine catalogue; an embedded single-database PGlite
@@ -115,16 +118,19 @@ async function build(files: SnapshotFiles): Promise<Buffer> {
 
 let inProcess: Promise<Blob> | undefined;
 
+/** The cached snapshot when it is valid, else a new one; `built` says which. */
+export async function loadOrBuildSnapshot(): Promise<{ bytes: Buffer; built: boolean }> {
+  const files = snapshotFiles();
+  const cached = readValid(files);
+  return cached ? { bytes: cached, built: false } : { bytes: await build(files), built: true };
+}
+
 /**
  * The migrated schema as a data-directory tarball: from the cache when it is valid, else built (once per process
  * however many callers ask at the same time).
  */
 export function migratedSchemaTarball(): Promise<Blob> {
-  inProcess ??= (async () => {
-    const files = snapshotFiles();
-    const bytes = readValid(files) ?? (await build(files));
-    return new Blob([new Uint8Array(bytes)]);
-  })();
+  inProcess ??= loadOrBuildSnapshot().then(({ bytes }) => new Blob([new Uint8Array(bytes)]));
   inProcess.catch(() => {
     inProcess = undefined;
   });

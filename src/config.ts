@@ -35,6 +35,9 @@ export const configSchema = z.object({
     .refine(isTimezone, { message: 'expected an IANA time zone such as Europe/Berlin or America/New_York' })
     .describe('time zone of new groups until /setup sets one'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port (Slack receiver, health)'),
+  PUBLIC_URL: url(['http:', 'https:'], 'https://bot.example.org').describe(
+    'the address members reach the bot at: calendar feed links (/meeting calendar) start with it',
+  ),
   // Not SHELL: every login shell already sets that to /bin/bash.
   ROUNDTABLE_SHELL: z
     .enum(['auto', 'off'])
@@ -65,6 +68,13 @@ export const configSchema = z.object({
     .describe(
       'how long a replica owns the messages it claimed from the outbox: a killed replica’s are sent by another after this',
     ),
+  OUTBOX_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1, { message: 'expected a whole number of days from 1 to 3650' })
+    .max(3650, { message: 'expected a whole number of days from 1 to 3650' })
+    .default(30)
+    .describe('how long sent outbox messages (their text names members and prospects) are kept before pruning'),
   DISCORD_TOKEN: optionalText.describe('Discord bot token; with DISCORD_APPLICATION_ID starts the Discord adapter'),
   DISCORD_APPLICATION_ID: optionalText
     .refine((v) => v === undefined || /^\d{5,25}$/.test(v), { message: 'expected a numeric Discord application id' })

@@ -74,8 +74,23 @@ export interface Rerun {
   options?: Record<string, string>;
 }
 
+/**
+ * A meeting as the platform's own calendar event (Discord's guild scheduled events). Only sent to platforms that
+ * have them; times are ISO strings because content is stored as JSON in the outbox.
+ */
+export interface CalendarEventContent {
+  name: string;
+  description: string;
+  start: string;
+  end: string;
+  location: string;
+  cancelled: boolean;
+}
+
 export interface Content {
   text: string;
+  /** Publish (or, with an edit key seen before, update) this as a platform event instead of posting the text. */
+  event?: CalendarEventContent;
   card?: Card;
   list?: { title?: string; items: string[] };
   buttons?: Button[];

@@ -12,7 +12,7 @@ import type { Db } from '../../db/client.js';
 import type { Clock } from '../../src/clock.js';
 import { AFTER_VISIBLE_MAX_WAIT_MS, waitOutRateLimits } from '../../src/delivery/delivery-error.js';
 import type { Logger } from '../../src/logger.js';
-import type { Content } from '../../src/messages.js';
+import type { CalendarEventContent, Content } from '../../src/messages.js';
 import {
   type Capabilities,
   FULL_CAPABILITIES,
@@ -22,8 +22,9 @@ import {
 } from '../../src/platform.js';
 import { dmRefusedError, isDmRefusal, toDeliveryError } from './delivery-errors.js';
 import { findDmRoute, markDmBlocked, saveDmChannel } from './dm-channels.js';
-import type { Pacer, RouteGuard } from './pacing.js';
 import { cut, type RenderedMessage, renderContent } from './render.js';
+import type { RouteGuard } from './route-guard.js';
+import { publishScheduledEvent } from './scheduled-events.js';
 
 export const discordCapabilities: Capabilities = FULL_CAPABILITIES;
 
@@ -52,10 +53,6 @@ export interface PortDeps {
   db: Db;
   clock: Clock;
   log: Logger;
-  /** Paces every send of this port (bulk work); interaction answers do not go through it. */
-  pacer: Pacer;
-  /** Paces opening new DM channels, which Discord watches for spam. */
-  dmPacer: Pacer;
   guard: RouteGuard;
 }
 
@@ -77,6 +74,9 @@ export class DiscordMessagePort implements MessagePort {
     existing?: PostedRef,
   ): Promise<PostedRef | null> {
     try {
+      if (content.event && target.kind === 'channel') {
+        return await this.publishEvent(guildId, target.channelRef, content.event, existing);
+      }
       if (existing) return await this.edit(existing, content, target.kind === 'dm' ? guildId : undefined);
       switch (target.kind) {
         case 'channel':
@@ -93,9 +93,24 @@ export class DiscordMessagePort implements MessagePort {
     }
   }
 
+  /**
+   * A meeting as the server's scheduled event (content.event): created, or updated / cancelled when the outbox's
+   * edit key already names one. Its ref is the event's id in the channel it was sent for.
+   */
+  private async publishEvent(
+    guildId: string,
+    channelRef: string,
+    event: CalendarEventContent,
+    existing?: PostedRef,
+  ): Promise<PostedRef | null> {
+    this.deps.guard.check(Routes.guildScheduledEvents(guildId));
+    const id = await publishScheduledEvent(this.deps.rest, guildId, event, existing?.messageRef);
+    return id ? { channelRef, messageRef: id } : null;
+  }
+
+  /** One REST call. Pacing is the core's (src/delivery/pacer.ts, per Discord's limits): a port only translates. */
   private async request<T>(path: `/${string}`, run: () => Promise<unknown>): Promise<T> {
     this.deps.guard.check(path);
-    await this.deps.pacer.take();
     return (await run()) as T;
   }
 
@@ -188,9 +203,8 @@ export class DiscordMessagePort implements MessagePort {
     }
   }
 
-  /** Opens a DM channel (paced: Discord watches bulk opening); `save` caches it for the next message. */
+  /** Opens a DM channel (the core paces openings: Discord watches bulk opening); `save` caches it. */
   private async openDm(guildId: string, userId: string, save: boolean): Promise<string> {
-    await this.deps.dmPacer.take();
     const route = Routes.userChannels();
     const channel = await this.request<APIChannel>(route, () =>
       this.deps.rest.post(route, { body: { recipient_id: userId } }),

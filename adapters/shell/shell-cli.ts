@@ -56,6 +56,7 @@ export async function runShell(argv: string[], config: Config, log: Logger): Pro
       log,
       config,
       inMemory: args.data === undefined,
+      catchUp: 'all', // `:advance` moves time by hand: the bot counts as running throughout
       ...(args.data ? { config: { ...config, DATABASE_URL: undefined, DATA_DIR: args.data } } : {}),
     });
     const session = new ShellSession(core, clock, print, { actor });
@@ -75,7 +76,7 @@ export async function runShell(argv: string[], config: Config, log: Logger): Pro
   }
 
   const clock = new OffsetClock();
-  const core = await buildCore({ commands, clock, log, config });
+  const core = await buildCore({ commands, clock, log, config, catchUp: 'all' });
   const session = new ShellSession(core, clock, print, { actor });
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: `${session.actor}> ` });
   process.stdout.write(

@@ -113,5 +113,9 @@ export const connections = pgTable(
     reason: text('reason'),
     createdAt: createdAt(),
   },
-  (t) => [index('connections_giver').on(t.communityId, t.giverId)],
+  (t) => [
+    index('connections_giver').on(t.communityId, t.giverId),
+    // a group's connections over a period (issue 19's referral network)
+    index('connections_group').on(t.groupId, t.createdAt),
+  ],
 );

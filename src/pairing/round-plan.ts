@@ -3,8 +3,16 @@ import { type Db, rowsOf } from '../../db/client.js';
 import { groupMemberships, members, pairingEnrollments, pairingRounds, profiles } from '../../db/schema.js';
 import type { GroupRow, MemberRow } from '../communities/rows.js';
 import type { ProfileRow } from '../members/profile-repo.js';
+import { powerPairsFor } from '../powerteam/pairing-input.js';
 import { utcOffsetMinutes } from './cadence.js';
-import { type MentorRole, matchRound, type PairingParticipant, type PastMeeting, type RoundResult } from './matcher.js';
+import {
+  type MentorRole,
+  matchRound,
+  type PairingMode,
+  type PairingParticipant,
+  type PastMeeting,
+  type RoundResult,
+} from './matcher.js';
 import { exclusionPairs, type ProgramRow } from './program-repo.js';
 
 /** A member who takes part in a round, with their card (delivery shows it). */
@@ -22,7 +30,7 @@ export interface RoundPlan {
 
 /**
  * Who takes part in the next round of a program: active members of the group with a card, enrolled (opt-in) or not
- * opted out (everyone), minus the paused, the snoozed and those skipping this round.
+ * opted out (everyone), minus the paused, the snoozed, the away and those skipping this round.
  */
 export async function roundParticipants(db: Db, program: ProgramRow, now: Date): Promise<Person[]> {
   const enrolled =
@@ -45,6 +53,8 @@ export async function roundParticipants(db: Db, program: ProgramRow, now: Date):
         enrolled,
         or(isNull(pairingEnrollments.snoozedUntil), lte(pairingEnrollments.snoozedUntil, now)),
         sql`coalesce(${pairingEnrollments.skipNext}, false) = false`,
+        // away (issue 18, /me away:…): skipped while the period lasts
+        sql`not exists (select 1 from member_availability a where a.member_id = ${members.id} and a.away_from <= ${now.toISOString()}::timestamptz and a.away_until > ${now.toISOString()}::timestamptz)`,
       ),
     )
     .orderBy(members.id);
@@ -112,14 +122,16 @@ export async function planRound(
   const seed = roundSeed(program.id, n);
   const people = await roundParticipants(db, program, now);
   const ids = people.map((p) => p.member.id);
+  const powerPairs = program.mode === 'power-team' ? await powerPairsFor(db, group, ids) : undefined;
   const result = matchRound(
     {
       participants: people.map((p) => participantOf(p, program, group, now)),
       groupSize: program.groupSize as 2 | 3 | 4,
-      mode: program.mode as 'standard' | 'cross-category' | 'mentor-mentee',
+      mode: program.mode as PairingMode,
       excluded: await exclusionPairs(db, program.communityId),
       history: await pairingHistory(db, group.id, ids),
       now,
+      ...(powerPairs ? { powerPairs } : {}),
     },
     seed,
   );

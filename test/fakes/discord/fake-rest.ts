@@ -5,6 +5,7 @@ import {
   RESTJSONErrorCodes,
 } from 'discord-api-types/v10';
 import type { FakeDiscord } from './fake-discord.js';
+import { scheduledEventRoutes } from './fake-scheduled-events.js';
 import { apiMessage, ChannelType, type FakeMessage } from './fake-state.js';
 import { checkCommands, checkMessage, checkModal, type InvalidFormBody, isEmptyMessage } from './validate-payload.js';
 
@@ -259,6 +260,7 @@ const routes: [string, RegExp, Handler][] = [
       return ok();
     },
   ],
+  ...scheduledEventRoutes,
 ];
 
 /** Routes one REST request to the fake's state; unknown routes are 404s (and recorded, so tests notice them). */
