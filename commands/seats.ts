@@ -111,7 +111,7 @@ export const seats = defineCommand({
     refuse: {
       access: 'moderator',
       async run(ctx) {
-        const { group, memberId, seatKey, label, found } = await seatRequest(ctx);
+        const { group, memberId, label, found } = await seatRequest(ctx);
         ctx.send({
           target: { kind: 'dm', memberId },
           content: {
