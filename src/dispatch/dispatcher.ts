@@ -282,7 +282,8 @@ export class Dispatcher {
     const parsed = this.deps.registry
       .strictSchema(cmd.def.name)
       .safeParse(coerceOptions(cmd.options, inv.input.options));
-    if (!parsed.success) throw optionError(parsed.error, cmd.options, this.deps.registry.usage(cmd.def.name));
+    if (!parsed.success)
+      throw optionError(parsed.error, cmd.options, this.deps.registry.usage(cmd.def.name), inv.input.options);
     return cmd.def.run({ ...ctx, options: parsed.data });
   }
 

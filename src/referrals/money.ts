@@ -5,9 +5,12 @@ export const amountSchema = z
   .string()
   .trim()
   .transform((v) => v.replace(/[,\s]/g, ''))
-  .refine((v) => /^\d{1,12}(\.\d{1,2})?$/.test(v) && Number(v) > 0, {
+  .refine((v) => /^\d+(\.\d{1,2})?$/.test(v) && Number(v) > 0, {
     message: 'must be a positive amount with at most two decimals, such as 1200 or 1200.50',
-  });
+    abort: true,
+  })
+  // A well-formed amount over the column's twelve digits is too large, not malformed.
+  .refine((v) => /^\d{1,12}(\.|$)/.test(v), { message: 'is too large: at most 999,999,999,999.99' });
 
 export const currencySchema = z
   .string()
