@@ -9,6 +9,7 @@ import { readSettings } from '../src/groups/group-settings.js';
 import { type Rsvp, recordAttendance, recordRsvp } from '../src/meetings/attendance.js';
 import { parseLocalDate } from '../src/meetings/calendar.js';
 import { RSVP_BUTTONS } from '../src/meetings/meeting-sweep.js';
+import { formatTally, rsvpTally } from '../src/meetings/rsvp-tally.js';
 import {
   addEvent,
   cancelMeeting,
@@ -58,7 +59,11 @@ export const meetingNext = defineCommand({
         visibility: 'private',
       };
     }
-    return { text: `${group.name} meets next: ${describeMeeting(m, group.timezone)}.`, buttons: RSVP_BUTTONS(m.id) };
+    const tally = formatTally(await rsvpTally(ctx.db, m));
+    return {
+      text: `${group.name} meets next: ${describeMeeting(m, group.timezone)}.\n${tally}.`,
+      buttons: RSVP_BUTTONS(m.id),
+    };
   },
   actions: {
     rsvp: {

@@ -6,14 +6,18 @@ import type { Core } from '../core.js';
 import { readSettings } from '../groups/group-settings.js';
 import type { Button, OutgoingMessage } from '../messages.js';
 import type { MessagePort } from '../platform.js';
-import { absenceRuleMessages, claimNotice, closeAttendance } from './attendance.js';
+import { claimNotice } from './attendance.js';
 import { reminderSections } from './hooks.js';
 import { describeMeeting, ensureMeetings, type MeetingRow } from './meetings.js';
+import { rollCallMessages, unmarkedCount } from './roll-call.js';
+import { formatTally, rsvpTally } from './rsvp-tally.js';
 import { visitorsOf } from './visitors.js';
 
 const DAY = 86_400_000;
 /** Meetings further back than this are not caught up (a bot down for weeks does not send stale prompts). */
 const CATCH_UP_DAYS = 35;
+/** How long after a meeting the moderators are reminded of a roll call that still has members unmarked. */
+const ROLL_CALL_REMINDER_HOURS = 24;
 
 export const RSVP_BUTTONS = (meetingId: number): Button[] => [
   {
@@ -101,8 +105,9 @@ async function sweepGroup(db: Db, group: GroupRow, now: Date): Promise<OutgoingM
       });
     }
     if (t >= end && (await claimNotice(db, id, 'closed'))) {
-      const absent = await closeAttendance(db, meeting, now);
-      out.push(...(await absenceRuleMessages(db, group, meeting, absent, now)));
+      // Nobody is marked absent by the clock: the moderators take the roll (check-ins are already present), and
+      // a meeting whose attendance was not taken counts for nobody.
+      out.push(...(await rollCallMessages(db, group, meeting)));
       for (const v of await visitorsOf(db, id)) {
         out.push({
           target: { kind: 'dm', memberId: v.inviterId },
@@ -115,6 +120,39 @@ async function sweepGroup(db: Db, group: GroupRow, now: Date): Promise<OutgoingM
         });
       }
     }
+  }
+  out.push(...(await rollCallReminders(db, group, now)));
+  return out;
+}
+
+/** A day after a meeting whose roll call is incomplete, its moderators are reminded once, with the roll call. */
+async function rollCallReminders(db: Db, group: GroupRow, now: Date): Promise<OutgoingMessage[]> {
+  const due = await db
+    .select()
+    .from(meetings)
+    .where(
+      and(
+        eq(meetings.groupId, group.id),
+        eq(meetings.status, 'scheduled'),
+        gte(meetings.endsAt, new Date(now.getTime() - CATCH_UP_DAYS * DAY)),
+        lte(meetings.endsAt, new Date(now.getTime() - ROLL_CALL_REMINDER_HOURS * 3_600_000)),
+        sql`exists (select 1 from meeting_notices n where n.meeting_id = ${meetings.id} and n.kind = 'closed')`,
+        sql`not exists (select 1 from meeting_notices n where n.meeting_id = ${meetings.id} and n.kind = 'rollcall-reminder')`,
+      ),
+    );
+  const out: OutgoingMessage[] = [];
+  for (const meeting of due) {
+    if (!(await claimNotice(db, meeting.id, 'rollcall-reminder'))) continue;
+    const missing = await unmarkedCount(db, meeting);
+    if (!missing) continue;
+    out.push(
+      ...(await rollCallMessages(
+        db,
+        group,
+        meeting,
+        `Reminder: attendance for ${describeMeeting(meeting, group.timezone)} is not taken for ${missing} member${missing === 1 ? '' : 's'}.`,
+      )),
+    );
   }
   return out;
 }
@@ -135,6 +173,7 @@ async function reminders(db: Db, group: GroupRow, meeting: MeetingRow, now: Date
       order by r.number`),
   );
   const what = describeMeeting(meeting, group.timezone);
+  const tally = formatTally(await rsvpTally(db, meeting));
   const out: OutgoingMessage[] = [];
   for (const id of people) {
     const mine = open.filter((r) => Number(r.receiver_id) === id);
@@ -152,7 +191,7 @@ async function reminders(db: Db, group: GroupRow, meeting: MeetingRow, now: Date
     out.push({
       target: { kind: 'dm', memberId: id },
       content: {
-        text: [`Reminder: ${group.name} meets ${what}. Will you be there?`, ...lines].join('\n'),
+        text: [`Reminder: ${group.name} meets ${what}. Will you be there?`, `${tally}.`, ...lines].join('\n'),
         buttons: RSVP_BUTTONS(meeting.id),
       },
     });
