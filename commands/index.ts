@@ -14,6 +14,7 @@ import { forgetMe, leave, remove } from './leaving.js';
 import { me } from './me.js';
 import { meetingSettings } from './meeting-settings.js';
 import { meetingAdd, meetingCancel, meetingNext } from './meetings.js';
+import { moderatorAdd, moderatorRemove, moderatorsList } from './moderators.js';
 import { nudgeCreate, nudgeDelete, nudgeList, nudgePause } from './nudge.js';
 import { nudges } from './nudges.js';
 import { pairExclude, pairJoin, pairLeave, pairSkip, pairSnooze, pairStatus } from './pair.js';
@@ -56,6 +57,9 @@ export const commands: CommandDefinition[] = [
   approve,
   decline,
   remove,
+  moderatorAdd,
+  moderatorRemove,
+  moderatorsList,
   seatAlias,
   seatWanted,
   referralCorrect,

@@ -9,7 +9,6 @@ import { readSettings } from '../src/groups/group-settings.js';
 import { type Rsvp, recordAttendance, recordRsvp } from '../src/meetings/attendance.js';
 import { parseLocalDate } from '../src/meetings/calendar.js';
 import { RSVP_BUTTONS } from '../src/meetings/meeting-sweep.js';
-import { formatTally, rsvpTally } from '../src/meetings/rsvp-tally.js';
 import {
   addEvent,
   cancelMeeting,
@@ -19,6 +18,7 @@ import {
   meetingOnDate,
   nextMeeting,
 } from '../src/meetings/meetings.js';
+import { formatTally, rsvpTally } from '../src/meetings/rsvp-tally.js';
 
 export const dateOption = (description: string) =>
   z

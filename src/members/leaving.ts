@@ -4,6 +4,7 @@ import type { HandlerContext } from '../commands/define.js';
 import type { GroupRow } from '../communities/rows.js';
 import { UserError } from '../errors.js';
 import { anonymiseReferralsOf } from '../referrals/forget.js';
+import { returnSlipsOf } from '../referrals/returned-slips.js';
 import { introKey } from './profile-card.js';
 
 /** Replaces a member's posted card (kept under its key) with a short notice. */
@@ -15,7 +16,10 @@ function retractCard(ctx: HandlerContext, group: GroupRow, memberId: number, tex
   });
 }
 
-/** Ends a membership (left or removed): the seat is freed and the posted card replaced by a notice. */
+/**
+ * Ends a membership (left or removed): the seat is freed, the open slips the member received are returned to their
+ * givers, and the posted card replaced by a notice.
+ */
 export async function endMembership(
   ctx: HandlerContext,
   group: GroupRow,
@@ -29,6 +33,7 @@ export async function endMembership(
     .where(and(eq(groupMemberships.groupId, group.id), eq(groupMemberships.memberId, memberId)))
     .returning();
   if (!row) return false;
+  await returnSlipsOf(ctx, group, memberId, status);
   retractCard(
     ctx,
     group,
