@@ -19,6 +19,7 @@ import { nudgeCreate, nudgeDelete, nudgeList, nudgePause } from './nudge.js';
 import { nudges } from './nudges.js';
 import { pairExclude, pairJoin, pairLeave, pairSkip, pairSnooze, pairStatus } from './pair.js';
 import { pairHistory, pairPreview, pairSettings, pairSetup, pairStart, pairStarters, pairStats } from './pair-admin.js';
+import { applicationsList } from './pending-applications.js';
 import { profile } from './profile.js';
 import { referCommand } from './refer.js';
 import { referralCorrect, referralShow, referralUpdate, referralWithdraw } from './referral.js';
@@ -56,6 +57,7 @@ export const commands: CommandDefinition[] = [
   setup,
   approve,
   decline,
+  applicationsList,
   remove,
   moderatorAdd,
   moderatorRemove,
