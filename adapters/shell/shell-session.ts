@@ -8,7 +8,7 @@ import type { Core } from '../../src/core.js';
 import type { DispatchResult } from '../../src/dispatch/dispatcher.js';
 import type { Invocation } from '../../src/dispatch/invocation.js';
 import { UserError } from '../../src/errors.js';
-import { type Content, encodeAction } from '../../src/messages.js';
+import { type Content, encodeAction, type FormRequest } from '../../src/messages.js';
 import type { Capabilities, MessagePort, PostedRef, ResolvedTarget } from '../../src/platform.js';
 import { type ShellMessage, shellMessage } from './shell-message.js';
 import { type Directive, parseLine, TranscriptError } from './transcript.js';
@@ -44,6 +44,8 @@ export class ShellSession implements MessagePort {
   channel = SHELL_CHANNEL;
   private seq = 0;
   private readonly seen: Seen[] = [];
+  /** The form each member was last asked to fill in (the shell's stand-in for a modal), until `:fill`. */
+  private readonly forms = new Map<string, FormRequest>();
 
   constructor(
     private readonly core: Core,
@@ -87,6 +89,9 @@ export class ShellSession implements MessagePort {
       case 'choose':
         if (d.actor) this.actor = d.actor;
         return this.press(d.kind, d.label, lineNo);
+      case 'fill':
+        if (d.actor) this.actor = d.actor;
+        return this.fill(d.values, lineNo);
       case 'advance':
         this.clock.advance(d.ms);
         await this.core.runDue(this, this.community.ref);
@@ -158,11 +163,49 @@ export class ShellSession implements MessagePort {
     );
   }
 
+  /** Submits the actor's pending form with the values typed, as a modal's submission would be. */
+  private async fill(values: Record<string, string>, lineNo: number): Promise<void> {
+    const form = this.forms.get(this.actor);
+    if (!form) throw new TranscriptError(lineNo, `${this.actor} has no form to fill in`);
+    const known = new Set(form.fields.map((f) => f.name));
+    const unknown = Object.keys(values).filter((k) => !known.has(k));
+    if (unknown.length)
+      throw new TranscriptError(
+        lineNo,
+        `the form has no field ${unknown.join(', ')} (fields: ${[...known].join(', ')})`,
+      );
+    this.forms.delete(this.actor);
+    const options: Record<string, string> = { ...(form.hidden ?? {}) };
+    for (const f of form.fields) {
+      const v = values[f.name] ?? f.value;
+      if (v !== undefined && v !== '') options[f.name] = v;
+    }
+    await this.core.handle(
+      this.invocation({ kind: 'command', name: form.command, options, fromForm: true }),
+      this,
+      async (r) => this.answer(r),
+    );
+  }
+
+  /** A form as the shell shows it: its fields, and how to answer with `:fill`. */
+  private formPrompt(form: FormRequest): string {
+    const fields = form.fields.map(
+      (f) =>
+        `  ${f.name}: ${f.label}${f.required ? ' (required)' : ''}${f.value ? ` [${f.value}]` : f.placeholder ? ` e.g. ${f.placeholder}` : ''}`,
+    );
+    const example = form.fields
+      .filter((f) => f.required)
+      .map((f) => `${f.name}:${f.placeholder && !/\s/.test(f.placeholder) ? f.placeholder : '"…"'}`)
+      .join(' ');
+    return [`Form: ${form.title}`, ...fields, `Answer with :fill ${example || 'field:value'}`].join('\n');
+  }
+
   private answer(r: DispatchResult): void {
     const reply = r.reply;
     if (reply.form) {
-      // The shell has no forms, so the dispatcher never asks for one; keep the guard for a future misuse.
-      reply.text = `${reply.text}\n(This command needs its options here: type /help ${reply.form.command}.)`;
+      // The shell has no modals: the form becomes a prompt, answered with `:fill field:value …`.
+      this.forms.set(this.actor, reply.form);
+      reply.text = `${reply.text}\n${this.formPrompt(reply.form)}`;
     }
     const where =
       reply.visibility === 'public'
