@@ -54,11 +54,12 @@ export class ShellSession implements MessagePort {
     opts: { actor?: string; community?: { ref: string; name: string }; exportDir?: string } = {},
   ) {
     this.actor = opts.actor ?? 'me';
-    this.exportDir = opts.exportDir ?? path.join(os.tmpdir(), 'roundtable-files');
+    this.exportDir = opts.exportDir;
     this.community = opts.community ?? SHELL_COMMUNITY;
   }
   private readonly community: { ref: string; name: string };
-  private readonly exportDir: string;
+  /** Where attachments go; unset: a private folder made for this session on its first file. */
+  private exportDir: string | undefined;
   /** MessagePort: this session serves its one community only. */
   get communityRefs(): readonly string[] {
     return [this.community.ref];
@@ -231,14 +232,35 @@ export class ShellSession implements MessagePort {
     return message;
   }
 
-  /** The shell has no file uploads: attachments are written to files and the message says where. */
+  /** The folder files are written to (created private, 0700, when first needed). */
+  filesDir(): string {
+    if (!this.exportDir) this.exportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roundtable-files-'));
+    else fs.mkdirSync(this.exportDir, { recursive: true, mode: 0o700 });
+    // Exports carry members' names and prospects' contacts: only the user running the shell may read them.
+    fs.chmodSync(this.exportDir, 0o700);
+    return this.exportDir;
+  }
+
+  /**
+   * The shell has no file uploads: attachments are written to files (0600, in the private folder) and the message
+   * says where. A name already there is never overwritten: a second export of the same day gets `-2`, `-3`….
+   */
   private saveAttachments(content: Content): Content {
     if (!content.attachments?.length) return content;
-    fs.mkdirSync(this.exportDir, { recursive: true });
+    const dir = this.filesDir();
     const lines = content.attachments.map((a) => {
-      const file = path.join(this.exportDir, `${++this.seq}-${a.filename.replace(/[^\w.-]/g, '_')}`);
-      fs.writeFileSync(file, a.data);
-      return `(file written to ${file})`;
+      const safe = a.filename.replace(/[^\w.-]/g, '_');
+      const dot = safe.lastIndexOf('.');
+      const [stem, ext] = dot > 0 ? [safe.slice(0, dot), safe.slice(dot)] : [safe, ''];
+      for (let n = 1; ; n++) {
+        const file = path.join(dir, n === 1 ? safe : `${stem}-${n}${ext}`);
+        try {
+          fs.writeFileSync(file, a.data, { flag: 'wx', mode: 0o600 });
+          return `(file written to ${file})`;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        }
+      }
     });
     return { ...content, attachments: [], text: [content.text, ...lines].join('\n') };
   }
