@@ -28,7 +28,11 @@ export const referralShow = defineCommand({
       );
     }
     const withContact = Boolean(involved) || readSettings(ctx.group?.settings).referrals.moderatorsSeeContacts;
-    const card = referralCard(r, await peopleOf(ctx, r), { withContact, history: await referralHistory(ctx.db, r.id) });
+    const card = referralCard(r, await peopleOf(ctx, r), {
+      withContact,
+      history: await referralHistory(ctx.db, r.id),
+      timezone: ctx.group?.timezone ?? ctx.defaultTimezone,
+    });
     return { text: `Referral #${r.number}`, card, visibility: 'private' };
   },
 });

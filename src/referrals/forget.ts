@@ -7,6 +7,6 @@ import type { Db } from '../../db/client.js';
  */
 export async function anonymiseReferralsOf(db: Db, communityId: number, memberId: number): Promise<void> {
   await db.execute(sql`
-    update referrals set prospect_name = null, prospect_contact = null, need = null
+    update referrals set prospect_name = null, prospect_contact = null, prospect_phone = null, need = null
     where community_id = ${communityId} and (giver_id = ${memberId} or receiver_id = ${memberId})`);
 }

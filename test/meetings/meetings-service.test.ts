@@ -235,7 +235,7 @@ describeEachDatabase('meetings and attendance', (db) => {
 @alice /export what:referrals period:week
 @bob /export what:pairings`);
     const open = parseCsv(writtenFile(texts(h, 'alice', 'referrals of Chapter')[1]!).toString('utf8'));
-    expect(open[1]!.slice(-3)).toEqual(['Jane, "JD" Doe', 'jane@example.com', 'A lease']);
+    expect(open[1]!.slice(-4)).toEqual(['Jane, "JD" Doe', 'jane@example.com', '', 'A lease']);
     expect(h.messages.at(-1)!.text).toContain('Only moderators can use /export');
   });
 });
