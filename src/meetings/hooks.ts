@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../../db/client.js';
 import { openCommitments } from '../nudges/commitments.js';
+import { formatLocalZoned } from '../time/zoned.js';
 
 /**
  * Extension points for work on other branches. Each is a plain function list or a guarded query, so this code runs
@@ -18,9 +19,15 @@ export const reminderSections: ReminderSection[] = [openCommitmentLines];
 /** The member's open commitments, for the day-before reminder (issue 8). */
 async function openCommitmentLines(db: Db, _communityId: number, memberId: number): Promise<string[]> {
   const open = await openCommitments(db, memberId);
-  return open.length
-    ? ['Your open commitments:', ...open.map((c) => `• ${c.what} (by ${c.dueAt.toISOString().slice(0, 10)})`)]
-    : [];
+  if (!open.length) return [];
+  // Deadlines in the member's own zone (their /me time zone, else the group's, as /commit read them), named.
+  const [row] = rowsOf<{ tz: string | null }>(
+    await db.execute(sql`
+      select coalesce(m.timezone, (select g.timezone from groups g where g.id = ${open[0]!.groupId})) as tz
+      from members m where m.id = ${memberId}`),
+  );
+  const tz = row?.tz ?? 'UTC';
+  return ['Your open commitments:', ...open.map((c) => `• ${c.what} (by ${formatLocalZoned(c.dueAt, tz)})`)];
 }
 
 const present = new Map<string, boolean>();

@@ -56,10 +56,7 @@ export async function rollOf(db: Db, meeting: MeetingRow): Promise<RollEntry[]> 
     })
     .from(groupMemberships)
     .innerJoin(members, eq(members.id, groupMemberships.memberId))
-    .leftJoin(
-      attendance,
-      and(eq(attendance.meetingId, meeting.id), eq(attendance.memberId, groupMemberships.memberId)),
-    )
+    .leftJoin(attendance, and(eq(attendance.meetingId, meeting.id), eq(attendance.memberId, groupMemberships.memberId)))
     .where(
       and(
         eq(groupMemberships.groupId, meeting.groupId),
@@ -74,8 +71,7 @@ export async function rollOf(db: Db, meeting: MeetingRow): Promise<RollEntry[]> 
     status: r.status as AttendanceStatus | null,
     rsvp: r.rsvp,
     // A check-in is the member's own record made while the meeting ran (a roll call comes after it).
-    checkedIn:
-      r.status !== null && r.recordedBy === r.memberId && r.updatedAt !== null && r.updatedAt < meeting.endsAt,
+    checkedIn: r.status !== null && r.recordedBy === r.memberId && r.updatedAt !== null && r.updatedAt < meeting.endsAt,
   }));
 }
 

@@ -5,7 +5,7 @@ import { commitments, groupMemberships, groups, nudgeDeliveries } from '../../db
 import type { OutboxMessage } from '../delivery/outbox.js';
 import { readSettings } from '../groups/group-settings.js';
 import { defineJobKind, type JobContext } from '../scheduler/job-kinds.js';
-import { formatLocal } from '../time/zoned.js';
+import { formatLocalDay, formatLocalZoned } from '../time/zoned.js';
 import { COMMITMENT_DUE_KIND, commitmentsOfWeek, doneQuestion } from './commitments.js';
 
 const DAY = 86_400_000;
@@ -53,7 +53,8 @@ export const introReminderJob = defineJobKind({
         idempotencyKey: `intro-reminder:${g.group.id}:${r.member_id}:${step}`,
         optOutKey: 'intro-reminder',
         content: {
-          text: `You joined ${g.group.name} ${days[step - 1]} days ago and haven’t introduced yourself yet. Members pass referrals to people they know: tell them what you do with /intro.${last ? ' (This is the last reminder.)' : ''}`,
+          // An absolute date: quiet hours may hold this DM for days, and "3 days ago" would then be untrue.
+          text: `You joined ${g.group.name} on ${formatLocalDay(new Date(r.joined_at), g.group.timezone)} and haven’t introduced yourself yet. Members pass referrals to people they know: tell them what you do with /intro.${last ? ' (This is the last reminder.)' : ''}`,
         },
       });
     }
@@ -77,7 +78,7 @@ export const weeklyDigestJob = defineJobKind({
     );
     const made = shown.filter((r) => r.c.createdAt >= new Date(to.getTime() - 7 * DAY));
     const items = [
-      ...made.map((r) => `${r.name} committed to “${r.c.what}” by ${formatLocal(r.c.dueAt, g.group.timezone)}`),
+      ...made.map((r) => `${r.name} committed to “${r.c.what}” by ${formatLocalZoned(r.c.dueAt, g.group.timezone)}`),
       ...done.map((r) => `✓ ${r.name} did “${r.c.what}”`),
     ];
     const text = items.length
