@@ -125,9 +125,13 @@ describeEachDatabase('meetings and attendance', (db) => {
     expect(texts(h, 'bob', 'Your visitor Sam Lee is expected at Tue, 6 Jan 2026')).toHaveLength(1);
     expect(texts(h, 'bob', 'Your visitor Sam Lee was invited')).toHaveLength(1);
     expect(texts(h, 'bob', 'Noted: you followed up with Sam Lee')).toHaveLength(1);
-    expect(texts(h, 'bob', 'Visitors of Chapter')[0]).toContain('Sam Lee (sam@example.com), invited by bob');
-    expect(texts(h, 'bob', 'Visitors of Chapter')[0]).toContain('followed up');
-    expect(texts(h, 'carol', 'No visitors')).toHaveLength(1);
+    expect(texts(h, 'bob', 'Your visitors to Chapter')[0]).toContain('Sam Lee (sam@example.com), invited by bob');
+    expect(texts(h, 'bob', 'Your visitors to Chapter')[0]).toContain('followed up');
+    // Carol invited nobody; others did, so she is not told the group had no visitors.
+    expect(texts(h, 'carol', 'You have invited no visitors')).toEqual([
+      expect.stringContaining('members see only their own'),
+    ]);
+    expect(texts(h, 'carol', 'No visitors')).toEqual([]);
     expect(texts(h, 'alice', 'Visitors of Chapter')[0]).toContain('sam@example.com');
     for (const m of h.messages) {
       if (!m.to?.every((n) => n === 'bob' || n === 'alice')) expect(m.text).not.toContain('sam@example.com');
