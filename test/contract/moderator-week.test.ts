@@ -46,6 +46,38 @@ runContract('the moderator’s week', [
     },
   },
   {
+    name: 'a roll call longer than one message pages: four members a page, Next and Previous carry the page',
+    script: `${SETUP}
+@dora /intro business:"Dora Dent" category:dentist pitch:"Teeth" ideal_referral:"Families"
+@eve /intro business:"Eve Ink" category:printer pitch:"Print" ideal_referral:"Shops"
+:advance 12h
+:advance 12h
+@alice :press "Next"
+@alice :press "eve: Late"
+@alice :press "Previous"
+`,
+    check(m) {
+      const roll = to(m, 'alice').find((x) => x.text.startsWith('Roll call for Chapter'))!;
+      expect(roll.text).toContain('Members (page 1 of 2)');
+      expect(roll.buttons).toHaveLength(4 * 5 + 3);
+      expect(roll.buttons.slice(-3)).toEqual(['All present', 'Meeting not held', 'Next']);
+      const pages = to(m, 'alice').filter((x) => x.edited);
+      expect(pages[0]!.text).toContain('Members (page 2 of 2)');
+      expect(pages[0]!.buttons).toEqual([
+        'eve: Present',
+        'eve: Absent',
+        'eve: Late',
+        'eve: Substitute',
+        'eve: Medical',
+        'All present',
+        'Meeting not held',
+        'Previous',
+      ]);
+      expect(pages[1]!.text).toContain('eve: late');
+      expect(pages[2]!.text).toContain('Members (page 1 of 2)');
+    },
+  },
+  {
     name: 'an untaken roll call is reminded a day later; "Meeting not held" leaves it out of every count',
     script: `${SETUP}
 :advance 12h

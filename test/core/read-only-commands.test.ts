@@ -21,6 +21,8 @@ const LINES: Record<string, string[]> = {
   profile: ['@bob /profile @carol'],
   asks: ['@carol /asks'],
   commitments: ['@bob /commitments'],
+  applications: ['@alice /applications'],
+  moderators: ['@carol /moderators', '@alice /moderators'],
 };
 const DELIVERY_TABLES = new Set(['posted_messages']);
 
