@@ -93,7 +93,8 @@ export async function introduce(ctx: HandlerContext, input: IntroInput): Promise
     const conflict = rivals.length
       ? `\n⚠ Seat conflict: ${rivals.map((r) => r.displayName).join(', ')} also applied for the “${seatKey}” seat, and ${group.name} has one member per profession. /applications shows who is waiting.`
       : '';
-    for (const mod of await moderatorsOf(ctx.db, group.id)) {
+    const mods = await moderatorsOf(ctx.db, group.id);
+    for (const mod of mods) {
       ctx.send({
         target: { kind: 'dm', memberId: mod.id },
         key: `application:${group.id}:${ctx.actor.id}:${mod.id}`,
@@ -118,12 +119,16 @@ export async function introduce(ctx: HandlerContext, input: IntroInput): Promise
     const contested = rivals.length
       ? `\nNote: another applicant is also waiting for the “${seatKey}” seat, and ${group.name} has one member per profession: the moderators will decide between you, or let you share it.`
       : '';
+    // Never "the moderators have your card" when there are none (a group whose last moderator was forgotten).
+    const nobody = mods.length
+      ? ''
+      : `\n${group.name} has no moderator right now, so nobody can decide yet: a server or workspace admin can appoint one with /moderator add.`;
     return {
       text: `${
         pending
           ? `Thanks! ${group.name} accepts members by application: the moderators have your card and will tell you their decision.`
           : 'Your application is still with the moderators; they now see your updated card.'
-      }${contested}`,
+      }${contested}${nobody}`,
       card,
       visibility: 'private',
     };
