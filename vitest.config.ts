@@ -1,12 +1,39 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Tests that run the real bot (or PostgreSQL, or a shell) as child processes spend their time waiting on those
+ * children: they form a project of their own so they start at once beside the in-process tests instead of queuing
+ * behind them, and the suite ends with the slowest of the two rather than their sum.
+ */
+const processTests = [
+  'test/ops/process-crash.test.ts',
+  'test/ops/crash-after-commit.test.ts',
+  'test/ops/two-processes.test.ts',
+  'test/ops/two-replicas.test.ts',
+  'test/ops/docker-rehearsal.test.ts',
+  'test/ops/graceful-shutdown.test.ts',
+  'test/ops/postgres-restart.test.ts',
+  'test/shell/cli.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // PGlite takes 2–4 s to start and the platform fakes spin real clients: generous but bounded timeouts.
+    // PGlite starts from the schema snapshot in about a second and the platform fakes spin real clients: generous
+    // but bounded timeouts, for a machine that runs two projects side by side.
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
     reporters: ['default'],
+    globalSetup: ['test/support/global-setup.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'core', include: ['test/**/*.test.ts'], exclude: processTests },
+      },
+      {
+        extends: true,
+        test: { name: 'process', include: processTests, maxWorkers: 1 },
+      },
+    ],
   },
 });

@@ -1,8 +1,8 @@
 import { DataDirLockedError } from '../db/data-dir-lock.js';
 import { type Config, ConfigError, loadConfig } from '../src/config.js';
 import { createLogger, type Logger } from '../src/logger.js';
-import { type Serving, servePlatforms, startablePlatforms } from './serve.js';
-import { runShell } from './shell/shell-cli.js';
+import type { Serving } from './serve.js';
+import { startablePlatforms } from './startable-platforms.js';
 
 /** Time a graceful stop may take before adapters are cut; the hard exit below is the backstop. */
 const GRACE_MS = 8_000;
@@ -34,9 +34,12 @@ async function main(): Promise<number> {
     }
     // The shell's own output is the product here; info logs would only interleave with it.
     const log = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn');
+    // Imported here, not at the top: the shell never loads discord.js and Bolt (about a second of start-up).
+    const { runShell } = await import('./shell/shell-cli.js');
     return runShell(process.argv.slice(2), config, log);
   }
   const log = createLogger(config.LOG_LEVEL);
+  const { servePlatforms } = await import('./serve.js');
   const serving = await servePlatforms(config, platforms, log);
   return untilStopped(serving, log);
 }

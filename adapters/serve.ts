@@ -12,16 +12,7 @@ import type { MessagePort } from '../src/platform.js';
 import { startTicker } from '../src/ticker.js';
 import { startDiscord } from './discord/discord-bot.js';
 import { slackMode, startSlack } from './slack/slack-app.js';
-
-export type PlatformName = 'discord' | 'slack';
-
-/** The platforms whose credentials are set. */
-export function startablePlatforms(config: Config): PlatformName[] {
-  const out: PlatformName[] = [];
-  if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID) out.push('discord');
-  if (config.SLACK_BOT_TOKEN || config.SLACK_CLIENT_ID) out.push('slack');
-  return out;
-}
+import type { PlatformName } from './startable-platforms.js';
 
 export interface Serving {
   core: Core;
@@ -43,6 +34,8 @@ export async function servePlatforms(config: Config, platforms: PlatformName[], 
     config,
     metrics,
     rateLimit: { burst: config.RATE_LIMIT_BURST, perMinute: config.RATE_LIMIT_PER_MINUTE },
+    deliveryLeaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
+    outboxRetentionDays: config.OUTBOX_RETENTION_DAYS,
   });
   metrics.setInFlight(() => core.work.inFlight);
   feedQueueGauges(metrics, core.db, platforms, () => core.clock.now());
@@ -71,7 +64,7 @@ export async function servePlatforms(config: Config, platforms: PlatformName[], 
     // first on shutdown, so no job is claimed once draining starts (claimed ones finish or roll back and are retried).
     stoppers.unshift({
       name: 'ticker',
-      ...startTicker(core, ports, config.TICK_SECONDS, { deliveryLeaseMs: config.DELIVERY_LEASE_SECONDS * 1000 }),
+      ...startTicker(core, ports, config.TICK_SECONDS),
     });
     if (!slackOverHttp) ops = await startOpsServer(config.PORT, routes);
     log.info({ port: ops?.port ?? config.PORT, platforms }, 'ops endpoints listening');

@@ -15,6 +15,9 @@ export class DataDirLockedError extends Error {
   }
 }
 
+/** The pid file inside the data directory. */
+export const DATA_DIR_LOCK_FILE = 'roundtable.lock';
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -30,7 +33,7 @@ function alive(pid: number): boolean {
  */
 export function acquireDataDirLock(dir: string): () => void {
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'roundtable.lock');
+  const file = path.join(dir, DATA_DIR_LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(file, String(process.pid), { flag: 'wx' });

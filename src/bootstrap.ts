@@ -3,9 +3,9 @@ import type { Clock } from './clock.js';
 import type { CommandDefinition } from './commands/define.js';
 import { Registry } from './commands/registry.js';
 import type { Config } from './config.js';
-import { Core, type DueRunner } from './core.js';
+import { Core } from './core.js';
 import type { RateLimitPolicy } from './dispatch/member-rate-limit.js';
-import { defaultDueRunners } from './due-runners.js';
+import { jobRegistry } from './job-kinds.js';
 import type { Logger } from './logger.js';
 import type { OpsMetrics } from './ops/metrics.js';
 import { defaultRandom, type Random } from './random.js';
@@ -20,7 +20,10 @@ export interface BuildCoreOptions {
   /** In-memory PGlite instead of DATA_DIR (transcripts). */
   inMemory?: boolean;
   random?: Random;
-  dueRunners?: DueRunner[];
+  /** `grace` for a running bot (the default here); `all` where time is moved by hand (the shell). */
+  catchUp?: 'grace' | 'all';
+  deliveryLeaseMs?: number;
+  outboxRetentionDays?: number;
   metrics?: OpsMetrics;
   rateLimit?: RateLimitPolicy;
 }
@@ -36,7 +39,9 @@ export async function buildCore(opts: BuildCoreOptions): Promise<Core> {
     clock: opts.clock,
     random: opts.random ?? defaultRandom(),
     log: opts.log,
-    dueRunners: opts.dueRunners ?? defaultDueRunners,
+    jobs: jobRegistry({ outboxRetentionDays: opts.outboxRetentionDays }),
+    catchUp: opts.catchUp ?? 'grace',
+    ...(opts.deliveryLeaseMs ? { deliveryLeaseMs: opts.deliveryLeaseMs } : {}),
     defaultTimezone: opts.config.DEFAULT_TIMEZONE,
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
     ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),

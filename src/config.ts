@@ -65,6 +65,13 @@ export const configSchema = z.object({
     .describe(
       'how long a replica owns the messages it claimed from the outbox: a killed replica’s are sent by another after this',
     ),
+  OUTBOX_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1, { message: 'expected a whole number of days from 1 to 3650' })
+    .max(3650, { message: 'expected a whole number of days from 1 to 3650' })
+    .default(30)
+    .describe('how long sent outbox messages (their text names members and prospects) are kept before pruning'),
   DISCORD_TOKEN: optionalText.describe('Discord bot token; with DISCORD_APPLICATION_ID starts the Discord adapter'),
   DISCORD_APPLICATION_ID: optionalText
     .refine((v) => v === undefined || /^\d{5,25}$/.test(v), { message: 'expected a numeric Discord application id' })

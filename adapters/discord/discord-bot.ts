@@ -10,7 +10,7 @@ import { rejectLongRateLimits } from './delivery-errors.js';
 import { listenToGuildEvents } from './guild-events.js';
 import { InteractionHandler } from './interaction-handler.js';
 import { DiscordMessagePort } from './message-port.js';
-import { Pacer, RouteGuard } from './pacing.js';
+import { RouteGuard } from './route-guard.js';
 
 export interface DiscordBotOptions {
   token: string;
@@ -31,9 +31,6 @@ export interface DiscordBotOptions {
    */
   shards?: number[];
   shardCount?: number;
-  /** Bulk pacing: overall sends per second (Discord allows 50) and new DM channels per second. */
-  sendsPerSecond?: number;
-  dmOpensPerSecond?: number;
   /** The longest rate-limit wait the message port takes inline; a longer one is thrown as a DeliveryError. */
   inlineRetryAfterMs?: number;
 }
@@ -90,8 +87,6 @@ export async function createDiscordBot(core: Core, opts: DiscordBotOptions): Pro
     db: core.db,
     clock: core.clock,
     log,
-    pacer: new Pacer(opts.sendsPerSecond ?? 40, 10),
-    dmPacer: new Pacer(opts.dmOpensPerSecond ?? 2, 5),
     guard,
   });
   const events = new EventEmitter();

@@ -22,8 +22,8 @@ import {
 } from '../../src/platform.js';
 import { dmRefusedError, isDmRefusal, toDeliveryError } from './delivery-errors.js';
 import { findDmRoute, markDmBlocked, saveDmChannel } from './dm-channels.js';
-import type { Pacer, RouteGuard } from './pacing.js';
 import { cut, type RenderedMessage, renderContent } from './render.js';
+import type { RouteGuard } from './route-guard.js';
 
 export const discordCapabilities: Capabilities = FULL_CAPABILITIES;
 
@@ -52,10 +52,6 @@ export interface PortDeps {
   db: Db;
   clock: Clock;
   log: Logger;
-  /** Paces every send of this port (bulk work); interaction answers do not go through it. */
-  pacer: Pacer;
-  /** Paces opening new DM channels, which Discord watches for spam. */
-  dmPacer: Pacer;
   guard: RouteGuard;
 }
 
@@ -93,9 +89,9 @@ export class DiscordMessagePort implements MessagePort {
     }
   }
 
+  /** One REST call. Pacing is the core's (src/delivery/pacer.ts, per Discord's limits): a port only translates. */
   private async request<T>(path: `/${string}`, run: () => Promise<unknown>): Promise<T> {
     this.deps.guard.check(path);
-    await this.deps.pacer.take();
     return (await run()) as T;
   }
 
@@ -168,9 +164,8 @@ export class DiscordMessagePort implements MessagePort {
     }
   }
 
-  /** Opens a DM channel (paced: Discord watches bulk opening); `save` caches it for the next message. */
+  /** Opens a DM channel (the core paces openings: Discord watches bulk opening); `save` caches it. */
   private async openDm(guildId: string, userId: string, save: boolean): Promise<string> {
-    await this.deps.dmPacer.take();
     const route = Routes.userChannels();
     const channel = await this.request<APIChannel>(route, () =>
       this.deps.rest.post(route, { body: { recipient_id: userId } }),

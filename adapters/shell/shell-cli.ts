@@ -57,6 +57,7 @@ export async function runShell(argv: string[], config: Config, log: Logger): Pro
       log,
       config,
       inMemory: args.data === undefined,
+      catchUp: 'all', // `:advance` moves time by hand: the bot counts as running throughout
       ...(args.data ? { config: { ...config, DATABASE_URL: undefined, DATA_DIR: args.data } } : {}),
     });
     // A transcript's files go to a private folder of its own (or the kept data directory's), never a shared one.
@@ -80,7 +81,7 @@ export async function runShell(argv: string[], config: Config, log: Logger): Pro
   }
 
   const clock = new OffsetClock();
-  const core = await buildCore({ commands, clock, log, config });
+  const core = await buildCore({ commands, clock, log, config, catchUp: 'all' });
   const session = new ShellSession(core, clock, print, { actor, exportDir: exportsBeside(config.DATA_DIR) });
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: `${session.actor}> ` });
   process.stdout.write(

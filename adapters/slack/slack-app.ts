@@ -10,7 +10,6 @@ import { registerCommands } from './commands.js';
 import { registerEvents } from './events.js';
 import { InFlight } from './in-flight.js';
 import { PostgresInstallationStore } from './installation-store.js';
-import { defaultPacing, type SlackPacing } from './pacer.js';
 import { httpReceiver } from './receivers.js';
 import type { SlackContext } from './slack-context.js';
 import { boltLogger } from './slack-logger.js';
@@ -40,7 +39,6 @@ export interface SlackTuning {
   /** WebClient retries (the default policy retries for half an hour; tests want few). */
   retries?: number;
   timeoutMs?: number;
-  pacing?: SlackPacing;
   /** The longest Retry-After the message port waits out inline; a longer one is thrown as a DeliveryError. */
   inlineRetryAfterMs?: number;
   viewAckBudgetMs?: number;
@@ -124,7 +122,7 @@ export async function startSlack(
     const token = config.SLACK_BOT_TOKEN!;
     clients = new WorkspaceClients(settings, async () => token);
   }
-  const port = new SlackPort(core.db, clients, tuning.pacing ?? defaultPacing(), log, {
+  const port = new SlackPort(core.db, clients, log, {
     ...(tuning.inlineRetryAfterMs !== undefined ? { inlineRetryAfterMs: tuning.inlineRetryAfterMs } : {}),
   });
 

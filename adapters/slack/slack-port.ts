@@ -13,7 +13,6 @@ import {
 } from '../../src/platform.js';
 import { renderMessage } from './block-kit.js';
 import { absorbShortRateLimits, dmRefusal, slackError } from './delivery-errors.js';
-import type { SlackPacing } from './pacer.js';
 import type { WebClient, WorkspaceClients } from './workspace-clients.js';
 
 export const slackCapabilities: Capabilities = FULL_CAPABILITIES;
@@ -29,7 +28,7 @@ type DmTarget = Extract<ResolvedTarget, { kind: 'dm' }>;
 /**
  * The Slack side of the core's MessagePort: DMs through conversations.open (channel ids cached in dm_channels),
  * group DMs for shared conversations, channel posts, edits through chat.update, files through the upload API.
- * Every post is paced per channel and every conversations.open per workspace. A rate limit too long to wait out here
+ * Pacing is the core's (src/delivery/pacer.ts, by Slack's limits): this port translates. A rate limit too long to wait out here
  * and a refused DM without a fallback are thrown as DeliveryErrors (delivery-errors.ts).
  */
 export class SlackPort implements MessagePort {
@@ -41,7 +40,6 @@ export class SlackPort implements MessagePort {
   constructor(
     private readonly db: Db,
     private readonly clients: WorkspaceClients,
-    private readonly pacing: SlackPacing,
     private readonly log: Logger,
     opts: SlackPortOptions = {},
   ) {
@@ -90,10 +88,8 @@ export class SlackPort implements MessagePort {
     if (!fallback) throw dmRefused(code ?? 'refused before');
     if (code) this.log.info({ platform: 'slack', community: teamId, code }, 'member cannot be sent a DM');
     // Unreachable by DM: a message only they can see, in their group's channel.
-    await this.pacing.channel.run(`${teamId}:${fallback}`, () =>
-      this.call('chat.postEphemeral', () =>
-        client.chat.postEphemeral({ channel: fallback, user: target.userId, ...renderMessage(content) }),
-      ),
+    await this.call('chat.postEphemeral', () =>
+      client.chat.postEphemeral({ channel: fallback, user: target.userId, ...renderMessage(content) }),
     );
     return null;
   }
@@ -109,18 +105,14 @@ export class SlackPort implements MessagePort {
     const body = renderMessage(content);
     if (existing && existing.channelRef === channel) {
       try {
-        await this.pacing.channel.run(`${teamId}:${channel}`, () =>
-          this.call('chat.update', () => client.chat.update({ channel, ts: existing.messageRef, ...body })),
-        );
+        await this.call('chat.update', () => client.chat.update({ channel, ts: existing.messageRef, ...body }));
         return existing;
       } catch (err) {
         // The old message was deleted: post a fresh one and let the caller store its new ref.
         if (slackError(err) !== 'message_not_found') throw err;
       }
     }
-    const res = await this.pacing.channel.run(`${teamId}:${channel}`, () =>
-      this.call('chat.postMessage', () => client.chat.postMessage({ channel, ...body })),
-    );
+    const res = await this.call('chat.postMessage', () => client.chat.postMessage({ channel, ...body }));
     await this.uploadAfterPost(client, teamId, channel, content.attachments);
     return { channelRef: res.channel ?? channel, messageRef: res.ts ?? '' };
   }
@@ -150,17 +142,15 @@ export class SlackPort implements MessagePort {
 
   private async upload(client: WebClient, teamId: string, channel: string, attachments?: Attachment[]): Promise<void> {
     if (!attachments?.length) return;
-    await this.pacing.channel.run(`${teamId}:${channel}`, () =>
-      this.call('files.uploadV2', () =>
-        client.filesUploadV2({
-          channel_id: channel,
-          file_uploads: attachments.map((a) => ({
-            file: Buffer.from(a.data),
-            filename: a.filename,
-            ...(a.description ? { alt_text: a.description, title: a.description } : {}),
-          })),
-        }),
-      ),
+    await this.call('files.uploadV2', () =>
+      client.filesUploadV2({
+        channel_id: channel,
+        file_uploads: attachments.map((a) => ({
+          file: Buffer.from(a.data),
+          filename: a.filename,
+          ...(a.description ? { alt_text: a.description, title: a.description } : {}),
+        })),
+      }),
     );
   }
 
@@ -183,9 +173,7 @@ export class SlackPort implements MessagePort {
     const [cached] = await this.db.select().from(dmChannels).where(this.dmKey(teamId, userId));
     if (cached && !cached.blockedAt) return cached.channelId;
     if (cached && !retryRefused) return null;
-    const res = await this.pacing.opens.run(teamId, () =>
-      this.call('conversations.open', () => client.conversations.open({ users: userId })),
-    );
+    const res = await this.call('conversations.open', () => client.conversations.open({ users: userId }));
     const channelId = res.channel?.id;
     if (!channelId) throw new Error('conversations.open returned no channel');
     await this.db
@@ -222,9 +210,7 @@ export class SlackPort implements MessagePort {
       if (!dm) throw new Error('the only member of this conversation cannot be sent a DM');
       return dm;
     }
-    const res = await this.pacing.opens.run(teamId, () =>
-      this.call('conversations.open', () => client.conversations.open({ users: users.join(',') })),
-    );
+    const res = await this.call('conversations.open', () => client.conversations.open({ users: users.join(',') }));
     if (!res.channel?.id) throw new Error('conversations.open returned no channel');
     return res.channel.id;
   }

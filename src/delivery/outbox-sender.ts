@@ -1,12 +1,11 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../../db/client.js';
-import { memberPreferences, outbox, postedMessages } from '../../db/schema.js';
+import { groupMemberships, groups, memberPreferences, outbox, postedMessages } from '../../db/schema.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import type { Target } from '../messages.js';
 import type { MessagePort, PostedRef, ResolvedTarget } from '../platform.js';
 import { DeliveryError } from './delivery-error.js';
-import { restoredContent } from './outbox.js';
+import { restoredContent, type StoredTarget } from './outbox.js';
 import { Pacer } from './pacer.js';
 
 type OutboxRow = typeof outbox.$inferSelect;
@@ -44,6 +43,8 @@ export class OutboxSender {
   private readonly leaseMs: number;
   private readonly maxWaitMs: number;
   private readonly maxAttempts: number;
+  /** Drains of this process holding a platform's sending lease: the last one to finish gives it up. */
+  private readonly holders = new Map<string, number>();
 
   constructor(private readonly o: OutboxSenderOptions) {
     this.pacer = o.pacer ?? new Pacer();
@@ -53,29 +54,74 @@ export class OutboxSender {
     this.maxAttempts = o.maxAttempts ?? 5;
   }
 
-  /** Sends what is due through each port until nothing is; returns how many were sent. */
-  async flush(ports: readonly MessagePort[], scope: number[] | null = null): Promise<number> {
+  /**
+   * Sends what is due through each port until nothing is; returns how many were sent. A port serving named
+   * communities (the shell, a test driver) sends theirs only; `communityIds` narrows it further.
+   */
+  async flush(ports: readonly MessagePort[], communityIds: number[] | null = null): Promise<number> {
     let sent = 0;
     for (const port of ports) {
-      // members found blocking the bot during this flush: their other rows are already marked blocked
-      const blocked = new Set<number>();
-      const fetch = async (): Promise<Batch> => {
-        if (!(await this.holdLease(leaseKey(port)))) return { rows: [], infos: new Map() };
-        const rows = await this.claim(port.platform, scope);
-        const infos = new Map<number, Recipients>();
-        for (const id of new Set(rows.map((r) => r.communityId))) {
-          infos.set(
+      const scope = communityIds
+        ? sql`and community_id = any(${sql.param(communityIds)}::int[])`
+        : port.communityRefs
+          ? sql`and community_id in (select id from communities where platform = ${port.platform}
+              and platform_ref = any(${sql.param([...port.communityRefs])}::text[]))`
+          : sql``;
+      sent += await this.drain(port, (limit) => this.claim(port.platform, scope, limit));
+    }
+    return sent;
+  }
+
+  /**
+   * Sends these rows now, if this process may send on their platform (it holds the sending lease, or takes it): what
+   * a process does right after committing messages, so a DM arrives within a second when the outbox is idle. Returns
+   * how many of them are due but left unsent (another replica holds the lease): that sender, or the next tick, sends
+   * them. Rows not due yet (quiet hours, a Retry-After) are not counted: their time has not come.
+   */
+  async sendNow(port: MessagePort, ids: readonly number[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    let left = [...ids];
+    await this.drain(port, async (limit) => {
+      const rows = await this.claim(port.platform, sql``, limit, left);
+      const claimed = new Set(rows.map((r) => r.id));
+      left = left.filter((id) => !claimed.has(id));
+      return rows;
+    });
+    if (left.length === 0) return 0;
+    const [row] = rowsOf<{ n: number }>(
+      await this.o.db.execute(
+        sql`select count(*)::int as n from outbox where id = any(${sql.param(left)}::int[]) and status = 'pending'
+          and next_attempt_at <= ${this.o.clock.now().toISOString()}::timestamptz`,
+      ),
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  /** Claims and sends batches through one port while this process holds its sending lease. */
+  private async drain(port: MessagePort, claim: (limit: number) => Promise<OutboxRow[]>): Promise<number> {
+    const key = leaseKey(port);
+    let sent = 0;
+    // members found blocking the bot during this drain: their other rows are already marked blocked
+    const blocked = new Set<number>();
+    const fetch = async (): Promise<Batch> => {
+      if (!(await this.holdLease(key))) return { rows: [], infos: new Map() };
+      const rows = await claim(this.batchSize);
+      const infos = new Map<number, Recipients>();
+      for (const id of new Set(rows.map((r) => r.communityId))) {
+        infos.set(
+          id,
+          await this.recipients(
             id,
-            await this.recipients(
-              id,
-              port.platform,
-              rows.filter((r) => r.communityId === id),
-              blocked,
-            ),
-          );
-        }
-        return { rows, infos };
-      };
+            port.platform,
+            rows.filter((r) => r.communityId === id),
+            blocked,
+          ),
+        );
+      }
+      return { rows, infos };
+    };
+    this.holders.set(key, (this.holders.get(key) ?? 0) + 1);
+    try {
       // the next batch is claimed while this one is sent, so pacing never waits on the database between batches
       for (let next = fetch(); ; ) {
         const batch = await next;
@@ -85,9 +131,13 @@ export class OutboxSender {
         next.catch(() => {});
         sent += await this.sendBatch(port, batch);
       }
-      // idle: let another replica send without waiting for the lease to run out
-      await this.releaseLease(leaseKey(port));
+    } finally {
+      const n = (this.holders.get(key) ?? 1) - 1;
+      if (n > 0) this.holders.set(key, n);
+      else this.holders.delete(key);
     }
+    // idle (and no other drain of this process is sending): let another replica send without waiting for the lease
+    if (!this.holders.has(key)) await this.releaseLease(key);
     return sent;
   }
 
@@ -121,14 +171,14 @@ export class OutboxSender {
    * sender whose lease ran out (killed, or stopped before it finished): it is taken over and marked TAKEN_OVER, since
    * that sender may have sent it just before dying — at most one such row per dead sender actually was.
    */
-  private async claim(platform: string, scope: number[] | null): Promise<OutboxRow[]> {
+  private async claim(platform: string, inScope: SQL, limit: number, only?: readonly number[]): Promise<OutboxRow[]> {
     const now = this.o.clock.now();
     const lease = new Date(now.getTime() + this.leaseMs);
     // stamped with this claim's time, so the log counts only rows taken over now, and the mark survives later retries
     const mark = `${TAKEN_OVER} (at ${now.toISOString()})`;
-    const only = scope ? sql`and community_id = any(${sql.param(scope)}::int[])` : sql``;
-    const ids = sql`select id from outbox where platform = ${platform} ${only} and status in ('pending', 'sending')
-      and next_attempt_at <= ${now.toISOString()}::timestamptz order by next_attempt_at, id limit ${this.batchSize} for update skip locked`;
+    const these = only ? sql`and id = any(${sql.param([...only])}::int[])` : sql``;
+    const ids = sql`select id from outbox where platform = ${platform} ${inScope} ${these} and status in ('pending', 'sending')
+      and next_attempt_at <= ${now.toISOString()}::timestamptz order by next_attempt_at, id limit ${limit} for update skip locked`;
     const rows = await this.o.db
       .update(outbox)
       .set({
@@ -170,7 +220,7 @@ export class OutboxSender {
       const info = batch.infos.get(row.communityId)!;
       // a member found blocking the bot earlier in this batch: their rows are already marked blocked
       if (row.memberId !== null && info.blocked.has(row.memberId)) continue;
-      const target = resolveTarget(row.target as Target, info);
+      const target = resolveTarget(row.target as StoredTarget, info);
       if (!target || !info.communityRef) {
         await this.finish(row, { status: 'failed', lastError: 'recipient no longer exists' });
         continue;
@@ -201,13 +251,18 @@ export class OutboxSender {
     info: Recipients,
   ): Promise<boolean> {
     const route = routeOf(target);
-    const opensDm = target.kind === 'dm' && !info.dmCached.has(target.userId);
-    const wait = this.pacer.delay(port.platform, route, opensDm);
+    // a DM not cached yet opens its channel first (and a Slack group DM each time, conversations.open); a Discord
+    // private thread is created, then each member added, then posted into: each call counts against the global limit
+    const opensDm =
+      (target.kind === 'dm' && !info.dmCached.has(target.userId)) ||
+      (target.kind === 'conversation' && this.pacer.conversationOpens(port.platform));
+    const calls = target.kind === 'conversation' ? 2 + target.userIds.length : opensDm ? 2 : 1;
+    const wait = this.pacer.delay(port.platform, route, opensDm, calls);
     if (wait > this.maxWaitMs) {
       await this.retryLater(row, wait, false);
       return false;
     }
-    await this.pacer.acquire(port.platform, route, opensDm);
+    await this.pacer.acquire(port.platform, route, opensDm, calls);
     try {
       const existing = row.editKey ? await this.posted(row.communityId, row.editKey) : undefined;
       const ref = await port.send(communityRef, target, restoredContent(row.content), existing);
@@ -265,7 +320,13 @@ export class OutboxSender {
         await this.o.db
           .update(outbox)
           .set({ status: 'blocked', lastError: 'member blocks the bot' })
-          .where(and(eq(outbox.memberId, row.memberId), sql`${outbox.status} in ('pending', 'sending')`));
+          // a message that reaches them in their group's channel instead (a referral) still goes
+          .where(
+            and(
+              eq(outbox.memberId, row.memberId),
+              sql`${outbox.status} in ('pending', 'sending') and not (${outbox.target} ? 'fallback')`,
+            ),
+          );
       }
       return;
     }
@@ -318,9 +379,11 @@ export class OutboxSender {
     blocked: Set<number>,
   ): Promise<Recipients> {
     const ids = new Set<number>();
+    const fallbackFor: number[] = [];
     for (const r of rows) {
-      const t = r.target as Target;
+      const t = r.target as StoredTarget;
       if (t.kind === 'dm') ids.add(t.memberId);
+      if (t.kind === 'dm' && 'fallback' in t) fallbackFor.push(t.memberId);
       if (t.kind === 'conversation') for (const id of t.memberIds) ids.add(id);
     }
     const [community] = rowsOf<{ ref: string }>(
@@ -331,6 +394,7 @@ export class OutboxSender {
       userOf: new Map(),
       dmCached: new Set(),
       blocked,
+      fallback: fallbackFor.length ? await homeChannels(this.o.db, communityId, fallbackFor) : new Map(),
     };
     if (ids.size === 0) return info;
     const members = rowsOf<{ id: number; user_id: string }>(
@@ -361,20 +425,49 @@ interface Recipients {
   dmCached: Set<string>;
   /** Members found blocking the bot during this flush (shared by its batches). */
   blocked: Set<number>;
+  /** Where a member's fallback DM goes when they refuse DMs: their group's home channel. */
+  fallback: Map<number, string>;
 }
 
 /**
- * DMs go without a fallback channel: a nudge to a member who refuses DMs is given up (the port throws a blocked
- * DeliveryError, logged once), not moved into a thread or channel they did not ask it to reach them in.
+ * Member ids to platform user ids. A DM goes without a fallback channel unless it was queued with one (a referral, a
+ * welcome): a nudge to a member who refuses DMs is given up (the port throws a blocked DeliveryError, logged once),
+ * not moved into a thread or channel they did not ask it to reach them in.
  */
-function resolveTarget(t: Target, info: Recipients): ResolvedTarget | null {
-  if (t.kind === 'channel') return t;
+function resolveTarget(t: StoredTarget, info: Recipients): ResolvedTarget | null {
+  if (t.kind === 'channel') return { kind: 'channel', channelRef: t.channelRef };
   if (t.kind === 'dm') {
     const userId = info.userOf.get(t.memberId);
-    return userId ? { kind: 'dm', userId } : null;
+    const fallbackChannelRef = 'fallback' in t ? info.fallback.get(t.memberId) : undefined;
+    return userId ? { kind: 'dm', userId, ...(fallbackChannelRef ? { fallbackChannelRef } : {}) } : null;
   }
   const userIds = t.memberIds.map((id) => info.userOf.get(id)).filter((u): u is string => Boolean(u));
   return userIds.length ? { kind: 'conversation', userIds, channelRef: t.channelRef, title: t.title } : null;
+}
+
+/** Each member's group home channel (their first group, else the community's first): the DM fallback. */
+async function homeChannels(db: Db, communityId: number, memberIds: number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  const rows = await db
+    .select({ memberId: groupMemberships.memberId, channel: groups.homeChannelRef })
+    .from(groupMemberships)
+    .innerJoin(groups, eq(groups.id, groupMemberships.groupId))
+    .where(
+      and(
+        eq(groupMemberships.communityId, communityId),
+        sql`${groupMemberships.memberId} = any(${sql.param(memberIds)}::int[])`,
+      ),
+    )
+    .orderBy(asc(groupMemberships.joinedAt));
+  for (const r of rows) if (!out.has(r.memberId)) out.set(r.memberId, r.channel);
+  const [first] = await db
+    .select({ channel: groups.homeChannelRef })
+    .from(groups)
+    .where(eq(groups.communityId, communityId))
+    .orderBy(asc(groups.id))
+    .limit(1);
+  if (first) for (const id of memberIds) if (!out.has(id)) out.set(id, first.channel);
+  return out;
 }
 
 const routeOf = (t: ResolvedTarget): string =>

@@ -15,6 +15,7 @@ import {
   isModeratorAnywhere,
 } from '../communities/community-repo.js';
 import type { CommunityRow } from '../communities/rows.js';
+import { enqueueOutbox } from '../delivery/outbox.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { decodeAction, type OutgoingMessage, type Reply } from '../messages.js';
@@ -34,8 +35,10 @@ export interface DispatchResult {
   errorId?: string;
   /** A user error's code, or `database_unavailable` for an outage (metrics read it). */
   code?: string;
-  /** Messages to others, already committed; hand them to deliver() after answering the invoker. */
+  /** Messages to others, committed in the outbox with the command's writes. */
   outgoing: OutgoingMessage[];
+  /** Their outbox rows: the committing process sends them right after answering the invoker. */
+  queued?: number[];
   communityId?: number;
 }
 
@@ -105,6 +108,7 @@ export class Dispatcher {
     started: number,
   ): Promise<DispatchResult> {
     const outgoing: OutgoingMessage[] = [];
+    let queued: number[] = [];
     let communityId: number | undefined;
     let community: CommunityRow | undefined;
     const readOnly = inv.input.kind === 'command' && this.deps.registry.get(inv.input.name)?.def.readOnly === true;
@@ -120,6 +124,7 @@ export class Dispatcher {
       };
       const run = async (tx: Db): Promise<Reply> => {
         outgoing.length = 0;
+        queued = [];
         // A writing command records its interaction first, in its transaction: a duplicate stops before any write.
         if (!readOnly) await firstDelivery(tx);
         const ctx = await this.context(tx, inv, capabilities, outgoing);
@@ -129,6 +134,19 @@ export class Dispatcher {
         // A read-only one has no transaction: it records its interaction once it has succeeded (a failure can be
         // retried), and a duplicate's answer and messages (a report posted to the channel) are dropped.
         if (readOnly) await firstDelivery(tx);
+        // Messages to others are outbox rows of this transaction: committed with the command's writes or not at all.
+        queued = (
+          await enqueueOutbox(
+            tx,
+            ctx.community.id,
+            outgoing.map((m) => ({ ...m, fallback: true })),
+            {
+              now: this.deps.clock.now(),
+              timezone: ctx.group?.timezone ?? this.deps.defaultTimezone ?? 'UTC',
+              askedBy: ctx.actor.id,
+            },
+          )
+        ).ids;
         return reply;
       };
       const reply = readOnly ? await run(this.deps.db) : await this.deps.db.transaction(run);
@@ -138,7 +156,7 @@ export class Dispatcher {
         { command: label, platform: inv.platform, communityId, outcome: 'ok', ms: performance.now() - started },
         'command',
       );
-      return { reply, outcome: 'ok', outgoing: [...outgoing], communityId };
+      return { reply, outcome: 'ok', outgoing: [...outgoing], queued, communityId };
     } catch (err) {
       if (err instanceof Duplicate) {
         this.deps.log.info(

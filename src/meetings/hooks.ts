@@ -1,11 +1,20 @@
-import { sql } from 'drizzle-orm';
-import { type Db, rowsOf } from '../../db/client.js';
+import { and, asc, count, eq, gte, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import {
+  groups,
+  members,
+  pairingGroupMembers,
+  pairingGroups,
+  pairingPrograms,
+  pairingRoundMembers,
+  pairingRounds,
+} from '../../db/schema.js';
 import { openCommitments } from '../nudges/commitments.js';
 import { formatLocalZoned } from '../time/zoned.js';
 
 /**
- * Extension points for work on other branches. Each is a plain function list or a guarded query, so this code runs
- * (and is tested) before those branches land, and they plug in without editing the meetings code.
+ * What the meetings and reports code reads from other capabilities: the sections of the day-before reminder (a
+ * plain list others append to) and the pairing figures the scorecard, the chart and the exports show.
  */
 
 /** Lines added to a member's day-before reminder. */
@@ -21,71 +30,59 @@ async function openCommitmentLines(db: Db, _communityId: number, memberId: numbe
   const open = await openCommitments(db, memberId);
   if (!open.length) return [];
   // Deadlines in the member's own zone (their /me time zone, else the group's, as /commit read them), named.
-  const [row] = rowsOf<{ tz: string | null }>(
-    await db.execute(sql`
-      select coalesce(m.timezone, (select g.timezone from groups g where g.id = ${open[0]!.groupId})) as tz
-      from members m where m.id = ${memberId}`),
-  );
-  const tz = row?.tz ?? 'UTC';
+  const [me] = await db.select({ tz: members.timezone }).from(members).where(eq(members.id, memberId));
+  const groupId = open[0]!.groupId;
+  const [group] = groupId ? await db.select({ tz: groups.timezone }).from(groups).where(eq(groups.id, groupId)) : [];
+  const tz = me?.tz ?? group?.tz ?? 'UTC';
   return ['Your open commitments:', ...open.map((c) => `• ${c.what} (by ${formatLocalZoned(c.dueAt, tz)})`)];
 }
 
-const present = new Map<string, boolean>();
-
-/** Whether a table exists (cached per process: tables appear through migrations, which run before the bot). */
-async function tableExists(db: Db, name: string): Promise<boolean> {
-  const known = present.get(name);
-  if (known !== undefined) return known;
-  const [row] = rowsOf<{ t: string | null }>(await db.execute(sql`select to_regclass(${name})::text as t`));
-  const exists = Boolean(row?.t);
-  // Remember only presence: a database migrated later in this process (tests) must still be seen.
-  if (exists) present.set(name, true);
-  return exists;
-}
-
-/**
- * HOOK (issue 7, pairing-rounds branch): 1-to-1s a member held — their round groups answered "met" — in rounds
- * started since `from`. Reads pairing_round_members/pairing_groups when that schema exists, else 0.
- */
+/** 1-to-1s a member held (their round groups answered "met") in the group's rounds started since `from`. */
 export async function oneToOnesHeld(db: Db, groupId: number, memberId: number, from: Date): Promise<number> {
-  if (!(await tableExists(db, 'pairing_round_members'))) return 0;
-  const [row] = rowsOf<{ n: string }>(
-    await db.execute(sql`
-      select count(*) as n from pairing_round_members rm
-      join pairing_groups pg on pg.id = rm.pairing_group_id
-      join pairing_rounds r on r.id = rm.round_id
-      join pairing_programs p on p.id = r.program_id
-      where p.group_id = ${groupId} and rm.member_id = ${memberId} and pg.status = 'met' and r.started_at >= ${from.toISOString()}`),
-  );
+  const [row] = await db
+    .select({ n: count() })
+    .from(pairingRoundMembers)
+    .innerJoin(pairingGroups, eq(pairingGroups.id, pairingRoundMembers.pairingGroupId))
+    .innerJoin(pairingRounds, eq(pairingRounds.id, pairingRoundMembers.roundId))
+    .innerJoin(pairingPrograms, eq(pairingPrograms.id, pairingRounds.programId))
+    .where(
+      and(
+        eq(pairingPrograms.groupId, groupId),
+        eq(pairingRoundMembers.memberId, memberId),
+        eq(pairingGroups.status, 'met'),
+        gte(pairingRounds.startedAt, from),
+      ),
+    );
   return Number(row?.n ?? 0);
 }
 
-/** HOOK (issue 7): of the pairs made in rounds since `from`, how many met; null without the pairing schema. */
-export async function oneToOneRate(
-  db: Db,
-  groupId: number,
-  from: Date,
-): Promise<{ met: number; total: number } | null> {
-  if (!(await tableExists(db, 'pairing_groups'))) return null;
-  const [row] = rowsOf<{ met: string; total: string }>(
-    await db.execute(sql`
-      select count(*) filter (where pg.status = 'met') as met, count(*) as total from pairing_groups pg
-      join pairing_rounds r on r.id = pg.round_id join pairing_programs p on p.id = r.program_id
-      where p.group_id = ${groupId} and r.started_at >= ${from.toISOString()}`),
-  );
+/** Of the pairs made in the group's rounds since `from`, how many met. */
+export async function oneToOneRate(db: Db, groupId: number, from: Date): Promise<{ met: number; total: number }> {
+  const [row] = await db
+    .select({ met: count(sql`case when ${pairingGroups.status} = 'met' then 1 end`), total: count() })
+    .from(pairingGroups)
+    .innerJoin(pairingRounds, eq(pairingRounds.id, pairingGroups.roundId))
+    .innerJoin(pairingPrograms, eq(pairingPrograms.id, pairingRounds.programId))
+    .where(and(eq(pairingPrograms.groupId, groupId), gte(pairingRounds.startedAt, from)));
   return { met: Number(row?.met ?? 0), total: Number(row?.total ?? 0) };
 }
 
-/** HOOK (issue 7): the pairings export's rows, [round, started, member, partner group id, status]; empty without the schema. */
+/** The pairings export's rows, [round, started, pair id, member, status], in round and pair order. */
 export async function pairingExportRows(db: Db, groupId: number, from: Date): Promise<(string | number)[][]> {
-  if (!(await tableExists(db, 'pairing_groups'))) return [];
-  const rows = rowsOf<{ round: number; started: string | Date; pair: number; member: string; status: string }>(
-    await db.execute(sql`
-      select r.number as round, r.started_at as started, pg.id as pair, mem.display_name as member, pg.status
-      from pairing_groups pg join pairing_rounds r on r.id = pg.round_id join pairing_programs p on p.id = r.program_id
-      join pairing_group_members gm on gm.pairing_group_id = pg.id join members mem on mem.id = gm.member_id
-      where p.group_id = ${groupId} and r.started_at >= ${from.toISOString()}
-      order by r.started_at, pg.id, mem.display_name`),
-  );
-  return rows.map((r) => [r.round, new Date(r.started).toISOString(), r.pair, r.member, r.status]);
+  const rows = await db
+    .select({
+      round: pairingRounds.number,
+      started: pairingRounds.startedAt,
+      pair: pairingGroups.id,
+      member: members.displayName,
+      status: pairingGroups.status,
+    })
+    .from(pairingGroups)
+    .innerJoin(pairingRounds, eq(pairingRounds.id, pairingGroups.roundId))
+    .innerJoin(pairingPrograms, eq(pairingPrograms.id, pairingRounds.programId))
+    .innerJoin(pairingGroupMembers, eq(pairingGroupMembers.pairingGroupId, pairingGroups.id))
+    .innerJoin(members, eq(members.id, pairingGroupMembers.memberId))
+    .where(and(eq(pairingPrograms.groupId, groupId), gte(pairingRounds.startedAt, from)))
+    .orderBy(asc(pairingRounds.startedAt), asc(pairingGroups.id), asc(members.displayName));
+  return rows.map((r) => [r.round, r.started.toISOString(), r.pair, r.member, r.status]);
 }

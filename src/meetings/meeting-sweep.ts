@@ -1,11 +1,12 @@
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { type Db, rowsOf } from '../../db/client.js';
-import { communities, groups, meetings } from '../../db/schema.js';
+import { groups, meetings } from '../../db/schema.js';
 import type { GroupRow } from '../communities/rows.js';
-import type { Core } from '../core.js';
+import type { OutboxMessage } from '../delivery/outbox.js';
 import { readSettings } from '../groups/group-settings.js';
-import type { Button, OutgoingMessage } from '../messages.js';
-import type { MessagePort } from '../platform.js';
+import type { Button } from '../messages.js';
+import { defineJobKind } from '../scheduler/job-kinds.js';
 import { claimNotice } from './attendance.js';
 import { reminderSections } from './hooks.js';
 import { describeMeeting, ensureMeetings, type MeetingRow } from './meetings.js';
@@ -33,35 +34,24 @@ export const RSVP_BUTTONS = (meetingId: number): Button[] => [
 ];
 
 /**
- * The meetings sweep (a DueRunner): for each meeting of the port's communities, once each — the RSVP reminder
- * the /nudges lead time before (with the member's open referrals and the visitor reminders), the check-in button in the
+ * The meetings sweep, a job kind every group runs each minute: for each meeting, once each — the RSVP reminder the
+ * /nudges lead time before (with the member's open referrals and the visitor reminders), the check-in button in the
  * group's channel when it starts, and at its end the attendance closed, the absence rule applied and the inviters
- * of visitors asked to follow up. One-time steps are claimed in meeting_notices before their messages are queued.
+ * of visitors asked to follow up. One-time steps are claimed in meeting_notices in the job's transaction, which
+ * queues their messages in the outbox.
  */
-export async function runMeetings(core: Core, port: MessagePort, scope?: string): Promise<void> {
-  const now = core.clock.now();
-  const rows = await core.db
-    .select({ group: groups })
-    .from(groups)
-    .innerJoin(communities, eq(communities.id, groups.communityId))
-    .where(
-      and(
-        eq(communities.platform, port.platform),
-        eq(communities.active, true),
-        scope === undefined ? undefined : eq(communities.platformRef, scope),
-      ),
-    );
-  for (const { group } of rows) {
-    const outgoing: OutgoingMessage[] = [];
-    await core.db.transaction(async (tx) => {
-      outgoing.length = 0;
-      outgoing.push(...(await sweepGroup(tx, group, now)));
-    });
-    if (outgoing.length) await core.messenger(port).deliver(group.communityId, outgoing);
-  }
-}
+export const meetingsSweepJob = defineJobKind({
+  kind: 'meetings.sweep',
+  coalesce: true,
+  payload: z.object({}).loose(),
+  async run(job, ctx) {
+    if (job.groupId === null) return;
+    const [group] = await ctx.db.select().from(groups).where(eq(groups.id, job.groupId));
+    if (group) await ctx.send(await sweepGroup(ctx.db, group, ctx.now));
+  },
+});
 
-async function sweepGroup(db: Db, group: GroupRow, now: Date): Promise<OutgoingMessage[]> {
+async function sweepGroup(db: Db, group: GroupRow, now: Date): Promise<OutboxMessage[]> {
   const settings = readSettings(group.settings);
   // The reminder's switch and lead time are a nudge (/nudges, issue 8); the meeting's own rules live in `meetings`.
   const remind = settings.nudges.meetingReminder;
@@ -81,7 +71,7 @@ async function sweepGroup(db: Db, group: GroupRow, now: Date): Promise<OutgoingM
       ),
     )
     .orderBy(asc(meetings.startsAt));
-  const out: OutgoingMessage[] = [];
+  const out: OutboxMessage[] = [];
   for (const meeting of due) {
     const id = meeting.id;
     const start = meeting.startsAt.getTime();
@@ -126,7 +116,7 @@ async function sweepGroup(db: Db, group: GroupRow, now: Date): Promise<OutgoingM
 }
 
 /** A day after a meeting whose roll call is incomplete, its moderators are reminded once, with the roll call. */
-async function rollCallReminders(db: Db, group: GroupRow, now: Date): Promise<OutgoingMessage[]> {
+async function rollCallReminders(db: Db, group: GroupRow, now: Date): Promise<OutboxMessage[]> {
   const due = await db
     .select()
     .from(meetings)
@@ -140,7 +130,7 @@ async function rollCallReminders(db: Db, group: GroupRow, now: Date): Promise<Ou
         sql`not exists (select 1 from meeting_notices n where n.meeting_id = ${meetings.id} and n.kind = 'rollcall-reminder')`,
       ),
     );
-  const out: OutgoingMessage[] = [];
+  const out: OutboxMessage[] = [];
   for (const meeting of due) {
     if (!(await claimNotice(db, meeting.id, 'rollcall-reminder'))) continue;
     const missing = await unmarkedCount(db, meeting);
@@ -158,7 +148,7 @@ async function rollCallReminders(db: Db, group: GroupRow, now: Date): Promise<Ou
 }
 
 /** The day-before RSVP DMs to active members, and a reminder to each inviter of a visitor. */
-async function reminders(db: Db, group: GroupRow, meeting: MeetingRow, now: Date): Promise<OutgoingMessage[]> {
+async function reminders(db: Db, group: GroupRow, meeting: MeetingRow, now: Date): Promise<OutboxMessage[]> {
   const people = rowsOf<{ member_id: number }>(
     await db.execute(sql`
       select member_id from group_memberships
@@ -174,7 +164,7 @@ async function reminders(db: Db, group: GroupRow, meeting: MeetingRow, now: Date
   );
   const what = describeMeeting(meeting, group.timezone);
   const tally = formatTally(await rsvpTally(db, meeting));
-  const out: OutgoingMessage[] = [];
+  const out: OutboxMessage[] = [];
   for (const id of people) {
     const mine = open.filter((r) => Number(r.receiver_id) === id);
     const extra: string[] = [];
@@ -190,6 +180,7 @@ async function reminders(db: Db, group: GroupRow, meeting: MeetingRow, now: Date
     ];
     out.push({
       target: { kind: 'dm', memberId: id },
+      optOutKey: 'meeting-reminder',
       content: {
         text: [`Reminder: ${group.name} meets ${what}. Will you be there?`, `${tally}.`, ...lines].join('\n'),
         buttons: RSVP_BUTTONS(meeting.id),
@@ -199,6 +190,7 @@ async function reminders(db: Db, group: GroupRow, meeting: MeetingRow, now: Date
   for (const v of await visitorsOf(db, meeting.id)) {
     out.push({
       target: { kind: 'dm', memberId: v.inviterId },
+      optOutKey: 'meeting-reminder',
       content: {
         text: `Your visitor ${v.name} is expected at ${what}. A short message to them today helps them come.`,
       },

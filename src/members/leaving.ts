@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { groupMemberships, groups, members } from '../../db/schema.js';
 import type { HandlerContext } from '../commands/define.js';
 import type { GroupRow } from '../communities/rows.js';
+import { eraseOutboxOf } from '../delivery/forget-outbox.js';
 import { UserError } from '../errors.js';
 import { anonymiseReferralsOf } from '../referrals/forget.js';
 import { returnSlipsOf } from '../referrals/returned-slips.js';
@@ -54,6 +55,7 @@ export async function forgetMember(ctx: HandlerContext): Promise<void> {
     .innerJoin(groups, eq(groups.id, groupMemberships.groupId))
     .where(eq(groupMemberships.memberId, ctx.actor.id));
   for (const { g } of rows) retractCard(ctx, g, ctx.actor.id, 'This introduction was removed at the member’s request.');
+  await eraseOutboxOf(ctx.db, ctx.community.id, ctx.actor.id);
   await anonymiseReferralsOf(ctx.db, ctx.community.id, ctx.actor.id);
   const deleted = await ctx.db
     .delete(members)

@@ -6,6 +6,8 @@ import type { Logger } from '../logger.js';
 import { createSchedule, reschedule } from '../scheduler/jobs-repo.js';
 import { RecurrenceError } from '../scheduler/recurrence.js';
 
+const EVERY_MINUTE = '* * * * *';
+
 /** A schedule every group has (its `systemKey` is unique per group), its rule read from the group's settings. */
 export interface GroupSchedule {
   key: string;
@@ -14,8 +16,7 @@ export interface GroupSchedule {
 }
 
 /**
- * The built-in schedules of every group. Referrals, Pairing and Meetings append theirs (e.g. a daily
- * `referrals.accountability` sweep). Handlers check the nudge's `enabled` setting when they run, so turning a nudge
+ * The built-in schedules of every group. Handlers check the nudge's `enabled` setting when they run, so turning a nudge
  * off needs no schedule change.
  */
 export const groupSchedules: GroupSchedule[] = [
@@ -23,6 +24,10 @@ export const groupSchedules: GroupSchedule[] = [
   { key: 'intro-reminder', kind: 'nudges.intro-reminder', spec: () => 'every hour' },
   { key: 'weekly-digest', kind: 'nudges.weekly-digest', spec: (s) => s.nudges.weeklyDigest.schedule },
   { key: 'give-prompt', kind: 'referrals.give-prompt', spec: (s) => s.nudges.givePrompt.schedule },
+  // the sweeps: each looks at the whole state of the group, every minute (coalesced: one run after any gap)
+  { key: 'referral-accountability', kind: 'referrals.accountability', spec: () => EVERY_MINUTE },
+  { key: 'pairing', kind: 'pairing.due', spec: () => EVERY_MINUTE },
+  { key: 'meetings', kind: 'meetings.sweep', spec: () => EVERY_MINUTE },
 ];
 
 /**

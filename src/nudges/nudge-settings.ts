@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * The nudges of a group (`settings.nudges`), each on/off with its timing (/nudges). Keys other features own are
- * here as hooks with their on/off switch; those features add their own timing keys beside `enabled`.
+ * The nudges of a group (`settings.nudges`), each on/off with its timing (/nudges). Each names the job kind that
+ * sends it (src/job-kinds.ts lists them all).
  */
 export const nudgeSettingsSchema = z.object({
   /** Missed schedule slots newer than this run once after downtime; older ones are skipped. */
@@ -18,12 +18,12 @@ export const nudgeSettingsSchema = z.object({
     .object({ enabled: z.boolean().default(true), schedule: z.string().default('every friday 16:00') })
     .prefault({}),
   commitmentCheck: z.object({ enabled: z.boolean().default(true) }).prefault({}),
-  /** Hook: Referrals (issue 6) adds its thresholds here; job kind `referrals.accountability`. */
+  /** Referral follow-up reminders (job kind `referrals.accountability`); thresholds live in `settings.referrals`. */
   referralAccountability: z
     .object({ enabled: z.boolean().default(true) })
     .loose()
     .prefault({}),
-  /** Hook: Referrals adds `weeks`; job kind `referrals.give-prompt`. */
+  /** The “give” prompt to members who gave nothing lately (job kind `referrals.give-prompt`). */
   givePrompt: z
     .object({
       enabled: z.boolean().default(false),
@@ -33,12 +33,12 @@ export const nudgeSettingsSchema = z.object({
     })
     .loose()
     .prefault({}),
-  /** Hook: Pairing (issue 7) rounds and check-ins; job kinds `pairing.round`, `pairing.check-in`. */
+  /** Pairing rounds and check-ins (job kind `pairing.due`); a member who turns it off gets no pairing DM. */
   pairing: z
     .object({ enabled: z.boolean().default(true) })
     .loose()
     .prefault({}),
-  /** Hook: Meetings (issue 9), the day-before reminder; job kind `meetings.reminder`. */
+  /** The day-before meeting reminder (sent by the job kind `meetings.sweep`), `hoursBefore` the meeting. */
   meetingReminder: z
     .object({ enabled: z.boolean().default(true), hoursBefore: z.number().int().min(1).max(168).default(24) })
     .loose()

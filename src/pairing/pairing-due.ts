@@ -1,133 +1,69 @@
-import { type AnyColumn, and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, isNull, lte, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Db } from '../../db/client.js';
-import { communities, groups, pairingPrograms, pairingRounds } from '../../db/schema.js';
-import type { Core, DueRunner } from '../core.js';
-import type { OutgoingMessage } from '../messages.js';
-import type { Platform } from '../platform.js';
+import { groups, pairingPrograms, pairingRounds } from '../../db/schema.js';
+import { defineJobKind } from '../scheduler/job-kinds.js';
 import { sendCheckIns } from './check-ins.js';
 import type { CheckInStage } from './round-messages.js';
-import { closeRound, overdueRounds, startRound } from './round-run.js';
+import { closeRound, overdueRounds, type Send, startRound } from './round-run.js';
 
 /** An open round with no next round to close it (manual-only or stopped programs) closes this long after its end. */
 const CLOSE_GRACE_MS = 2 * 86_400_000;
 
-type Deliver = (communityId: number, messages: OutgoingMessage[]) => Promise<void>;
+const ofGroup = (groupId: number) =>
+  sql`${pairingRounds.programId} in (select id from pairing_programs where group_id = ${groupId})`;
 
 /**
- * One unit of due work in its own transaction; its messages are delivered only after it commits, so a failure sends
- * nothing and a crash after commit repeats nothing (the claim is part of the committed work).
+ * Everything pairing that has come due by `now` in one group, in the caller's transaction (the job's): check-ins
+ * (halfway and near the end), rounds past their end that nothing closed, then scheduled rounds. Check-ins go first
+ * so a round's last check-in is out before the next round closes it. Each claim is a conditional update or a unique
+ * insert, so two runs at once do each piece of work once.
  */
-async function inTransaction(
-  db: Db,
-  deliver: Deliver,
-  work: (tx: Db, send: (m: OutgoingMessage) => void) => Promise<number | null>,
-): Promise<void> {
-  const out: OutgoingMessage[] = [];
-  const communityId = await db.transaction(async (tx) => {
-    out.length = 0;
-    return work(tx as Db, (m) => out.push(m));
-  });
-  if (communityId !== null && out.length) await deliver(communityId, out);
-}
-
-/** Which communities a run serves: all of a platform, or only some (test harnesses sharing one database). */
-export interface DueScope {
-  platform: Platform;
-  communityIds?: number[];
-}
-
-const within = (column: AnyColumn, scope: DueScope) =>
-  scope.communityIds
-    ? sql`${column} = any(${sql.param(scope.communityIds)}::int[]) and ${column} in (select id from communities where platform = ${scope.platform} and active)`
-    : sql`${column} in (select id from communities where platform = ${scope.platform} and active)`;
-
-/**
- * Everything pairing that has come due by `now` for communities of one platform: check-ins (halfway and near the
- * end), rounds past their end that nothing closed, then scheduled rounds. Check-ins go first so a round's last
- * check-in is out before the next round closes it. Each claim is a conditional update or a unique insert, so two
- * processes ticking at once run each piece of work once.
- */
-export async function runPairingDue(db: Db, scope: DueScope, now: Date, deliver: Deliver): Promise<void> {
+export async function runPairingDue(db: Db, groupId: number, now: Date, send: Send): Promise<void> {
   for (const stage of ['midpoint', 'final'] as CheckInStage[]) {
     const at = stage === 'midpoint' ? pairingRounds.midpointAt : pairingRounds.finalCheckAt;
     const sent = stage === 'midpoint' ? pairingRounds.midpointSentAt : pairingRounds.finalSentAt;
-    const due = await db
-      .select({ id: pairingRounds.id })
-      .from(pairingRounds)
-      .where(and(isNull(pairingRounds.closedAt), isNull(sent), lte(at, now), within(pairingRounds.communityId, scope)))
-      .orderBy(pairingRounds.id);
-    for (const { id } of due) {
-      await inTransaction(db, deliver, async (tx, send) => {
-        const set = stage === 'midpoint' ? { midpointSentAt: now } : { finalSentAt: now };
-        const [claimed] = await tx
-          .update(pairingRounds)
-          .set(set)
-          .where(and(eq(pairingRounds.id, id), isNull(sent)))
-          .returning();
-        if (!claimed) return null;
-        await sendCheckIns(tx, id, stage, send);
-        return claimed.communityId;
-      });
-    }
+    const set = stage === 'midpoint' ? { midpointSentAt: now } : { finalSentAt: now };
+    const claimed = await db
+      .update(pairingRounds)
+      .set(set)
+      .where(and(isNull(pairingRounds.closedAt), isNull(sent), lte(at, now), ofGroup(groupId)))
+      .returning({ id: pairingRounds.id });
+    for (const { id } of claimed.sort((a, b) => a.id - b.id)) await sendCheckIns(db, id, stage, send);
   }
-  for (const id of await overdueRounds(db, now, CLOSE_GRACE_MS)) {
-    await inTransaction(db, deliver, async (tx, send) => {
-      const [r] = await tx
-        .select()
-        .from(pairingRounds)
-        .where(and(eq(pairingRounds.id, id), within(pairingRounds.communityId, scope)));
-      if (!r) return null;
-      await closeRound(tx, id, now, send);
-      return r.communityId;
-    });
-  }
-  const programs = await db
-    .select({ id: pairingPrograms.id })
+  const overdue = new Set(await overdueRounds(db, now, CLOSE_GRACE_MS));
+  const mine = await db
+    .select({ id: pairingRounds.id })
+    .from(pairingRounds)
+    .where(and(isNull(pairingRounds.closedAt), ofGroup(groupId)))
+    .orderBy(pairingRounds.id);
+  for (const { id } of mine) if (overdue.has(id)) await closeRound(db, id, now, send);
+  const due = await db
+    .select({ program: pairingPrograms, group: groups })
     .from(pairingPrograms)
+    .innerJoin(groups, eq(groups.id, pairingPrograms.groupId))
     .where(
-      and(
-        eq(pairingPrograms.active, true),
-        lte(pairingPrograms.nextRunAt, now),
-        within(pairingPrograms.communityId, scope),
-      ),
+      and(eq(pairingPrograms.groupId, groupId), eq(pairingPrograms.active, true), lte(pairingPrograms.nextRunAt, now)),
     )
-    .orderBy(pairingPrograms.id);
-  for (const { id } of programs) {
-    await inTransaction(db, deliver, async (tx, send) => {
-      // Skip a program another process is running right now; the unique slot key stops a double run regardless.
-      const [row] = await tx
-        .select({ program: pairingPrograms, group: groups })
-        .from(pairingPrograms)
-        .innerJoin(groups, eq(groups.id, pairingPrograms.groupId))
-        .where(and(eq(pairingPrograms.id, id), lte(pairingPrograms.nextRunAt, now)))
-        .for('update', { of: pairingPrograms, skipLocked: true });
-      if (!row?.program.nextRunAt) return null;
-      const slot = row.program.nextRunAt;
-      await startRound(
-        tx,
-        row.program,
-        row.group,
-        now,
-        { trigger: 'schedule', slotKey: slot.toISOString(), slot },
-        send,
-      );
-      return row.program.communityId;
-    });
+    .orderBy(pairingPrograms.id)
+    // a program another run holds right now is its; the unique slot key stops a double run regardless
+    .for('update', { of: pairingPrograms, skipLocked: true });
+  for (const row of due) {
+    const slot = row.program.nextRunAt!;
+    await startRound(db, row.program, row.group, now, { trigger: 'schedule', slotKey: slot.toISOString(), slot }, send);
   }
 }
 
-/** The DueRunner the shell's `:advance` and the bot's tick call: pairing for the communities of the port's platform. */
-export const pairingDueRunner: DueRunner = async (core: Core, port) => {
-  const scope: DueScope = { platform: port.platform };
-  if (port.communityRefs) {
-    // a port serving named communities only (the shell, a test driver) runs their pairing work and nobody else's
-    const rows = await core.db
-      .select({ id: communities.id })
-      .from(communities)
-      .where(and(eq(communities.platform, port.platform), inArray(communities.platformRef, [...port.communityRefs])));
-    scope.communityIds = rows.map((r) => r.id);
-  }
-  await runPairingDue(core.db, scope, core.clock.now(), (communityId, messages) =>
-    core.messenger(port).deliver(communityId, messages),
-  );
-};
+/** Pairing's timed work, a job kind every group runs each minute; its messages go to the outbox with the job. */
+export const pairingDueJob = defineJobKind({
+  kind: 'pairing.due',
+  coalesce: true,
+  payload: z.object({}).loose(),
+  async run(job, ctx) {
+    if (job.groupId === null) return;
+    const out: Parameters<Send>[0][] = [];
+    await runPairingDue(ctx.db, job.groupId, ctx.now, (m) => out.push(m));
+    // a member who turned pairing off in /me gets no pairing DM (shared conversations are the round's own)
+    await ctx.send(out.map((m) => (m.target.kind === 'dm' ? { ...m, optOutKey: 'pairing' } : m)));
+  },
+});

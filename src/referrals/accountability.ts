@@ -1,11 +1,12 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { rowsOf } from '../../db/client.js';
-import { communities, groups, referralNudges } from '../../db/schema.js';
+import { eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { type Db, rowsOf } from '../../db/client.js';
+import { groups, referralNudges } from '../../db/schema.js';
 import { getMembers, moderatorsOf } from '../communities/community-repo.js';
-import type { Core } from '../core.js';
+import type { GroupRow } from '../communities/rows.js';
 import { type ReferralSettings, readSettings } from '../groups/group-settings.js';
 import type { OutgoingMessage } from '../messages.js';
-import type { MessagePort } from '../platform.js';
+import { defineJobKind } from '../scheduler/job-kinds.js';
 
 export type Rule = 'accept' | 'update' | 'open';
 
@@ -66,75 +67,69 @@ const WHAT: Record<Rule, (days: number) => string> = {
 };
 
 /**
- * The referral accountability sweep (issue 6 rules), run whenever time passes: each stage of each rule is recorded
- * in referral_nudges before its message is queued, so concurrent sweeps and repeated runs never send it twice.
- * Only communities of the port's platform are handled.
+ * The referral accountability sweep (issue 6 rules), a job kind every group runs each minute: each stage of each rule
+ * is recorded in referral_nudges in the job's transaction, with its messages queued in the outbox, so concurrent runs
+ * and repeated runs never send it twice and a crash never records a reminder that was not queued.
  */
-export async function runReferralAccountability(core: Core, port: MessagePort): Promise<void> {
-  const now = core.clock.now();
-  const rows = await core.db
-    .select({ group: groups, communityId: communities.id })
-    .from(groups)
-    .innerJoin(communities, eq(communities.id, groups.communityId))
-    .where(
-      and(
-        eq(communities.platform, port.platform),
-        eq(communities.active, true),
-        port.communityRefs ? inArray(communities.platformRef, [...port.communityRefs]) : undefined,
-      ),
+export const referralAccountabilityJob = defineJobKind({
+  kind: 'referrals.accountability',
+  coalesce: true,
+  payload: z.object({}).loose(),
+  async run(job, ctx) {
+    if (job.groupId === null) return;
+    const [group] = await ctx.db.select().from(groups).where(eq(groups.id, job.groupId));
+    if (!group || !readSettings(group.settings).nudges.referralAccountability.enabled) return;
+    await ctx.send(await dueReminders(ctx.db, group, ctx.now));
+  },
+});
+
+async function dueReminders(tx: Db, group: GroupRow, now: Date): Promise<OutgoingMessage[]> {
+  const settings = readSettings(group.settings).referrals;
+  const outgoing: OutgoingMessage[] = [];
+  for (const rule of ['accept', 'update', 'open'] as const) {
+    const spec = ruleSpec(rule, settings);
+    const cutoff = new Date(now.getTime() - spec.afterMs);
+    const clock = sql.raw(`r.${spec.clock}`);
+    const due = rowsOf<DueRow>(
+      await tx.execute(sql`
+        select r.id, r.number, r.giver_id, r.receiver_id, r.prospect_name, r.status, ${clock} as period,
+          (select max(stage) from referral_nudges n where n.referral_id = r.id and n.rule = ${rule} and n.period = ${clock}) as sent,
+          (select max(sent_at) from referral_nudges n where n.referral_id = r.id and n.rule = ${rule} and n.period = ${clock}) as last_sent_at
+        from referrals r
+        where r.group_id = ${group.id} and r.status in (${sql.join(
+          spec.statuses.map((s) => sql`${s}`),
+          sql`, `,
+        )}) and ${clock} <= ${cutoff.toISOString()}`),
     );
-  for (const { group, communityId } of rows) {
-    if (!readSettings(group.settings).nudges.referralAccountability.enabled) continue;
-    const settings = readSettings(group.settings).referrals;
-    const outgoing: OutgoingMessage[] = [];
-    await core.db.transaction(async (tx) => {
-      outgoing.length = 0;
-      for (const rule of ['accept', 'update', 'open'] as const) {
-        const spec = ruleSpec(rule, settings);
-        const cutoff = new Date(now.getTime() - spec.afterMs);
-        const clock = sql.raw(`r.${spec.clock}`);
-        const due = rowsOf<DueRow>(
-          await tx.execute(sql`
-            select r.id, r.number, r.giver_id, r.receiver_id, r.prospect_name, r.status, ${clock} as period,
-              (select max(stage) from referral_nudges n where n.referral_id = r.id and n.rule = ${rule} and n.period = ${clock}) as sent,
-              (select max(sent_at) from referral_nudges n where n.referral_id = r.id and n.rule = ${rule} and n.period = ${clock}) as last_sent_at
-            from referrals r
-            where r.group_id = ${group.id} and r.status in (${sql.join(
-              spec.statuses.map((s) => sql`${s}`),
-              sql`, `,
-            )}) and ${clock} <= ${cutoff.toISOString()}`),
-        );
-        for (const r of due) {
-          const period = new Date(r.period);
-          const last = r.last_sent_at ? new Date(r.last_sent_at) : null;
-          const stage = nextStage(now, period, spec.afterMs, settings.escalationHours, Number(r.sent ?? 0), last);
-          if (stage === 0) continue;
-          const [fresh] = await tx
-            .insert(referralNudges)
-            .values({ referralId: r.id, rule, period, stage, sentAt: now })
-            .onConflictDoNothing()
-            .returning();
-          if (!fresh) continue;
-          outgoing.push(
-            ...(await messagesFor(
-              tx,
-              communityId,
-              group.id,
-              r,
-              rule,
-              stage,
-              Math.floor((now.getTime() - period.getTime()) / (24 * HOUR)),
-            )),
-          );
-        }
-      }
-    });
-    await core.messenger(port).deliver(communityId, outgoing);
+    for (const r of due) {
+      const period = new Date(r.period);
+      const last = r.last_sent_at ? new Date(r.last_sent_at) : null;
+      const stage = nextStage(now, period, spec.afterMs, settings.escalationHours, Number(r.sent ?? 0), last);
+      if (stage === 0) continue;
+      const [fresh] = await tx
+        .insert(referralNudges)
+        .values({ referralId: r.id, rule, period, stage, sentAt: now })
+        .onConflictDoNothing()
+        .returning();
+      if (!fresh) continue;
+      outgoing.push(
+        ...(await messagesFor(
+          tx,
+          group.communityId,
+          group.id,
+          r,
+          rule,
+          stage,
+          Math.floor((now.getTime() - period.getTime()) / (24 * HOUR)),
+        )),
+      );
+    }
   }
+  return outgoing;
 }
 
 async function messagesFor(
-  db: Core['db'],
+  db: Db,
   communityId: number,
   groupId: number,
   r: DueRow,

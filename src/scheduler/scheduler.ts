@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
-import cron, { type ScheduledTask } from 'node-cron';
 import type { Db } from '../../db/client.js';
-import { communities, groups, jobs, schedules } from '../../db/schema.js';
+import { groups, jobs, schedules } from '../../db/schema.js';
 import type { Clock } from '../clock.js';
 import { enqueueOutbox } from '../delivery/outbox.js';
 import { OutboxSender, type OutboxSenderOptions } from '../delivery/outbox-sender.js';
 import type { Logger } from '../logger.js';
 import type { MessagePort } from '../platform.js';
+import { type ClaimScope, claimScopeOf, withinScope } from './claim-scope.js';
 import type { JobContext, JobRegistry, JobRow } from './job-kinds.js';
 import { nextOccurrence, parseRecurrence } from './recurrence.js';
 
@@ -44,8 +44,6 @@ export class Scheduler {
   readonly sender: OutboxSender;
   private readonly batchSize: number;
   private readonly catchUp: 'grace' | 'all';
-  private task: ScheduledTask | null = null;
-  private running: Promise<void> | null = null;
 
   constructor(private readonly o: SchedulerOptions) {
     this.workerId = o.workerId ?? `worker-${randomBytes(4).toString('hex')}`;
@@ -54,35 +52,25 @@ export class Scheduler {
     this.sender = new OutboxSender({ db: o.db, clock: o.clock, log: o.log, workerId: this.workerId, ...o.sender });
   }
 
-  /** Runs everything due at the clock's current time, until nothing is (the shell's `:advance`, each tick). */
+  /**
+   * Runs everything due at the clock's current time, until nothing is: the one entry point of timed work, which the
+   * ticker calls every TICK_SECONDS and the shell's `:advance` calls after moving its clock. Only work the ports can
+   * deliver is claimed (claim-scope.ts); with no ports at all (unit tests, maintenance) every community's.
+   */
   async runUntilIdle(ports: readonly MessagePort[]): Promise<void> {
     for (const hook of this.o.registry.hooks) await hook(this.o.db, this.o.clock.now(), this.o.log);
-    const scope = await this.scopeOf(ports);
+    const scope = ports.length ? claimScopeOf(ports) : null;
     for (let round = 0; round < 1000; round++) {
       let work = 0;
       for (let n = await this.materialize(scope); n > 0; n = await this.materialize(scope)) work += n;
       for (let n = await this.runBatch(scope); n > 0; n = await this.runBatch(scope)) work += n;
-      work += await this.sender.flush(ports, scope);
+      work += await this.sender.flush(ports);
       if (work === 0) return;
     }
   }
 
-  /** Community ids the ports are limited to (the shell's), or null when they serve whole platforms. */
-  private async scopeOf(ports: readonly MessagePort[]): Promise<number[] | null> {
-    if (ports.length === 0 || ports.some((p) => !p.communityRefs)) return null;
-    const out: number[] = [];
-    for (const p of ports) {
-      const rows = await this.o.db
-        .select({ id: communities.id })
-        .from(communities)
-        .where(and(eq(communities.platform, p.platform), inArray(communities.platformRef, [...p.communityRefs!])));
-      out.push(...rows.map((r) => r.id));
-    }
-    return out;
-  }
-
   /** Turns due slots of recurring schedules into jobs; returns how many schedules it moved on. */
-  async materialize(scope: number[] | null = null): Promise<number> {
+  async materialize(scope: ClaimScope | null = null): Promise<number> {
     const now = this.o.clock.now();
     return this.o.db.transaction(async (tx) => {
       const due = await tx
@@ -96,7 +84,7 @@ export class Scheduler {
           and(
             eq(schedules.paused, false),
             lte(schedules.nextRunAt, now),
-            scope ? inArray(schedules.communityId, scope) : undefined,
+            scope ? withinScope(schedules.communityId, scope) : undefined,
           ),
         )
         .orderBy(schedules.nextRunAt)
@@ -116,35 +104,73 @@ export class Scheduler {
       await tx.update(schedules).set({ paused: true }).where(eq(schedules.id, s.id));
       return;
     }
-    const slots: Date[] = [];
-    for (let n: Date | null = s.nextRunAt; n && n <= now && slots.length < 10_000; ) {
-      slots.push(n);
-      n = nextOccurrence(rule, n, s.timezone);
-    }
     const graceMs = graceHours * 3_600_000;
-    const inTime = this.catchUp === 'all' ? slots : slots.filter((t) => now.getTime() - t.getTime() <= graceMs);
-    // a sweep looks at the whole state: its latest slot stands for all the missed ones
-    const run = this.o.registry.get(s.kind)?.coalesce ? inTime.slice(-1) : inTime;
-    for (const slot of run) await this.insertSlot(tx, s, slot);
-    const tooOld = slots.length - inTime.length;
-    if (tooOld > 0) {
-      this.o.log.info(
-        {
-          scheduleId: s.id,
-          kind: s.kind,
-          groupId: s.groupId,
-          skipped: tooOld,
-          oldest: s.nextRunAt.toISOString(),
-          graceHours,
-        },
-        'missed schedule slots older than the grace window skipped',
-      );
+    if (this.o.registry.get(s.kind)?.coalesce) {
+      // A sweep looks at the whole state: one run stands for every slot missed, so the slots are not walked (a
+      // minute's sweep after a week's `:advance` would be 10,000 of them). It runs if any slot is in time.
+      const inTime =
+        this.catchUp === 'all' ||
+        now.getTime() - s.nextRunAt.getTime() <= graceMs ||
+        (nextOccurrence(rule, new Date(now.getTime() - graceMs), s.timezone)?.getTime() ?? Infinity) <= now.getTime();
+      if (inTime) await this.armCoalesced(tx, s, now);
+      else {
+        this.o.log.info(
+          { scheduleId: s.id, kind: s.kind, groupId: s.groupId, oldest: s.nextRunAt.toISOString(), graceHours },
+          'missed schedule slots older than the grace window skipped',
+        );
+      }
+    } else {
+      const slots: Date[] = [];
+      for (let n: Date | null = s.nextRunAt; n && n <= now && slots.length < 10_000; ) {
+        slots.push(n);
+        n = nextOccurrence(rule, n, s.timezone);
+      }
+      const inTime = this.catchUp === 'all' ? slots : slots.filter((t) => now.getTime() - t.getTime() <= graceMs);
+      for (const slot of inTime) await this.insertSlot(tx, s, slot);
+      const tooOld = slots.length - inTime.length;
+      if (tooOld > 0) {
+        this.o.log.info(
+          {
+            scheduleId: s.id,
+            kind: s.kind,
+            groupId: s.groupId,
+            skipped: tooOld,
+            oldest: s.nextRunAt.toISOString(),
+            graceHours,
+          },
+          'missed schedule slots older than the grace window skipped',
+        );
+      }
     }
     const next = nextOccurrence(rule, now, s.timezone);
     await tx
       .update(schedules)
       .set(next ? { nextRunAt: next } : { paused: true })
       .where(eq(schedules.id, s.id));
+  }
+
+  /**
+   * A coalescing schedule keeps one job row, armed again at each slot (pending, runAt now) once its last run is over,
+   * so a per-minute sweep of every group does not grow the jobs table by a row a minute. Still pending: the slot is
+   * already covered.
+   */
+  private async armCoalesced(tx: Db, s: typeof schedules.$inferSelect, now: Date): Promise<void> {
+    await tx
+      .insert(jobs)
+      .values({
+        kind: s.kind,
+        communityId: s.communityId,
+        groupId: s.groupId,
+        scheduleId: s.id,
+        runAt: now,
+        payload: s.payload,
+        dedupeKey: `schedule:${s.id}:latest`,
+      })
+      .onConflictDoUpdate({
+        target: jobs.dedupeKey,
+        set: { status: 'pending', runAt: now, attempts: 0, lastError: null, finishedAt: null, payload: s.payload },
+        setWhere: sql`${jobs.status} <> 'pending'`,
+      });
   }
 
   private async insertSlot(tx: Db, s: typeof schedules.$inferSelect, slot: Date): Promise<void> {
@@ -168,7 +194,7 @@ export class Scheduler {
    * handler rolls it back with them. If a handler throws, the batch's jobs are then run one by one, so one bad job
    * costs its own attempt and nothing else.
    */
-  async runBatch(scope: number[] | null = null): Promise<number> {
+  async runBatch(scope: ClaimScope | null = null): Promise<number> {
     const now = this.o.clock.now();
     let claimed: number[] = [];
     try {
@@ -196,13 +222,13 @@ export class Scheduler {
     tx: Db,
     now: Date,
     limit: number,
-    scope: number[] | null,
+    scope: ClaimScope | null,
   ): Promise<(JobRow & { timezone: string | null })[]> {
     const due = tx
       .select({ id: jobs.id })
       .from(jobs)
       .where(
-        and(eq(jobs.status, 'pending'), lte(jobs.runAt, now), scope ? inArray(jobs.communityId, scope) : undefined),
+        and(eq(jobs.status, 'pending'), lte(jobs.runAt, now), scope ? withinScope(jobs.communityId, scope) : undefined),
       )
       .orderBy(jobs.runAt)
       .limit(limit)
@@ -294,36 +320,8 @@ export class Scheduler {
     });
   }
 
-  /**
-   * Ticks with node-cron every `intervalSeconds` (default 15) at a random phase, so replicas spread their ticks
-   * rather than all claiming at :00. A tick still running when the next comes is not doubled.
-   */
-  start(ports: readonly MessagePort[], opts: { intervalSeconds?: number; phase?: number } = {}): void {
-    const every = opts.intervalSeconds ?? 15;
-    const phase = (opts.phase ?? Math.floor(Math.random() * every)) % every;
-    const seconds: number[] = [];
-    for (let s = phase; s < 60; s += every) seconds.push(s);
-    this.task = cron.schedule(`${seconds.join(',')} * * * * *`, () => this.tick(ports), {
-      name: `scheduler-${this.workerId}`,
-    });
-    void this.tick(ports);
-  }
-
-  /** One tick: run what is due; errors are logged (the next tick tries again). */
-  tick(ports: readonly MessagePort[]): Promise<void> {
-    if (this.running) return this.running;
-    this.running = this.runUntilIdle(ports)
-      .catch((err) => this.o.log.error({ err, workerId: this.workerId }, 'scheduler tick failed'))
-      .finally(() => {
-        this.running = null;
-      });
-    return this.running;
-  }
-
+  /** Gives up this process's sending leases, so another replica need not wait for them to run out. */
   async stop(): Promise<void> {
-    await this.task?.destroy();
-    this.task = null;
-    await this.running;
     await this.sender.releaseLeases().catch(() => {});
   }
 }

@@ -174,7 +174,22 @@ async function latenessBench(database: Database): Promise<void> {
   const workers = [database.db, other.db].map(
     (db, i) => new Scheduler({ db, clock: systemClock, log: silentLogger, registry, workerId: `late${i}` }),
   );
-  for (const [i, w] of workers.entries()) w.start([port], { intervalSeconds: 15, phase: i * 7 });
+  // each worker ticks every 15 s at its own phase, as replicas' tickers do (src/ticker.ts)
+  const timers: NodeJS.Timeout[] = [];
+  const ticking = new Set<Promise<void>>();
+  for (const [i, w] of workers.entries()) {
+    let busy: Promise<void> | null = null;
+    const tick = () => {
+      if (busy) return;
+      busy = w.runUntilIdle([port]).finally(() => {
+        ticking.delete(busy!);
+        busy = null;
+      });
+      ticking.add(busy);
+    };
+    timers.push(setTimeout(() => timers.push(setInterval(tick, 15_000)), i * 7_000));
+    tick();
+  }
   for (;;) {
     await new Promise((r) => setTimeout(r, 1000));
     const [left] = rowsOf<{ n: number }>(
@@ -183,6 +198,8 @@ async function latenessBench(database: Database): Promise<void> {
     );
     if (Number(left!.n) === 0 && Date.now() > start + 20_000) break;
   }
+  for (const t of timers) clearTimeout(t);
+  await Promise.all(ticking);
   for (const w of workers) await w.stop();
   const late = rowsOf<{ ms: number }>(
     await database.db.execute(sql`select extract(epoch from (o.sent_at - j.run_at)) * 1000 as ms

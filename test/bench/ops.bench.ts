@@ -8,7 +8,6 @@ import { openDatabase } from '../../db/client.js';
 import { systemClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/logger.js';
 import { startTicker } from '../../src/ticker.js';
-import { testPacing } from '../adapters/slack/slack-harness.js';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
 import { SlackClient } from '../fakes/slack/signed-client.js';
 import { groupWithMembers, opsCore } from '../ops/ops-support.js';
@@ -118,7 +117,7 @@ async function soak(): Promise<void> {
     core,
     { PORT: 0, SLACK_SIGNING_SECRET: 'soak', SLACK_API_URL: fake.apiUrl, SLACK_BOT_TOKEN: team.botToken },
     silentLogger,
-    { retries: 1, timeoutMs: 3000, pacing: testPacing() },
+    { retries: 1, timeoutMs: 3000 },
   );
   const client = new SlackClient(fake, `http://127.0.0.1:${bot.httpPort}`, 'soak');
   const send = (user: string, command: string, text: string) =>

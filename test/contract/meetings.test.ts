@@ -10,7 +10,9 @@ const SETUP = `
 runContract('meetings', [
   {
     name: 'the day-before reminder carries RSVP buttons; members check in when the meeting starts',
+    // the reminder falls due at 21:00, inside the default quiet hours (21:00–08:00): bob's start later
     script: `${SETUP}
+@bob /me quiet_hours:23:00-07:00
 :advance 12h
 @bob :press "Attending"
 :advance 10h

@@ -13,21 +13,21 @@ export interface Scenario {
 }
 
 /**
- * Runs scenarios on every adapter driver. Each scenario gets a fresh driver (a fresh community); the database is
- * PostgreSQL when DATABASE_URL is set (the real thing), else PGlite.
+ * Runs scenarios on every adapter driver. Each scenario gets a fresh driver (a fresh community), so all drivers of a
+ * file share one database, opened once: PostgreSQL when DATABASE_URL is set (the real thing), else PGlite.
  */
 export function runContract(title: string, scenarios: Scenario[], only: string[] = Object.keys(drivers)): void {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openTestDatabase(process.env.DATABASE_URL ? 'postgres' : 'pglite');
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
   for (const name of only) {
     const factory = drivers[name];
     if (!factory) continue;
     describe(`${title} on ${name}`, () => {
-      let database: Database;
-      beforeAll(async () => {
-        database = await openTestDatabase(process.env.DATABASE_URL ? 'postgres' : 'pglite');
-      });
-      afterAll(async () => {
-        await database?.close();
-      });
       for (const s of scenarios) {
         it(s.name, async () => {
           const driver: Driver = await factory(database);

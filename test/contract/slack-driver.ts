@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { type Directive, parseLine, TranscriptError } from '../../adapters/shell/transcript.js';
-import { Pacer } from '../../adapters/slack/pacer.js';
 import { type RunningSlack, startSlack } from '../../adapters/slack/slack-app.js';
 import { makeModerator } from '../../src/communities/moderators.js';
 import { silentLogger } from '../../src/logger.js';
@@ -43,7 +42,7 @@ export const slackDriver: DriverFactory = async (database) => {
       h.core,
       { PORT: 0, SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: team.botToken, SLACK_API_URL: fake.apiUrl },
       silentLogger,
-      { retries: 1, timeoutMs: 5000, pacing: { channel: new Pacer(100, 10), opens: new Pacer(100, 20) } },
+      { retries: 1, timeoutMs: 5000 },
     );
   } catch (err) {
     await fake.close();

@@ -271,7 +271,7 @@ describeEachDatabase('outbox', (database) => {
     const [pref] = await db.select().from(memberPreferences).where(eq(memberPreferences.memberId, blocked));
     expect(pref!.dmBlockedAt).not.toBeNull();
     const later = await enqueueOutbox(db, community.id, dms([members[1]!], 'three'), { now: T0, timezone: 'UTC' });
-    expect(later).toEqual({ queued: 0, skipped: 1 });
+    expect(later).toEqual({ queued: 0, skipped: 1, ids: expect.any(Array) });
   });
 
   it('queues DMs for the end of quiet hours in the member’s zone, and drops nudges they turned off', async () => {
@@ -290,7 +290,7 @@ describeEachDatabase('outbox', (database) => {
       content: { text: 'hi' },
     }));
     const r = await enqueueOutbox(db, community.id, msgs, { now: night, timezone: 'Europe/Berlin' });
-    expect(r).toEqual({ queued: 2, skipped: 1 });
+    expect(r).toEqual({ queued: 2, skipped: 1, ids: expect.any(Array) });
     const rows = await db.select().from(outbox).where(eq(outbox.communityId, community.id));
     const at = (id: number) => rows.find((x) => x.memberId === id)!.nextAttemptAt.toISOString();
     expect(at(a!.id)).toBe('2026-01-06T07:00:00.000Z'); // 08:00 Berlin
@@ -299,6 +299,7 @@ describeEachDatabase('outbox', (database) => {
     expect(await enqueueOutbox(db, community.id, msgs, { now: night, timezone: 'Europe/Berlin' })).toEqual({
       queued: 0,
       skipped: 1,
+      ids: [],
     });
   });
 });

@@ -99,8 +99,9 @@ describeEachDatabase('meetings and attendance', (db) => {
 @alice /meeting add title:"Visitors day" date:2026-01-15 time:18:30
 @bob /meeting next
 :advance 1w
-:advance 2d12h
+:advance 2d10h
 `);
+    // (the day-before reminder falls due at 18:30 on the 14th: 19:00 is before the default quiet hours)
     expect(
       h.messages.some((m) => m.channel && m.text.includes('No meeting Tue, 6 Jan 2026, 07:00 at Town Hall: Epiphany')),
     ).toBe(true);

@@ -65,13 +65,10 @@ describeEachDatabase('admission before dispatch', (db) => {
     const core = opsCore(db());
     const c = await groupWithMembers(core, ['UA']);
     let attempted = 0;
-    core.messenger = () =>
-      ({
-        deliver: async () => {
-          attempted++;
-          throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
-        },
-      }) as never;
+    core.outbox.sendNow = async () => {
+      attempted++;
+      throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    };
     const r = await core.handle(c.inv('UA', 'ask', { text: 'a plumber for the new school' }), nullPort, async () => {});
     expect(attempted).toBe(1);
     expect(r.outcome).toBe('ok');

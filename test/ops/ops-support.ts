@@ -9,6 +9,7 @@ import type { Invocation } from '../../src/dispatch/invocation.js';
 import { type Logger, silentLogger } from '../../src/logger.js';
 import type { Capabilities, MessagePort } from '../../src/platform.js';
 import { seededRandom } from '../../src/random.js';
+import { TEST_PACING } from '../support/test-pacing.js';
 
 export const slackCaps: Capabilities = {
   privateReplies: true,
@@ -34,6 +35,7 @@ export function opsCore(database: Database, extra: Partial<CoreDeps> = {}, log: 
     clock: new ManualClock(new Date('2025-03-03T09:00:00Z')),
     random: seededRandom(7),
     log,
+    pacing: TEST_PACING,
     ...extra,
   });
 }

@@ -103,7 +103,7 @@ describe.skipIf(skipReason !== null)('the bot SIGKILLed in the middle of a fan-o
         })),
         { now: new Date(), timezone: 'UTC' },
       );
-      expect(queued).toEqual({ queued: MEMBERS, skipped: 0 });
+      expect(queued).toEqual({ queued: MEMBERS, skipped: 0, ids: expect.any(Array) });
 
       await eventually(() => !first.running, {
         timeoutMs: 30_000,

@@ -2,7 +2,6 @@ import { type RunningSlack, startSlack } from '../../adapters/slack/slack-app.js
 import { type Database, openDatabase } from '../../db/client.js';
 import type { Core } from '../../src/core.js';
 import { silentLogger } from '../../src/logger.js';
-import { testPacing } from '../adapters/slack/slack-harness.js';
 import type { FakeSlack, FakeTeam } from '../fakes/slack/fake-slack.js';
 import { SlackClient } from '../fakes/slack/signed-client.js';
 import { openTestDatabase } from '../support/test-database.js';
@@ -37,7 +36,7 @@ export async function startReplica(url: string, fake: FakeSlack, team: FakeTeam)
     core,
     { PORT: 0, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, SLACK_BOT_TOKEN: team.botToken },
     silentLogger,
-    { retries: 2, timeoutMs: 3000, pacing: testPacing() },
+    { retries: 2, timeoutMs: 3000 },
   );
   const client = new SlackClient(fake, `http://127.0.0.1:${slack.httpPort}`, SIGNING_SECRET);
   return {

@@ -56,15 +56,12 @@ const DAY = 86_400_000;
 describeEachDatabase('pairing rounds', (database) => {
   it('claims a scheduled slot once when two runners race for it', async () => {
     const h = shellHarness(database());
-    const { db, community, program } = await programWith(h, ['ann', 'ben', 'cat', 'dan']);
+    const { db, program } = await programWith(h, ['ann', 'ben', 'cat', 'dan']);
     h.clock.set(new Date(program.nextRunAt!.getTime() + 60_000));
     const sent: OutgoingMessage[] = [];
-    const deliver = async (_: number, m: OutgoingMessage[]) => void sent.push(...m);
-    const scope = { platform: 'shell' as const, communityIds: [community.id] };
-    await Promise.all([
-      runPairingDue(db, scope, h.clock.now(), deliver),
-      runPairingDue(db, scope, h.clock.now(), deliver),
-    ]);
+    // two runs, each in its own transaction as a job's is, racing for the same slot
+    const run = () => db.transaction((tx) => runPairingDue(tx, program.groupId, h.clock.now(), (m) => sent.push(m)));
+    await Promise.all([run(), run()]);
     const rounds = await db.select().from(pairingRounds).where(eq(pairingRounds.programId, program.id));
     expect(rounds).toHaveLength(1);
     expect(rounds[0]!.slotKey).toBe(program.nextRunAt!.toISOString());

@@ -5,10 +5,10 @@ import { commands } from '../../commands/index.js';
 import type { Database } from '../../db/client.js';
 import { ManualClock } from '../../src/clock.js';
 import { Registry } from '../../src/commands/registry.js';
-import { Core, type DueRunner } from '../../src/core.js';
-import { defaultDueRunners } from '../../src/due-runners.js';
+import { Core } from '../../src/core.js';
 import { type Logger, silentLogger } from '../../src/logger.js';
 import { seededRandom } from '../../src/random.js';
+import { TEST_PACING } from './test-pacing.js';
 
 export interface ShellHarness {
   core: Core;
@@ -29,7 +29,7 @@ export interface ShellHarness {
  */
 export function shellHarness(
   database: Database,
-  opts: { log?: Logger; seed?: number; dueRunners?: DueRunner[]; start?: Date } = {},
+  opts: { log?: Logger; seed?: number; start?: Date } = {},
 ): ShellHarness {
   const clock = new ManualClock(opts.start);
   const core = new Core({
@@ -38,7 +38,7 @@ export function shellHarness(
     clock,
     random: seededRandom(opts.seed ?? 42),
     log: opts.log ?? silentLogger,
-    dueRunners: opts.dueRunners ?? defaultDueRunners,
+    pacing: TEST_PACING,
   });
   const messages: ShellMessage[] = [];
   const communityRef = `test-${randomBytes(5).toString('hex')}`;

@@ -135,7 +135,7 @@ describeEachDatabase('discord outbox through discord.js', (db) => {
     expect(pref!.dmBlockedAt).not.toBeNull();
     expect(
       await enqueueOutbox(h!.core.db, communityId, dmsTo([ben], 'three'), { now: h!.clock.now(), timezone: 'UTC' }),
-    ).toEqual({ queued: 0, skipped: 1 });
+    ).toEqual({ queued: 0, skipped: 1, ids: expect.any(Array) });
     expect(await sender.flush([h!.bot.port])).toBe(0);
     expect(postsTo(dm('ben'))).toHaveLength(1);
   });

@@ -145,7 +145,7 @@ describeEachDatabase('slack outbox through Bolt', (db) => {
     }
     expect(
       await enqueueOutbox(h!.core.db, communityId, dmsTo(blocked, 'three'), { now: h!.clock.now(), timezone: 'UTC' }),
-    ).toEqual({ queued: 0, skipped: 2 });
+    ).toEqual({ queued: 0, skipped: 2, ids: expect.any(Array) });
     expect(await sender.flush([h!.bot.port])).toBe(0);
     expect(opensFor('UBEN')).toHaveLength(1);
     expect(postsTo(dm('dan'))).toHaveLength(1);

@@ -1,33 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { Pacer } from '../../../adapters/slack/pacer.js';
 import type { FakeTeam } from '../../fakes/slack/fake-slack.js';
 import { describeEachDatabase } from '../../support/databases.js';
 import { freshTeamId, startSlackHarness } from './slack-harness.js';
-
-it('the pacer lets a short burst through, then spaces one key’s calls while other keys run freely', async () => {
-  let now = 0;
-  const slept: number[] = [];
-  const pacer = new Pacer(
-    1,
-    2,
-    () => now,
-    async (ms) => {
-      slept.push(ms);
-      now += ms;
-    },
-  );
-  const order: string[] = [];
-  await Promise.all([
-    ...[1, 2, 3, 4].map((i) => pacer.run('C1', async () => order.push(`C1-${i}@${now}`))),
-    pacer.run('C2', async () => order.push(`C2@${now}`)),
-  ]);
-  expect(order).toContain('C1-1@0');
-  expect(order).toContain('C1-2@0');
-  expect(order).toContain('C2@0');
-  expect(order).toContain('C1-3@1000');
-  expect(order).toContain('C1-4@2000');
-  expect(slept).toEqual([1000, 1000]);
-});
 
 describeEachDatabase('Slack rate limits', (db) => {
   let h: Awaited<ReturnType<typeof startSlackHarness>>;

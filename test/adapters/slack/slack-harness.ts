@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Pacer } from '../../../adapters/slack/pacer.js';
 import {
   type RunningSlack,
   type SlackConfig,
@@ -16,6 +15,7 @@ import { type Logger, silentLogger } from '../../../src/logger.js';
 import { seededRandom } from '../../../src/random.js';
 import { FakeSlack, type FakeTeam } from '../../fakes/slack/fake-slack.js';
 import { SlackClient } from '../../fakes/slack/signed-client.js';
+import { TEST_PACING } from '../../support/test-pacing.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 export const ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -28,9 +28,6 @@ export interface SlackHarness {
   client: SlackClient;
   close(): Promise<void>;
 }
-
-/** Pacing fast enough for tests that send a handful of messages, still exercising the pacer. */
-export const testPacing = () => ({ channel: new Pacer(50, 5), opens: new Pacer(50, 10) });
 
 /** A fresh team id per test: tests share a database and must not see each other's communities. */
 export const freshTeamId = () => `T${randomBytes(4).toString('hex').toUpperCase()}`;
@@ -59,6 +56,7 @@ export async function startSlackHarness(
     clock,
     random: seededRandom(42),
     log: opts.log ?? silentLogger,
+    pacing: TEST_PACING,
   });
   const config = {
     PORT: 0,
@@ -79,7 +77,6 @@ export async function startSlackHarness(
     bot = await startSlack(core, config, opts.log ?? silentLogger, {
       retries: 2,
       timeoutMs: 3000,
-      pacing: testPacing(),
       ...opts.tuning,
     });
   } catch (err) {

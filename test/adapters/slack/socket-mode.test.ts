@@ -9,7 +9,8 @@ import { silentLogger } from '../../../src/logger.js';
 import { seededRandom } from '../../../src/random.js';
 import { FakeSlack } from '../../fakes/slack/fake-slack.js';
 import { openTestDatabase } from '../../support/databases.js';
-import { freshTeamId, testPacing } from './slack-harness.js';
+import { TEST_PACING } from '../../support/test-pacing.js';
+import { freshTeamId } from './slack-harness.js';
 
 let database: Database;
 beforeAll(async () => {
@@ -22,6 +23,7 @@ it('starts in Socket Mode against apps.connections.open and serves a slash comma
   const team = fake.addTeam({ id: freshTeamId() });
   fake.addUser({ id: 'U0ALICE', name: 'alice', teamId: team.id });
   const core = new Core({
+    pacing: TEST_PACING,
     database,
     registry: new Registry(commands),
     clock: new ManualClock(),
@@ -34,7 +36,7 @@ it('starts in Socket Mode against apps.connections.open and serves a slash comma
       core,
       { PORT: 0, SLACK_APP_TOKEN: fake.appToken, SLACK_BOT_TOKEN: team.botToken, SLACK_API_URL: fake.apiUrl },
       silentLogger,
-      { retries: 1, pacing: testPacing() },
+      { retries: 1 },
     );
     expect(bot.mode).toBe('socket');
     expect(bot.httpPort).toBeNull();

@@ -13,10 +13,10 @@ import { ManualClock } from '../../../src/clock.js';
 import type { CommandDefinition } from '../../../src/commands/define.js';
 import type { OptionKind } from '../../../src/commands/options.js';
 import { Registry } from '../../../src/commands/registry.js';
-import { Core, type DueRunner } from '../../../src/core.js';
-import { defaultDueRunners } from '../../../src/due-runners.js';
+import { Core } from '../../../src/core.js';
 import { type Logger, silentLogger } from '../../../src/logger.js';
 import { seededRandom } from '../../../src/random.js';
+import { TEST_PACING } from '../../support/test-pacing.js';
 import { FakeDiscord, type FakeGuild } from './fake-discord.js';
 import type { FakeChannel, FakeMessage, FakeUser, ShownModal } from './fake-state.js';
 import { apiMessage } from './fake-state.js';
@@ -41,7 +41,6 @@ const OPTION_TYPE: Record<OptionKind, ApplicationCommandOptionType> = {
 export interface HarnessOptions {
   commands?: CommandDefinition[];
   log?: Logger;
-  dueRunners?: DueRunner[];
   bot?: Partial<DiscordBotOptions>;
   channels?: string[];
   settleTimeoutMs?: number;
@@ -79,12 +78,12 @@ export class DiscordHarness {
     );
     const clock = new ManualClock();
     const core = new Core({
+      pacing: TEST_PACING,
       database,
       registry: new Registry(opts.commands ?? allCommands),
       clock,
       random: seededRandom(42),
       log: opts.log ?? silentLogger,
-      dueRunners: opts.dueRunners ?? defaultDueRunners,
     });
     let bot: DiscordBot;
     try {

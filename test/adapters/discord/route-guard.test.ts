@@ -1,37 +1,6 @@
 import { expect, it } from 'vitest';
-import { Pacer, RouteGuard } from '../../../adapters/discord/pacing.js';
+import { RouteGuard } from '../../../adapters/discord/route-guard.js';
 import { silentLogger } from '../../../src/logger.js';
-
-/** A pacer on virtual time: waiting advances the clock, so rates are checked exactly and instantly. */
-function virtualPacer(perSecond: number, burst: number) {
-  let now = 0;
-  const pacer = new Pacer(
-    perSecond,
-    burst,
-    () => now,
-    async (ms) => {
-      now += ms;
-    },
-  );
-  return { pacer, now: () => now };
-}
-
-it('lets a burst through at once, then holds to the rate', async () => {
-  const { pacer, now } = virtualPacer(40, 10);
-  for (let i = 0; i < 10; i++) await pacer.take();
-  expect(now()).toBe(0);
-  for (let i = 0; i < 90; i++) await pacer.take();
-  // 90 more at 40/s take 2.25 s: 100 sends never exceed 45 per second
-  expect(now()).toBeCloseTo(2250, 0);
-  expect(100 / (now() / 1000 + 1)).toBeLessThan(45);
-});
-
-it('serves concurrent callers in order', async () => {
-  const { pacer } = virtualPacer(2, 1);
-  const order: number[] = [];
-  await Promise.all([1, 2, 3].map((n) => pacer.take().then(() => order.push(n))));
-  expect(order).toEqual([1, 2, 3]);
-});
 
 it('stops a route after repeated refusals, for a while, and a 401 stops everything', () => {
   let t = 0;

@@ -1,48 +1,5 @@
 import type { Logger } from '../../src/logger.js';
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/**
- * A token bucket: at most `perSecond` starts per second on average, `burst` at once. discord.js already queues per
- * route and honours 429s; this keeps bulk work (DM fan-out, later the nudges outbox) well under the global
- * 50 requests/s so interaction answers never wait behind it.
- */
-export class Pacer {
-  private tokens: number;
-  private last: number;
-  private chain: Promise<void> = Promise.resolve();
-
-  constructor(
-    readonly perSecond: number,
-    readonly burst: number = perSecond,
-    private readonly now: () => number = () => performance.now(),
-    private readonly wait: (ms: number) => Promise<void> = sleep,
-  ) {
-    this.tokens = burst;
-    this.last = now();
-  }
-
-  /** Resolves when the caller may start one request; callers are served in order. */
-  take(): Promise<void> {
-    const turn = this.chain.then(() => this.takeOne());
-    this.chain = turn.catch(() => {});
-    return turn;
-  }
-
-  private async takeOne(): Promise<void> {
-    for (;;) {
-      const t = this.now();
-      this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.perSecond);
-      this.last = t;
-      if (this.tokens >= 1) {
-        this.tokens -= 1;
-        return;
-      }
-      await this.wait(((1 - this.tokens) / this.perSecond) * 1000);
-    }
-  }
-}
-
 /** A send refused because its route was stopped after repeated 401/403/429 answers. */
 export class RouteStoppedError extends Error {}
 
