@@ -1,5 +1,6 @@
 import { commands } from '../commands/index.js';
 import { buildCore } from '../src/bootstrap.js';
+import { calendarFeedRoute, feedBase } from '../src/calendar/feed-route.js';
 import { systemClock } from '../src/clock.js';
 import type { Config } from '../src/config.js';
 import type { Core } from '../src/core.js';
@@ -41,7 +42,11 @@ export async function servePlatforms(config: Config, platforms: PlatformName[], 
   feedQueueGauges(metrics, core.db, platforms, () => core.clock.now());
   health.add('database', databaseCheck(core.deps.database));
   health.add('migrations', migrationsCheck(core.deps.database));
-  const routes = opsRoutes({ health, metrics, draining: () => core.work.draining });
+  const routes = [
+    ...opsRoutes({ health, metrics, draining: () => core.work.draining }),
+    calendarFeedRoute(core.db, core.clock),
+  ];
+  feedBase.url = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
 
   const stoppers: { name: string; stop(): Promise<void> }[] = [];
   const ports: MessagePort[] = [];

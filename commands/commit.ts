@@ -11,6 +11,7 @@ import {
   ownCommitment,
 } from '../src/nudges/commitments.js';
 import { parseDeadline } from '../src/nudges/deadline.js';
+import { weekDigest } from '../src/nudges/weekly-digest.js';
 import { formatLocalZoned } from '../src/time/zoned.js';
 
 const tzOf = (ctx: HandlerContext) => ctx.actor.timezone ?? ctx.group?.timezone ?? ctx.defaultTimezone;
@@ -135,11 +136,20 @@ export const commit = defineCommand({
 
 export const commitmentsCommand = defineCommand({
   name: 'commitments',
-  description: 'Your open commitments and their deadlines',
+  description: 'Your open commitments and their deadlines, or the group’s week (week:true)',
   access: 'member',
   readOnly: true,
-  options: z.object({}),
+  options: z.object({
+    week: z.boolean().optional().describe('The group’s week instead: commitments made and done in the last 7 days'),
+    until: z.iso.datetime().optional().describe('End of that week (the weekly digest’s own moment)'),
+  }),
   async run(ctx) {
+    if (ctx.options.week) {
+      const group = ctx.requireGroup();
+      const until = ctx.options.until ? new Date(ctx.options.until) : ctx.clock.now();
+      const { text, items } = await weekDigest(ctx.db, group, until);
+      return { text, ...(items.length ? { list: { items } } : {}), visibility: 'private' };
+    }
     const open = await openCommitments(ctx.db, ctx.actor.id);
     if (open.length === 0)
       return { text: 'You have no open commitments. Make one with /commit.', visibility: 'private' };

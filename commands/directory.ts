@@ -21,6 +21,14 @@ async function page(
     pageSize: PAGE_SIZE,
   });
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  if (total > 0 && index >= pages) {
+    // Past the end (page:9 of a 2-page directory, or a button from before members left): the last page, said so.
+    const last = await page(ctx, category, pages - 1, replaceOriginal);
+    return {
+      ...last,
+      text: `There is no page ${index + 1}: the directory has ${pages} page${pages === 1 ? '' : 's'}.\n${last.text}`,
+    };
+  }
   if (total === 0) {
     return {
       text: category

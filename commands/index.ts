@@ -2,6 +2,7 @@ import type { CommandDefinition } from '../src/commands/define.js';
 import { approve, decline } from './applications.js';
 import { ask, asksList } from './ask.js';
 import { attendanceCommand } from './attendance.js';
+import { bookingList, bookingSettingsCommand } from './booking.js';
 import { commit, commitmentsCommand } from './commit.js';
 import { connect } from './connect.js';
 import { directory } from './directory.js';
@@ -12,6 +13,7 @@ import { help } from './help.js';
 import { intro } from './intro.js';
 import { forgetMe, leave, remove } from './leaving.js';
 import { me } from './me.js';
+import { meetingCalendarCommand } from './meeting-calendar.js';
 import { meetingSettings } from './meeting-settings.js';
 import { meetingAdd, meetingCancel, meetingNext } from './meetings.js';
 import { moderatorAdd, moderatorRemove, moderatorsList } from './moderators.js';
@@ -89,10 +91,13 @@ export const commands: CommandDefinition[] = [
   pairHistory,
   pairStats,
   pairStarters,
+  bookingList,
+  bookingSettingsCommand,
   meetingNext,
   meetingSettings,
   meetingCancel,
   meetingAdd,
+  meetingCalendarCommand,
   attendanceCommand,
   visitorInvite,
   visitorList,

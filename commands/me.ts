@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { applyAvailability, availabilityOptions, describeAvailability } from '../src/booking/me-availability.js';
 import { defineCommand } from '../src/commands/define.js';
 import { UserError } from '../src/errors.js';
 import { NUDGE_NAMES, NUDGES, nudgeInfo } from '../src/nudges/nudge-settings.js';
@@ -25,8 +26,13 @@ export const me = defineCommand({
       .describe('No DMs between these local times, e.g. 21:00-08:00'),
     nudge: z.enum(NUDGE_NAMES).optional().describe('A nudge to turn on or off for you'),
     receive: z.boolean().optional().describe('Receive that nudge (true) or not (false)'),
+    ...availabilityOptions,
   }),
-  examples: ['/me timezone:Europe/Berlin quiet_hours:22:00-07:30', '/me nudge:intro-reminder receive:false'],
+  examples: [
+    '/me timezone:Europe/Berlin quiet_hours:22:00-07:30',
+    '/me nudge:intro-reminder receive:false',
+    '/me availability:"tue-thu 08:00-12:00, fri 14:00-17:00" format:video away:2026-12-20..2027-01-05',
+  ],
   async run(ctx) {
     const o = ctx.options;
     const prefs = await readPreferences(ctx.db, ctx.actor.id);
@@ -56,14 +62,17 @@ export const me = defineCommand({
     }
     await savePreferences(ctx.db, ctx.actor.id, { timezone: o.timezone, ...quiet, muted });
     const now = await readPreferences(ctx.db, ctx.actor.id);
-    const tz = now.timezone ?? `${ctx.group?.timezone ?? ctx.defaultTimezone} (the group’s)`;
-    const changed = o.timezone || o.quiet_hours || o.nudge;
+    const zone = now.timezone ?? ctx.group?.timezone ?? ctx.defaultTimezone;
+    const tz = now.timezone ?? `${zone} (the group’s)`;
+    const booking = await applyAvailability(ctx, o, zone);
+    const changed = o.timezone || o.quiet_hours || o.nudge || booking;
     return {
       text: changed ? 'Saved. Your settings:' : 'Your settings:',
       list: {
         items: [
           `Time zone: ${tz}`,
           `Quiet hours: ${now.quietStart}–${now.quietEnd} (DMs wait until morning)`,
+          ...(await describeAvailability(ctx, zone)),
           ...NUDGES.map(
             (n) => `${n.name}: ${n.groupRule ? 'on (group rule)' : now.muted.includes(n.name) ? 'off' : 'on'}`,
           ),

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { groups } from '../db/schema.js';
+import { meetingInvites } from '../src/calendar/meeting-calendar.js';
 import { type ActionContext, defineCommand } from '../src/commands/define.js';
 import { getMembership } from '../src/communities/community-repo.js';
 import type { GroupRow } from '../src/communities/rows.js';
@@ -60,9 +61,12 @@ export const meetingNext = defineCommand({
       };
     }
     const tally = formatTally(await rsvpTally(ctx.db, m));
+    // the meeting as a calendar invite for the asker (issue 18)
+    const invite = (await meetingInvites(ctx.db, group, m, [ctx.actor.id], ctx.clock.now())).get(ctx.actor.id);
     return {
       text: `${group.name} meets next: ${describeMeeting(m, group.timezone)}.\n${tally}.`,
       buttons: RSVP_BUTTONS(m.id),
+      ...(invite ? { attachments: [invite] } : {}),
     };
   },
   actions: {

@@ -8,3 +8,4 @@ export * from './schema/members.js';
 export * from './schema/nudges.js';
 export * from './schema/pairing.js';
 export * from './schema/referrals.js';
+export * from './schema/booking.js';

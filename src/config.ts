@@ -35,6 +35,9 @@ export const configSchema = z.object({
     .refine(isTimezone, { message: 'expected an IANA time zone such as Europe/Berlin or America/New_York' })
     .describe('time zone of new groups until /setup sets one'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port (Slack receiver, health)'),
+  PUBLIC_URL: url(['http:', 'https:'], 'https://bot.example.org').describe(
+    'the address members reach the bot at: calendar feed links (/meeting calendar) start with it',
+  ),
   // Not SHELL: every login shell already sets that to /bin/bash.
   ROUNDTABLE_SHELL: z
     .enum(['auto', 'off'])

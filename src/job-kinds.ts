@@ -1,3 +1,4 @@
+import { bookingJobKinds } from './booking/booking-jobs.js';
 import { meetingsSweepJob } from './meetings/meeting-sweep.js';
 import { ensureGroupSchedules } from './nudges/group-schedules.js';
 import { nudgeJobKinds } from './nudges/nudge-jobs.js';
@@ -20,6 +21,7 @@ export function jobKinds(opts: { outboxRetentionDays?: number } = {}): JobKind[]
     pairingDueJob,
     meetingsSweepJob,
     pruneJob(opts.outboxRetentionDays),
+    ...bookingJobKinds,
   ] as JobKind[];
 }
 export const tickHooks: TickHook[] = [ensureGroupSchedules, ensurePruneSchedules];

@@ -68,13 +68,41 @@ export interface Attachment {
   description?: string;
 }
 
+/** A read-only command that shows a message's content in full, re-run to serve any of its pages. */
+export interface Rerun {
+  command: string;
+  options?: Record<string, string>;
+}
+
+/**
+ * A meeting as the platform's own calendar event (Discord's guild scheduled events). Only sent to platforms that
+ * have them; times are ISO strings because content is stored as JSON in the outbox.
+ */
+export interface CalendarEventContent {
+  name: string;
+  description: string;
+  start: string;
+  end: string;
+  location: string;
+  cancelled: boolean;
+}
+
 export interface Content {
   text: string;
+  /** Publish (or, with an edit key seen before, update) this as a platform event instead of posting the text. */
+  event?: CalendarEventContent;
   card?: Card;
   list?: { title?: string; items: string[] };
   buttons?: Button[];
   select?: Select;
   attachments?: Attachment[];
+  /**
+   * Where a renderer that must page this content (a platform's limits) sends Previous / Next / Show all: the
+   * dispatcher sets it on every read-only command's reply; a channel post or DM sets the command listing the same.
+   */
+  more?: Rerun;
+  /** The page (0-based) to render of content too long for one message; set by a page button. */
+  page?: number;
 }
 
 /** The answer to the invoking member. Private (ephemeral) by default. */

@@ -20,13 +20,26 @@ export function componentId(actionId: string, guildId?: string): string {
   return id;
 }
 
+/**
+ * The custom id of the i-th select of a long choice (a select holds 25 options, so 60 choices take three):
+ * custom ids must differ within a message, and the action they carry is the same, so a `~s<i>` tail tells them
+ * apart and is dropped when the choice comes back.
+ */
+export function selectId(id: string, index: number): string {
+  if (index === 0) return id;
+  const tailed = `${id}~s${index}`;
+  if (tailed.length > CUSTOM_ID_MAX) throw new Error(`custom id over ${CUSTOM_ID_MAX} characters: ${id.slice(0, 40)}…`);
+  return tailed;
+}
+
 function splitGuild(customId: string): { guildId?: string; rest: string } {
   const m = /^@(\d+)\|(.*)$/s.exec(customId);
   return m ? { guildId: m[1]!, rest: m[2]! } : { rest: customId };
 }
 
 export function readComponentId(customId: string): ComponentRef {
-  const { guildId, rest } = splitGuild(customId);
+  const { guildId, rest: tailed } = splitGuild(customId);
+  const rest = tailed.replace(/~s\d+$/, '');
   return guildId ? { actionId: rest, guildId } : { actionId: rest };
 }
 

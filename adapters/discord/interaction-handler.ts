@@ -75,7 +75,8 @@ class Responder {
       r = { ...r, form: undefined, text: `${r.text}\nRun the command again to open the form.` };
     }
     const isPrivate = r.visibility !== 'public';
-    const opts = messageOptions(renderContent(r, dmGuildId ? { guildId: dmGuildId } : {}));
+    // A public answer is a channel post: too long, it shows its first page and "Show all" answers privately.
+    const opts = messageOptions(renderContent(r, { ...(dmGuildId ? { guildId: dmGuildId } : {}), post: !isPrivate }));
     switch (this.mode) {
       case 'none':
         if (r.replaceOriginal && i.isMessageComponent()) await i.update(opts);

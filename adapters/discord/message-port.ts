@@ -12,7 +12,7 @@ import type { Db } from '../../db/client.js';
 import type { Clock } from '../../src/clock.js';
 import { AFTER_VISIBLE_MAX_WAIT_MS, waitOutRateLimits } from '../../src/delivery/delivery-error.js';
 import type { Logger } from '../../src/logger.js';
-import type { Content } from '../../src/messages.js';
+import type { CalendarEventContent, Content } from '../../src/messages.js';
 import {
   type Capabilities,
   FULL_CAPABILITIES,
@@ -24,6 +24,7 @@ import { dmRefusedError, isDmRefusal, toDeliveryError } from './delivery-errors.
 import { findDmRoute, markDmBlocked, saveDmChannel } from './dm-channels.js';
 import { cut, type RenderedMessage, renderContent } from './render.js';
 import type { RouteGuard } from './route-guard.js';
+import { publishScheduledEvent } from './scheduled-events.js';
 
 export const discordCapabilities: Capabilities = FULL_CAPABILITIES;
 
@@ -73,13 +74,16 @@ export class DiscordMessagePort implements MessagePort {
     existing?: PostedRef,
   ): Promise<PostedRef | null> {
     try {
+      if (content.event && target.kind === 'channel') {
+        return await this.publishEvent(guildId, target.channelRef, content.event, existing);
+      }
       if (existing) return await this.edit(existing, content, target.kind === 'dm' ? guildId : undefined);
       switch (target.kind) {
         case 'channel':
-          return await this.post(target.channelRef, renderContent(content));
+          return await this.post(target.channelRef, renderContent(content, { post: true }));
         case 'conversation': {
           const thread = await this.privateThread(target.channelRef, target.title, target.userIds);
-          return await thread.next(() => this.post(thread.id, renderContent(content)));
+          return await thread.next(() => this.post(thread.id, renderContent(content, { post: true })));
         }
         case 'dm':
           return await this.dm(guildId, target.userId, target.fallbackChannelRef, content);
@@ -87,6 +91,21 @@ export class DiscordMessagePort implements MessagePort {
     } catch (err) {
       throw toDeliveryError(err);
     }
+  }
+
+  /**
+   * A meeting as the server's scheduled event (content.event): created, or updated / cancelled when the outbox's
+   * edit key already names one. Its ref is the event's id in the channel it was sent for.
+   */
+  private async publishEvent(
+    guildId: string,
+    channelRef: string,
+    event: CalendarEventContent,
+    existing?: PostedRef,
+  ): Promise<PostedRef | null> {
+    this.deps.guard.check(Routes.guildScheduledEvents(guildId));
+    const id = await publishScheduledEvent(this.deps.rest, guildId, event, existing?.messageRef);
+    return id ? { channelRef, messageRef: id } : null;
   }
 
   /** One REST call. Pacing is the core's (src/delivery/pacer.ts, per Discord's limits): a port only translates. */
@@ -103,7 +122,7 @@ export class DiscordMessagePort implements MessagePort {
 
   private async edit(existing: PostedRef, content: Content, dmGuildId?: string): Promise<PostedRef> {
     const route = Routes.channelMessage(existing.channelRef, existing.messageRef);
-    const { body, files } = restMessage(renderContent(content, dmGuildId ? { guildId: dmGuildId } : {}));
+    const { body, files } = restMessage(renderContent(content, dmGuildId ? { guildId: dmGuildId } : { post: true }));
     await this.request(route, () => this.deps.rest.patch(route, files.length ? { body, files } : { body }));
     return existing;
   }

@@ -92,7 +92,7 @@ export async function runShell(argv: string[], config: Config, log: Logger): Pro
   rl.prompt();
   for await (const line of rl) {
     try {
-      await session.runLine(line);
+      await session.runTyped(line);
     } catch (err) {
       process.stdout.write(
         `${err instanceof TranscriptError ? err.message.replace(/^line 0: /, '') : `error: ${(err as Error).message}`}\n`,

@@ -71,6 +71,24 @@ export class ShellSession implements MessagePort {
     for (let i = 0; i < lines.length; i++) await this.runLine(lines[i]!, i + 1);
   }
 
+  /**
+   * A line typed at the interactive prompt: a transcript line, except that a command typed without its slash
+   * (`help`, `help setup`) runs as that command, and other loose words are told how commands are written
+   * rather than given the transcript syntax.
+   */
+  async runTyped(line: string): Promise<void> {
+    const t = line.trim();
+    const first = t.split(/\s+/)[0]!.toLowerCase();
+    if (t && !/^[/:@#]/.test(t) && this.core.registry.topLevel().includes(first)) return this.runLine(`/${t}`);
+    if (t && !/^[/:@#]/.test(t)) {
+      throw new TranscriptError(
+        0,
+        'Commands start with a slash: type /help to see what you can run (and /as NAME to act as someone else).',
+      );
+    }
+    return this.runLine(line);
+  }
+
   async runLine(line: string, lineNo = 0): Promise<void> {
     const d = parseLine(line, lineNo);
     if (d) await this.run(d, lineNo);

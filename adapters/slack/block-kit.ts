@@ -1,146 +1,139 @@
-import type { Content } from '../../src/messages.js';
+import type { Button, Content, Select } from '../../src/messages.js';
 import { encodeAction } from '../../src/messages.js';
+import { uniqueButtons } from '../../src/render/controls.js';
+import { encodeRerun, pageButtons, pageLine, showAllButton } from '../../src/render/pages.js';
 import { renderText } from '../../src/render/text.js';
+import { type Block, blockAtoms, cut, mrkdwn, packBlocks, plain } from './block-pages.js';
+import { SLACK } from './limits.js';
+import { escapeMrkdwn } from './mrkdwn.js';
 
-/** A Block Kit block: kept loose on purpose, Slack validates the shape and the fake records it as JSON. */
-export type Block = Record<string, unknown>;
+export type { Block } from './block-pages.js';
+export { escapeMrkdwn } from './mrkdwn.js';
 
-/** Slack's limits (docs.slack.dev Block Kit reference); exceeding any makes the whole message `invalid_blocks`. */
-const LIMITS = {
-  blocks: 50,
-  sectionText: 3000,
-  fieldsPerSection: 10,
-  fieldText: 2000,
-  header: 150,
-  buttonText: 75,
-  buttonsPerActions: 25,
-  actionId: 255,
-  optionText: 75,
-  optionValue: 150,
-  selectOptions: 100,
-  placeholder: 150,
-  fallbackText: 4000,
-};
-
-/**
- * Escapes the three characters Slack's mrkdwn gives meaning to, so user-written text can never turn into
- * `<!channel>`, `<!everyone>`, a user mention or a disguised link.
- */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** An action id as Slack carries it back; one over 255 characters could not round-trip and is a bug. */
+function actionId(a: Button['action']): string {
+  const id = encodeAction(a);
+  if (id.length > SLACK.actionId) throw new Error(`action id over ${SLACK.actionId} characters: ${id.slice(0, 40)}…`);
+  return id;
 }
 
-const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-
-/** Splits long text at line breaks (else hard) into chunks a section accepts. */
-function chunks(text: string, max: number): string[] {
-  const out: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    let at = rest.lastIndexOf('\n', max);
-    if (at <= 0) at = max;
-    out.push(rest.slice(0, at));
-    rest = rest.slice(rest[at] === '\n' ? at + 1 : at);
+/** A static select; over 100 choices they go in groups of 100 (Slack's option_groups), no value cut. */
+function selectBlock(s: Select): Block {
+  const option = (o: Select['options'][number]) => {
+    if (o.value.length > SLACK.optionValue || o.value.length === 0)
+      throw new Error(`select option value must be 1-${SLACK.optionValue} characters: ${o.value.slice(0, 20)}…`);
+    return { text: plain(cut(o.label, SLACK.optionText) || o.value), value: o.value };
+  };
+  const groups: Block[] = [];
+  for (let i = 0; i < s.options.length && s.options.length > SLACK.selectOptions; i += SLACK.selectOptions) {
+    const part = s.options.slice(i, i + SLACK.selectOptions);
+    groups.push({ label: plain(`${i + 1}–${i + part.length}`), options: part.map(option) });
   }
-  out.push(rest);
-  return out;
+  return {
+    type: 'actions',
+    block_id: 'rt-select',
+    elements: [
+      {
+        type: 'static_select',
+        action_id: actionId(s.action),
+        placeholder: plain(cut(s.placeholder, SLACK.placeholder)),
+        ...(groups.length ? { option_groups: groups } : { options: s.options.map(option) }),
+      },
+    ],
+  };
 }
 
-const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
-const plain = (text: string) => ({ type: 'plain_text', text, emoji: true });
-
-/** Escaped text sections; `id` prefixes block ids so the parts of a message can be told apart when read back. */
-function textSections(text: string, id: string): Block[] {
-  return chunks(escapeMrkdwn(text), LIMITS.sectionText).map((t, i) => ({
-    type: 'section',
-    block_id: `${id}:${i}`,
-    text: mrkdwn(t),
-  }));
-}
-
-/**
- * Renders any platform-neutral Content as Block Kit, with no knowledge of which command produced it: text as
- * escaped mrkdwn, a card as header + field sections, a list, buttons and a static select whose action ids are the
- * encoded dispatcher actions. Attachments are not blocks: the port uploads them as files.
- */
-export function renderBlocks(content: Content): Block[] {
-  const blocks: Block[] = [];
-  if (content.text) blocks.push(...textSections(content.text, 'rt-text'));
-  const card = content.card;
-  if (card) {
-    blocks.push({ type: 'header', block_id: 'rt-card-title', text: plain(cut(card.title, LIMITS.header)) });
-    if (card.subtitle) blocks.push(...textSections(card.subtitle, 'rt-card-subtitle'));
-    // Inline fields share two-column `fields` sections; others get a section each, in the card's order.
-    let inline: { type: string; text: string }[] = [];
-    const flush = () => {
-      if (inline.length) blocks.push({ type: 'section', block_id: `rt-card-fields:${blocks.length}`, fields: inline });
-      inline = [];
-    };
-    card.fields.forEach((f, i) => {
-      const body = `*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`;
-      if (f.inline) {
-        inline.push(mrkdwn(cut(body, LIMITS.fieldText)));
-        if (inline.length === LIMITS.fieldsPerSection) flush();
-      } else {
-        flush();
-        blocks.push({ type: 'section', block_id: `rt-card-field:${i}`, text: mrkdwn(cut(body, LIMITS.sectionText)) });
-      }
-    });
-    flush();
-    if (card.footer)
-      blocks.push({ type: 'context', block_id: 'rt-card-footer', elements: [mrkdwn(escapeMrkdwn(card.footer))] });
-  }
-  if (content.list) {
-    if (content.list.title) blocks.push(...textSections(content.list.title, 'rt-list-title'));
-    const body = content.list.items.map((item) => `• ${item}`).join('\n');
-    if (body) blocks.push(...textSections(body, 'rt-list'));
-  }
-  if (content.select) {
-    const s = content.select;
-    blocks.push({
+function buttonBlocks(buttons: Button[], id: string): Block[] {
+  const out: Block[] = [];
+  for (let i = 0; i < buttons.length; i += SLACK.actionsElements) {
+    out.push({
       type: 'actions',
-      block_id: 'rt-select',
-      elements: [
-        {
-          type: 'static_select',
-          action_id: cut(encodeAction(s.action), LIMITS.actionId),
-          placeholder: plain(cut(s.placeholder, LIMITS.placeholder)),
-          options: s.options.slice(0, LIMITS.selectOptions).map((o) => ({
-            text: plain(cut(o.label, LIMITS.optionText)),
-            value: cut(o.value, LIMITS.optionValue),
-          })),
-        },
-      ],
-    });
-  }
-  const buttons = content.buttons ?? [];
-  for (let i = 0; i < buttons.length; i += LIMITS.buttonsPerActions) {
-    blocks.push({
-      type: 'actions',
-      block_id: `rt-buttons:${i}`,
-      elements: buttons.slice(i, i + LIMITS.buttonsPerActions).map((b) => ({
+      block_id: `${id}:${i}`,
+      elements: buttons.slice(i, i + SLACK.actionsElements).map((b) => ({
         type: 'button',
-        action_id: cut(encodeAction(b.action), LIMITS.actionId),
-        text: plain(cut(b.label, LIMITS.buttonText)),
-        ...(b.action.arg ? { value: b.action.arg } : {}),
+        action_id: actionId(b.action),
+        text: plain(cut(b.label, SLACK.buttonText)),
+        ...(b.action.arg ? { value: cut(b.action.arg, SLACK.buttonValue) } : {}),
         ...(b.style && b.style !== 'secondary' ? { style: b.style } : {}),
       })),
     });
   }
-  if (blocks.length > LIMITS.blocks) {
-    const kept = blocks.slice(0, LIMITS.blocks - 1);
-    kept.push({ type: 'context', block_id: 'rt-truncated', elements: [mrkdwn('(message shortened)')] });
-    return kept;
-  }
-  return blocks;
+  return out;
 }
 
-/** The notification / screen-reader fallback Slack shows where blocks are not rendered. */
+/** Every text object's characters in some blocks: what counts against `msg_blocks_too_long`. */
+function textLength(v: unknown): number {
+  if (Array.isArray(v)) return v.reduce((n: number, x) => n + textLength(x), 0);
+  if (!v || typeof v !== 'object') return 0;
+  const o = v as Record<string, unknown>;
+  if ((o.type === 'mrkdwn' || o.type === 'plain_text') && typeof o.text === 'string') return o.text.length;
+  return Object.values(o).reduce((n: number, x) => n + textLength(x), 0);
+}
+
+/** Room kept for the page line and its buttons. */
+const PAGE_ROOM = { blocks: 2, text: 100 };
+
+export interface RenderedBlocks {
+  blocks: Block[];
+  /** How many pages the whole content takes (1 when it fits one message). */
+  pages: number;
+}
+
+/**
+ * Renders any platform-neutral Content as Block Kit, with no knowledge of which command produced it: text as
+ * escaped mrkdwn (mrkdwn.ts), a card as header + field sections, a list, buttons and a static select whose action
+ * ids are the encoded dispatcher actions. Content too long for one message is paged (block-pages.ts): page
+ * `content.page` with Previous / Next, or for a channel post (`post`) its first page with "Show all". Attachments
+ * are not blocks: the port uploads them as files.
+ */
+export function renderPage(content: Content, opts: { post?: boolean } = {}): RenderedBlocks {
+  const fixedTop: Block[] = [];
+  const fixedBottom: Block[] = [];
+  const text = content.text ? escapeMrkdwn(content.text) : '';
+  const shortText = text.length > 0 && text.length <= SLACK.sectionText;
+  if (shortText) fixedTop.push({ type: 'section', block_id: 'rt-text', text: mrkdwn(text) });
+  if (content.select && content.select.options.length > 0) fixedBottom.push(selectBlock(content.select));
+  else if (content.select)
+    fixedBottom.push({
+      type: 'context',
+      block_id: 'rt-select-empty',
+      elements: [mrkdwn(`${escapeMrkdwn(content.select.placeholder)}: (nothing to choose from)`)],
+    });
+  fixedBottom.push(...buttonBlocks(uniqueButtons(content.buttons ?? []), 'rt-buttons'));
+  const fixedBlocks = fixedTop.length + fixedBottom.length + PAGE_ROOM.blocks;
+  const fixedText = textLength(fixedTop) + textLength(fixedBottom) + PAGE_ROOM.text;
+  const pages = packBlocks(
+    blockAtoms(content, { text: !shortText }),
+    SLACK.messageBlocks - fixedBlocks,
+    SLACK.blocksText - fixedText,
+  );
+  const total = Math.max(1, pages.length);
+  const key = content.more ? encodeRerun(content.more) : undefined;
+  const pageable = total > 1 && key !== undefined && `_page:99999:${key}`.length <= SLACK.actionId;
+  const page = pageable && !opts.post ? Math.min(Math.max(0, content.page ?? 0), total - 1) : 0;
+  const blocks = [...fixedTop, ...(pages[page] ?? []), ...fixedBottom];
+  if (total > 1) {
+    const line = !pageable
+      ? `${pageLine(0, total)} (the rest could not be shown here)`
+      : opts.post
+        ? `${pageLine(0, total)}: Show all to read the rest.`
+        : pageLine(page, total);
+    blocks.push({ type: 'context', block_id: 'rt-page', elements: [mrkdwn(line)] });
+    const nav = !pageable ? [] : opts.post ? [showAllButton(content.more!)] : pageButtons(page, total, content.more!);
+    blocks.push(...buttonBlocks(nav, 'rt-buttons-page'));
+  }
+  return { blocks, pages: total };
+}
+
+export const renderBlocks = (content: Content, opts: { post?: boolean } = {}): Block[] =>
+  renderPage(content, opts).blocks;
+
+/** The notification / screen-reader fallback Slack shows where blocks are not rendered: a preview, not the message. */
 export function fallbackText(content: Content): string {
-  return cut(escapeMrkdwn(renderText({ ...content, buttons: [], select: undefined })), LIMITS.fallbackText) || ' ';
+  return cut(escapeMrkdwn(renderText({ ...content, buttons: [], select: undefined })), SLACK.fallbackText) || ' ';
 }
 
 /** A message body for chat.postMessage / chat.postEphemeral / chat.update / respond. */
-export function renderMessage(content: Content): { text: string; blocks: Block[] } {
-  return { text: fallbackText(content), blocks: renderBlocks(content) };
+export function renderMessage(content: Content, opts: { post?: boolean } = {}): { text: string; blocks: Block[] } {
+  return { text: fallbackText(content), blocks: renderBlocks(content, opts) };
 }

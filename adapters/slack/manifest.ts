@@ -1,4 +1,5 @@
 import type { Registry } from '../../src/commands/registry.js';
+import { SLACK } from './limits.js';
 
 /** Bot scopes the adapter uses: slash commands, posts and ephemeral replies, DMs and group DMs, user names, files. */
 export const BOT_SCOPES = [
@@ -21,7 +22,8 @@ export interface ManifestOptions {
   appName?: string;
 }
 
-const hint = (text: string) => (text.length > 100 ? `${text.slice(0, 99)}…` : text);
+/** Slack's own figures (description 2,000, usage hint 1,000), not Discord's 100. */
+const upTo = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /**
  * The app manifest a chamber admin pastes into api.slack.com/apps: one slash command per top-level name (a
@@ -30,6 +32,8 @@ const hint = (text: string) => (text.length > 100 ? `${text.slice(0, 99)}…` : 
 export function slackManifest(registry: Registry, opts: ManifestOptions = {}): Record<string, unknown> {
   const base = opts.baseUrl?.replace(/\/$/, '');
   const eventsUrl = base ? `${base}/slack/events` : undefined;
+  if (registry.topLevel().length > SLACK.manifestCommands)
+    throw new Error(`a Slack app holds at most ${SLACK.manifestCommands} slash commands`);
   const slashCommands = registry.topLevel().map((top) => {
     const subs = registry.subcommands(top);
     const plain = registry.get(top);
@@ -39,8 +43,8 @@ export function slackManifest(registry: Registry, opts: ManifestOptions = {}): R
       : subs.map((s) => s.def.name.split(' ')[1]).join(' | ');
     return {
       command: `/${top}`,
-      description: hint(description),
-      ...(usageHint ? { usage_hint: hint(usageHint) } : {}),
+      description: upTo(description, SLACK.commandDescription),
+      ...(usageHint ? { usage_hint: upTo(usageHint, SLACK.usageHint) } : {}),
       // Mentions then arrive as <@U123|name>: ids, not names that may be ambiguous.
       should_escape: true,
       ...(eventsUrl ? { url: eventsUrl } : {}),

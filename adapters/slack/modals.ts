@@ -1,5 +1,6 @@
 import type { FormRequest } from '../../src/messages.js';
 import type { Block } from './block-kit.js';
+import { SLACK } from './limits.js';
 
 export const FORM_CALLBACK_ID = 'rt-form';
 /** Every input's element carries this action id; the block id is the option name. */
@@ -13,8 +14,6 @@ export interface FormMetadata {
   channel: string;
 }
 
-const MODAL_TITLE_MAX = 24;
-const METADATA_MAX = 3000;
 const plain = (text: string) => ({ type: 'plain_text', text, emoji: true });
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
@@ -23,25 +22,31 @@ export function formView(form: FormRequest, channel: string): Record<string, unk
   const metadata: FormMetadata = { command: form.command, hidden: form.hidden ?? {}, channel };
   const privateMetadata = JSON.stringify(metadata);
   // Hidden values are a few ids and short options; if they ever outgrow Slack's field, fail loudly, not silently.
-  if (privateMetadata.length > METADATA_MAX) throw new Error(`form ${form.command}: hidden values exceed 3000 chars`);
-  const blocks: Block[] = form.fields.map((f) => ({
-    type: 'input',
-    block_id: f.name,
-    optional: !f.required,
-    label: plain(f.label),
-    element: {
-      type: 'plain_text_input',
-      action_id: INPUT_ACTION,
-      multiline: f.style === 'paragraph',
-      ...(f.value ? { initial_value: f.value } : {}),
-      ...(f.maxLength ? { max_length: Math.min(f.maxLength, 3000) } : {}),
-      ...(f.placeholder ? { placeholder: plain(cut(f.placeholder, 150)) } : {}),
-    },
-  }));
+  if (privateMetadata.length > SLACK.privateMetadata)
+    throw new Error(`form ${form.command}: hidden values exceed ${SLACK.privateMetadata} chars`);
+  // Labels and placeholders by Slack's own figures (2,000 and 150), not Discord's 45; a prefilled value is never
+  // cut: a smaller maximum is raised to hold it, up to Slack's 3,000.
+  const blocks: Block[] = form.fields.map((f) => {
+    const max = f.maxLength ? Math.min(Math.max(f.maxLength, f.value?.length ?? 0), SLACK.inputMaxLength) : undefined;
+    return {
+      type: 'input',
+      block_id: f.name,
+      optional: !f.required,
+      label: plain(cut(f.label, SLACK.inputLabel)),
+      element: {
+        type: 'plain_text_input',
+        action_id: INPUT_ACTION,
+        multiline: f.style === 'paragraph',
+        ...(f.value ? { initial_value: f.value.slice(0, max ?? SLACK.inputMaxLength) } : {}),
+        ...(max ? { max_length: max } : {}),
+        ...(f.placeholder ? { placeholder: plain(cut(f.placeholder, SLACK.inputPlaceholder)) } : {}),
+      },
+    };
+  });
   return {
     type: 'modal',
     callback_id: FORM_CALLBACK_ID,
-    title: plain(cut(form.title, MODAL_TITLE_MAX)),
+    title: plain(cut(form.title, SLACK.modalTitle)),
     submit: plain('Submit'),
     close: plain('Cancel'),
     private_metadata: privateMetadata,

@@ -21,8 +21,8 @@ export interface Invoker {
  * chat.postMessage. Attachments are files: in the channel when public, in the member's DM when private.
  */
 export async function answerInvoker(port: SlackPort, to: Invoker, reply: Reply, log: Logger): Promise<void> {
-  const body = renderMessage(reply);
   const isPublic = reply.visibility === 'public';
+  const body = renderMessage(reply, { post: isPublic });
   if (to.respond) {
     if (reply.replaceOriginal) await to.respond({ ...body, replace_original: true });
     else await to.respond({ ...body, response_type: isPublic ? 'in_channel' : 'ephemeral', replace_original: false });

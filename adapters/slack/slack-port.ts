@@ -102,7 +102,8 @@ export class SlackPort implements MessagePort {
     content: Content,
     existing?: PostedRef,
   ): Promise<PostedRef> {
-    const body = renderMessage(content);
+    // Anything but a DM (D…) is seen by several people: too long, it shows its first page and "Show all".
+    const body = renderMessage(content, { post: !channel.startsWith('D') });
     if (existing && existing.channelRef === channel) {
       try {
         await this.call('chat.update', () => client.chat.update({ channel, ts: existing.messageRef, ...body }));

@@ -22,6 +22,7 @@ import { decodeAction, type OutgoingMessage, type Reply } from '../messages.js';
 import type { DispatchEvent } from '../ops/metrics.js';
 import type { Capabilities } from '../platform.js';
 import type { Random } from '../random.js';
+import { decodeRerun, PAGE_COMMAND, rerunOf, SHOW_ALL } from '../render/pages.js';
 import { buildForm, needsForm } from './forms.js';
 import type { Invocation } from './invocation.js';
 import { optionError } from './option-errors.js';
@@ -302,12 +303,36 @@ export class Dispatcher {
       .safeParse(coerceOptions(cmd.options, inv.input.options));
     if (!parsed.success)
       throw optionError(parsed.error, cmd.options, this.deps.registry.usage(cmd.def.name), inv.input.options);
-    return cmd.def.run({ ...ctx, options: parsed.data });
+    const reply = await cmd.def.run({ ...ctx, options: parsed.data });
+    // A read-only command can be run again for any page of its reply: renderers page by this, not by memory.
+    return cmd.def.readOnly && !reply.form && !reply.more
+      ? { ...reply, more: rerunOf(cmd.def.name, inv.input.options) }
+      : reply;
+  }
+
+  /**
+   * A page button (`_page:<n|all>:<command>?<options>`): re-runs the read-only command it names, with the same
+   * access checks as typing it, and answers with page n (replacing the message that carried the button) or, for
+   * "Show all" under a channel post, page 1 privately.
+   */
+  private async runPage(ctx: HandlerContext, inv: Invocation, page: string, key: string): Promise<Reply> {
+    const rerun = decodeRerun(key);
+    const target = rerun && this.deps.registry.get(rerun.command);
+    if (!rerun || !target?.def.readOnly || (page !== SHOW_ALL && !/^\d{1,5}$/.test(page))) {
+      throw new UserError('unknown_command', 'That button no longer does anything.', 'Run the command again.');
+    }
+    const reply = await this.runCommand(ctx, {
+      ...inv,
+      input: { kind: 'command', name: rerun.command, options: rerun.options ?? {} },
+    });
+    const index = page === SHOW_ALL ? 0 : Number(page);
+    return { ...reply, page: index, visibility: 'private', replaceOriginal: page !== SHOW_ALL };
   }
 
   private async runAction(ctx: HandlerContext, inv: Invocation): Promise<Reply> {
     if (inv.input.kind !== 'action') throw new Error('unreachable');
     const ref = decodeAction(inv.input.actionId);
+    if (ref?.command === PAGE_COMMAND) return this.runPage(ctx, inv, ref.action, ref.arg ?? '');
     const cmd = ref && this.deps.registry.get(ref.command);
     const action = ref && cmd?.def.actions?.[ref.action];
     if (!ref || !cmd || !action) {

@@ -16,9 +16,6 @@ export function needsForm(cmd: RegisteredCommand, options: Record<string, unknow
   return noneGiven || cmd.options.some((o) => o.required && formFields.has(o.name) && !given(options[o.name]));
 }
 
-/** Form labels are cut to Discord's 45 characters. */
-const label = (text: string) => (text.length > 45 ? `${text.slice(0, 44)}…` : text);
-
 export async function buildForm(
   cmd: RegisteredCommand,
   ctx: HandlerContext,
@@ -31,7 +28,8 @@ export async function buildForm(
     const value = given(options[name]) ? String(options[name]) : (prefill as Record<string, string | undefined>)[name];
     return {
       name,
-      label: label(info.description),
+      // Whole: each renderer shortens to its platform's own figure (Discord 45, Slack 2,000).
+      label: info.description,
       style: info.long ? ('paragraph' as const) : ('short' as const),
       required: info.required,
       ...(value ? { value } : {}),

@@ -2,6 +2,8 @@ import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Db, rowsOf } from '../../db/client.js';
 import { groups, meetings } from '../../db/schema.js';
+import { meetingEventMessages } from '../calendar/event-sync.js';
+import { meetingInvites } from '../calendar/meeting-calendar.js';
 import type { GroupRow } from '../communities/rows.js';
 import type { OutboxMessage } from '../delivery/outbox.js';
 import { readSettings } from '../groups/group-settings.js';
@@ -47,7 +49,11 @@ export const meetingsSweepJob = defineJobKind({
   async run(job, ctx) {
     if (job.groupId === null) return;
     const [group] = await ctx.db.select().from(groups).where(eq(groups.id, job.groupId));
-    if (group) await ctx.send(await sweepGroup(ctx.db, group, ctx.now));
+    if (group) {
+      await ctx.send(await sweepGroup(ctx.db, group, ctx.now));
+      // its meetings as the platform's own events, where it has them (issue 18)
+      await ctx.send(await meetingEventMessages(ctx.db, group, ctx.now));
+    }
   },
 });
 
@@ -164,6 +170,8 @@ async function reminders(db: Db, group: GroupRow, meeting: MeetingRow, now: Date
   );
   const what = describeMeeting(meeting, group.timezone);
   const tally = formatTally(await rsvpTally(db, meeting));
+  // each reminder carries the meeting's calendar invite (issue 18)
+  const invites = await meetingInvites(db, group, meeting, people, now);
   const out: OutboxMessage[] = [];
   for (const id of people) {
     const mine = open.filter((r) => Number(r.receiver_id) === id);
@@ -184,6 +192,9 @@ async function reminders(db: Db, group: GroupRow, meeting: MeetingRow, now: Date
       content: {
         text: [`Reminder: ${group.name} meets ${what}. Will you be there?`, `${tally}.`, ...lines].join('\n'),
         buttons: RSVP_BUTTONS(meeting.id),
+        // Too long for one message (dozens of open referrals), the rest reads in pages of /referrals open.
+        more: { command: 'referrals', options: { which: 'open' } },
+        ...(invites.has(id) ? { attachments: [invites.get(id)!] } : {}),
       },
     });
   }

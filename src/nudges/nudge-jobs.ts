@@ -5,8 +5,9 @@ import { commitments, groupMemberships, groups, nudgeDeliveries } from '../../db
 import type { OutboxMessage } from '../delivery/outbox.js';
 import { readSettings } from '../groups/group-settings.js';
 import { defineJobKind, type JobContext } from '../scheduler/job-kinds.js';
-import { formatLocalDay, formatLocalZoned } from '../time/zoned.js';
-import { COMMITMENT_DUE_KIND, commitmentsOfWeek, doneQuestion } from './commitments.js';
+import { formatLocalDay } from '../time/zoned.js';
+import { COMMITMENT_DUE_KIND, doneQuestion } from './commitments.js';
+import { weekDigest } from './weekly-digest.js';
 
 const DAY = 86_400_000;
 
@@ -70,25 +71,17 @@ export const weeklyDigestJob = defineJobKind({
     const g = await groupOf(ctx, job.groupId);
     if (!g?.settings.nudges.weeklyDigest.enabled) return;
     const to = job.runAt;
-    const rows = await commitmentsOfWeek(ctx.db, g.group.id, new Date(to.getTime() - 7 * DAY), to);
-    const shown = rows.filter((r) => !r.c.private);
-    const hidden = rows.length - shown.length;
-    const done = shown.filter(
-      (r) => r.c.status === 'done' && r.c.closedAt && r.c.closedAt >= new Date(to.getTime() - 7 * DAY),
-    );
-    const made = shown.filter((r) => r.c.createdAt >= new Date(to.getTime() - 7 * DAY));
-    const items = [
-      ...made.map((r) => `${r.name} committed to “${r.c.what}” by ${formatLocalZoned(r.c.dueAt, g.group.timezone)}`),
-      ...done.map((r) => `✓ ${r.name} did “${r.c.what}”`),
-    ];
-    const text = items.length
-      ? `This week in ${g.group.name}: ${made.length} commitment${made.length === 1 ? '' : 's'} made, ${done.length} done.${hidden ? ` (${hidden} private not shown.)` : ''}`
-      : `This week in ${g.group.name}: no commitments yet${hidden ? ` (${hidden} private)` : ''}. Promise the group something with /commit.`;
+    const { text, items } = await weekDigest(ctx.db, g.group, to);
     await ctx.send([
       {
         target: { kind: 'channel', channelRef: g.group.homeChannelRef },
         idempotencyKey: `weekly-digest:${g.group.id}:${to.toISOString()}`,
-        content: { text, ...(items.length ? { list: { items } } : {}) },
+        // Too long for one post, it shows its first page and "Show all" (the same week, privately, in pages).
+        content: {
+          text,
+          ...(items.length ? { list: { items } } : {}),
+          more: { command: 'commitments', options: { week: 'true', until: to.toISOString() } },
+        },
       },
     ]);
   },

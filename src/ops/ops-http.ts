@@ -55,6 +55,14 @@ export function opsRoutes(state: OpsState): OpsRoute[] {
   ];
 }
 
+/** A route path matches exactly, or with `:name` segments matching any one segment (as Bolt's custom routes do). */
+function matches(pattern: string, path: string): boolean {
+  if (!pattern.includes(':')) return pattern === path;
+  const a = pattern.split('/');
+  const b = path.split('/');
+  return a.length === b.length && a.every((seg, i) => (seg.startsWith(':') ? b[i]!.length > 0 : seg === b[i]));
+}
+
 export interface OpsServer {
   port: number;
   close(): Promise<void>;
@@ -64,7 +72,7 @@ export interface OpsServer {
 export async function startOpsServer(port: number, routes: OpsRoute[], host = '0.0.0.0'): Promise<OpsServer> {
   const server = http.createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const route = routes.find((r) => r.path === path && r.method === req.method);
+    const route = routes.find((r) => matches(r.path, path) && r.method === req.method);
     if (route) route.handler(req, res);
     else res.writeHead(404).end();
   });

@@ -11,6 +11,8 @@ import {
   profiles,
   roundOutcomes,
 } from '../../db/schema.js';
+import { heldGroups } from '../booking/booking-repo.js';
+import { keepOneAhead } from '../booking/rolling.js';
 import type { HandlerContext } from '../commands/define.js';
 import { UserError } from '../errors.js';
 import type { Reply } from '../messages.js';
@@ -53,7 +55,13 @@ export async function sendCheckIns(db: Db, roundId: number, stage: CheckInStage,
         or(eq(pairingGroups.status, 'pending'), eq(pairingGroups.status, 'scheduled')),
       ),
     );
+  // a booked 1-to-1 gets its own "Did you meet?" shortly after its end (src/booking/booking-jobs.ts)
+  const booked = await heldGroups(
+    db,
+    open.map((pg) => pg.id),
+  );
   for (const pg of open) {
+    if (booked.has(pg.id)) continue;
     const people = await groupPeople(db, pg.id);
     if (people.length < 2) continue;
     send(checkInMessage(row.program, row.group, people, pg.id, row.round, stage));
@@ -92,7 +100,8 @@ export async function memberGroup(ctx: HandlerContext, arg: string | undefined):
 
 /** A check-in answer: the group's status (a meeting that happened stays "met") and the member's answer. */
 export async function answerCheckIn(ctx: HandlerContext, arg: string | undefined, answer: Answer): Promise<Reply> {
-  const { pg, round, program } = await memberGroup(ctx, arg);
+  const g = await memberGroup(ctx, arg);
+  const { pg, round, program } = g;
   const now = ctx.clock.now();
   await ctx.db
     .update(pairingRoundMembers)
@@ -103,8 +112,10 @@ export async function answerCheckIn(ctx: HandlerContext, arg: string | undefined
   }
   const a = String(pg.id);
   if (answer === 'met') {
+    // rolling programs propose each member's next 1-to-1 the first time a pair says they met (issue 18)
+    const next = pg.status !== 'met' ? await keepOneAhead(ctx, g, await groupPeople(ctx.db, pg.id)) : 0;
     return {
-      text: `Great, thanks ${ctx.actor.displayName}! Did it lead to a referral or a connection?`,
+      text: `Great, thanks ${ctx.actor.displayName}! Did it lead to a referral or a connection?${next ? ' Your next 1-to-1 is proposed in a new conversation: book it while it is fresh.' : ''}`,
       buttons: [
         { label: 'A referral', action: { command: PAIR_ACTIONS, action: 'outcome', arg: `${a}|referral` } },
         { label: 'A connection', action: { command: PAIR_ACTIONS, action: 'outcome', arg: `${a}|connection` } },

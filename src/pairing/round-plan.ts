@@ -22,7 +22,7 @@ export interface RoundPlan {
 
 /**
  * Who takes part in the next round of a program: active members of the group with a card, enrolled (opt-in) or not
- * opted out (everyone), minus the paused, the snoozed and those skipping this round.
+ * opted out (everyone), minus the paused, the snoozed, the away and those skipping this round.
  */
 export async function roundParticipants(db: Db, program: ProgramRow, now: Date): Promise<Person[]> {
   const enrolled =
@@ -45,6 +45,8 @@ export async function roundParticipants(db: Db, program: ProgramRow, now: Date):
         enrolled,
         or(isNull(pairingEnrollments.snoozedUntil), lte(pairingEnrollments.snoozedUntil, now)),
         sql`coalesce(${pairingEnrollments.skipNext}, false) = false`,
+        // away (issue 18, /me away:…): skipped while the period lasts
+        sql`not exists (select 1 from member_availability a where a.member_id = ${members.id} and a.away_from <= ${now.toISOString()}::timestamptz and a.away_until > ${now.toISOString()}::timestamptz)`,
       ),
     )
     .orderBy(members.id);

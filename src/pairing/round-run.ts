@@ -10,6 +10,7 @@ import {
   pairingRoundMembers,
   pairingRounds,
 } from '../../db/schema.js';
+import { type NewProposal, proposeForRound } from '../booking/proposals.js';
 import { moderatorsOf } from '../communities/community-repo.js';
 import type { GroupRow } from '../communities/rows.js';
 import type { Logger } from '../logger.js';
@@ -102,6 +103,7 @@ export async function startRound(
   const plan = await planRound(db, program, group, now, number);
   const starters = await listStarters(db, group.id);
   const random = seededRandom(round.seed);
+  const proposals: NewProposal[] = [];
   for (const ids of plan.result.groups) {
     const starter = starters.length ? starters[random.int(starters.length)]!.text : null;
     const [pg] = await db.insert(pairingGroups).values({ roundId: round.id, starter }).returning();
@@ -109,16 +111,15 @@ export async function startRound(
     await db
       .insert(pairingRoundMembers)
       .values(ids.map((memberId) => ({ roundId: round.id, memberId, pairingGroupId: pg!.id })));
-    send(
-      pairingMessage(
-        program,
-        group,
-        ids.map((id) => plan.people.get(id)!),
-        round,
-        starter,
-      ),
-    );
+    const people = ids.map((id) => plan.people.get(id)!);
+    proposals.push({
+      pairingGroupId: pg!.id,
+      members: people.map((p) => ({ id: p.member.id, name: p.member.displayName })),
+      message: pairingMessage(program, group, people, round, starter),
+    });
   }
+  // each pairing message carries up to three bookable times (issue 18), found for the whole round at once
+  for (const m of await proposeForRound(db, round, group, proposals, now)) send(m);
   for (const u of plan.result.unplaced) {
     await db.insert(pairingRoundMembers).values({ roundId: round.id, memberId: u.memberId, unplacedCode: u.code });
     send(unplacedMessage(program, u.memberId, number, u.reason));

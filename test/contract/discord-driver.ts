@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { unescapeMarkdown } from '../../adapters/discord/markdown.js';
 import { type Directive, parseLine, TranscriptError } from '../../adapters/shell/transcript.js';
 import { type Db, rowsOf } from '../../db/client.js';
 import { parseCommandText } from '../../src/commands/parse-text.js';
@@ -177,15 +178,21 @@ export const discordDriver: DriverFactory = async (database) => {
 /** The message's visible text in the shell's layout: content, cards as ┌│└ blocks, lists as bullets, components. */
 export function messageText(m: FakeMessage): string {
   const lines: string[] = [];
-  if (m.content && m.content !== '\u200b') lines.push(m.content);
+  const u = unescapeMarkdown;
+  if (m.content && m.content !== '\u200b') lines.push(u(m.content));
   for (const e of m.embeds) {
     if (e.fields) {
-      lines.push(`┌ ${e.title ?? ''}${e.description ? ` — ${e.description}` : ''}`);
-      for (const f of e.fields) lines.push(`│ ${f.name}: ${f.value.replace(/\n/g, '\n│   ')}`);
+      lines.push(`┌ ${u(e.title ?? '')}${e.description ? ` — ${u(e.description)}` : ''}`);
+      for (const f of e.fields) {
+        const value = u(f.value).replace(/\n/g, '\n│   ');
+        // A field over 1,024 goes on in the next one, named "… (continued)".
+        if (f.name.endsWith(' (continued)')) lines[lines.length - 1] += value;
+        else lines.push(`│ ${u(f.name)}: ${value}`);
+      }
       lines.push(e.footer ? `└ ${e.footer.text}` : '└');
     } else {
-      if (e.title) lines.push(e.title);
-      if (e.description) lines.push(e.description);
+      if (e.title) lines.push(u(e.title));
+      if (e.description) lines.push(u(e.description));
     }
   }
   const components = m.components.flatMap((r) => r.components);

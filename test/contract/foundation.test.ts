@@ -22,6 +22,28 @@ runContract('foundation commands', [
     },
   },
   {
+    name: 'before /setup, /help lists /setup and /help setup explains it; /help AREA shows one area',
+    script: `
+@alice /help
+@alice /help setup
+@alice /setup name:"Downtown Chapter" type:referral
+@alice /help referrals
+@alice /help nosuch
+`,
+    check(m) {
+      const [bare, setupHelp, , area, unknown] = to(m, 'alice');
+      expect(bare!.text).toContain('no group yet: run /setup');
+      expect(bare!.text).toContain('/setup');
+      expect(setupHelp!.text).toContain('Help for /setup');
+      expect(setupHelp!.text).toContain('name');
+      expect(area!.text).toContain('Help for referrals and giving');
+      expect(area!.text).toContain('/refer');
+      expect(area!.text).not.toContain('/pair join');
+      expect(unknown!.text).toContain('No command or area “nosuch”');
+      expect(unknown!.text).toContain('pairing');
+    },
+  },
+  {
     name: 'a member running a moderator command is refused privately',
     script: `
 @alice /setup name:"Peers" type:peer

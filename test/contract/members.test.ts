@@ -130,6 +130,21 @@ ${Array.from({ length: 12 }, (_, i) => intro(`m${String(i).padStart(2, '0')}`, `
     },
   },
   {
+    name: '/directory past its last page shows the last page and says so, with no button to an empty page',
+    script: `
+@alice /setup name:"Chamber" type:chamber
+${Array.from({ length: 8 }, (_, i) => intro(`p${i}`, `Shop ${i}`, `craft ${String.fromCharCode(97 + i)}`)).join('\n')}
+@bob /directory page:2
+`,
+    check(m) {
+      const [page] = to(m, 'bob').slice(-1);
+      expect(page!.text).toContain('There is no page 2: the directory has 1 page.');
+      expect(page!.text).toContain('8 members (page 1 of 1)');
+      expect(page!.text).not.toContain('page 2 of 1');
+      expect(page!.buttons).toEqual([]);
+    },
+  },
+  {
     name: '/connect introduces two members in one shared conversation',
     script: `
 @alice /setup name:"Peers" type:peer

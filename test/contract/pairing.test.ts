@@ -101,7 +101,9 @@ ${group('bob', 'carol', 'dave', 'erin')}
       for (const c of convs) {
         for (const name of c.to!) expect(c.text).toContain(`${name} & Co`);
         expect(c.text).toContain('Conversation starter');
-        expect(c.text).toContain('propose two times');
+        // the suggestion to propose times became bookable times (issue 18)
+        expect(c.text).toContain('Book your 1-to-1: Times that suit you all');
+        expect(c.buttons.filter((b) => b.startsWith('Book '))).toHaveLength(3);
       }
       // The preview's pairs are the ones the round made (same seed).
       for (const c of convs) expect(preview!.text).toContain(c.to!.join(' + '));

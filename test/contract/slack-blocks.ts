@@ -1,6 +1,6 @@
+import { unescapeMrkdwn } from '../../adapters/slack/mrkdwn.js';
 import type { Loose } from '../fakes/slack/fake-slack.js';
 
-const unescapeMrkdwn = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 const FIELD = /^\*([\s\S]*?)\*\n([\s\S]*)$/;
 
 function field(mrkdwn: string): string {
@@ -32,10 +32,15 @@ export function blocksToText(blocks: Loose[] | undefined, fallback: string): { t
       lines[lines.length - 1] += ` — ${unescapeMrkdwn(b.text.text)}`;
     } else if (id.startsWith('rt-card-fields')) {
       for (const f of b.fields) lines.push(field(f.text));
+    } else if (/^rt-card-field:\d+:\d+$/.test(id)) {
+      // A long field goes on in the next section.
+      lines[lines.length - 1] += unescapeMrkdwn(b.text.text).replace(/\n/g, '\n│   ');
     } else if (id.startsWith('rt-card-field')) {
       lines.push(field(b.text.text));
-    } else if (id === 'rt-card-footer') {
-      lines.push(`└ ${unescapeMrkdwn(b.elements[0].text)}`);
+    } else if (id.startsWith('rt-card-footer')) {
+      const text = b.elements.map((e: Loose) => unescapeMrkdwn(e.text)).join('');
+      if (id === 'rt-card-footer') lines.push(`└ ${text}`);
+      else lines[lines.length - 1] += text;
       inCard = false;
     } else if (b.type === 'section' && b.text) {
       lines.push(unescapeMrkdwn(b.text.text));
@@ -43,6 +48,7 @@ export function blocksToText(blocks: Loose[] | undefined, fallback: string): { t
       const s = b.elements[0];
       lines.push(`${s.placeholder.text}: ${s.options.map((o: Loose) => o.text.text).join(' | ')}`);
     } else if (id.startsWith('rt-buttons')) {
+      // Page buttons (rt-buttons-page) too: a member can press Next.
       buttons.push(...b.elements.map((e: Loose) => String(e.text.text)));
     }
   }

@@ -21,7 +21,8 @@ const LINES: Record<string, string[]> = {
   directory: ['@bob /directory'],
   profile: ['@bob /profile @carol'],
   asks: ['@carol /asks'],
-  commitments: ['@bob /commitments'],
+  commitments: ['@bob /commitments', '@alice /commitments week:true'],
+  help: ['@bob /help', '@alice /help referrals', '@bob /help pair'],
   applications: ['@alice /applications'],
   moderators: ['@carol /moderators', '@alice /moderators'],
 };

@@ -3,6 +3,14 @@ import { expect, it } from 'vitest';
 import { FormStash, readComponentId, readFormId } from '../../../adapters/discord/custom-ids.js';
 import { renderContent, renderModal } from '../../../adapters/discord/render.js';
 import { type Content, decodeAction } from '../../../src/messages.js';
+import { checkMessage, describeRefusal } from '../../fakes/discord/validate-payload.js';
+
+/** The JSON body Discord receives for a rendered message. */
+const restBody = (r: ReturnType<typeof renderContent>) => ({
+  content: r.content,
+  embeds: r.embeds,
+  components: r.components,
+});
 
 const buttons = (n: number) =>
   Array.from({ length: n }, (_, i) => ({ label: `B${i}`, action: { command: 'x', action: 'press', arg: String(i) } }));
@@ -60,17 +68,31 @@ it('puts a select first and leaves buttons the remaining rows', () => {
   expect(r.components.length).toBe(5);
 });
 
-it('splits a long list over several embeds and never sends an empty message', () => {
+it('pages a long list instead of overflowing: each page within 6,000 characters, Next carrying the page', () => {
   const items = Array.from({ length: 300 }, (_, i) => `member ${i} `.repeat(4));
-  const r = renderContent({ text: '', list: { title: 'Directory', items } });
-  expect(r.embeds.length).toBeGreaterThan(1);
-  expect(r.embeds[0]!.title).toBe('Directory');
-  expect(r.embeds.every((e) => (e.description ?? '').length <= 4096)).toBe(true);
-  expect(r.embeds.map((e) => e.description).join('\n')).toContain('member 299');
+  const content: Content = { text: '', list: { title: 'Directory', items }, more: { command: 'directory' } };
+  const first = renderContent(content);
+  expect(first.pages).toBeGreaterThan(1);
+  expect(first.embeds[0]!.title).toBe('Directory');
+  expect(checkMessage(restBody(first))).toBeNull();
+  const next = first.components.flatMap((r) => r.components).find((c) => 'label' in c && c.label === 'Next');
+  expect(next && 'custom_id' in next && decodeAction(next.custom_id)).toEqual({
+    command: '_page',
+    action: '1',
+    arg: 'directory',
+  });
+  // Every page is accepted and together they hold every item, once.
+  const shown: string[] = [];
+  for (let page = 0; page < first.pages; page++) {
+    const r = renderContent({ ...content, page });
+    expect(describeRefusal(checkMessage(restBody(r)))).toEqual([]);
+    shown.push(...r.embeds.flatMap((e) => (e.description ?? '').split('\n')));
+  }
+  expect(shown).toEqual(items.map((i) => `• ${i}`));
   expect(renderContent({ text: '' }).content).toBe('\u200b');
 });
 
-it('turns attachments into files and cuts over-long text', () => {
+it('continues text over 2,000 characters in embeds rather than cutting it, and turns attachments into files', () => {
   const content: Content = {
     text: 'x'.repeat(2500),
     attachments: [
@@ -78,7 +100,9 @@ it('turns attachments into files and cuts over-long text', () => {
     ],
   };
   const r = renderContent(content);
-  expect(r.content).toHaveLength(2000);
+  expect(r.content.length).toBeLessThanOrEqual(2000);
+  expect(`${r.content}${r.embeds.map((e) => e.description).join('')}`.replace(/[^x]/g, '')).toHaveLength(2500);
+  expect(checkMessage(restBody(r))).toBeNull();
   expect(r.files).toEqual([
     { name: 'report.csv', data: Buffer.from('a,b'), contentType: 'text/csv', description: 'Report' },
   ]);

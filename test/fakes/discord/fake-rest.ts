@@ -5,7 +5,9 @@ import {
   RESTJSONErrorCodes,
 } from 'discord-api-types/v10';
 import type { FakeDiscord } from './fake-discord.js';
+import { scheduledEventRoutes } from './fake-scheduled-events.js';
 import { apiMessage, ChannelType, type FakeMessage } from './fake-state.js';
+import { checkCommands, checkMessage, checkModal, type InvalidFormBody, isEmptyMessage } from './validate-payload.js';
 
 export interface RestRequest {
   method: string;
@@ -31,6 +33,20 @@ export const apiError = (status: number, code: number, message: string): RestRes
 });
 
 type Body = Record<string, unknown>;
+
+const refused = (r: InvalidFormBody): RestResponse => ({ status: 400, body: r });
+
+/**
+ * Discord's checks on a message body: its limits (400 / 50035 with the failing path) and, for a new message,
+ * "Cannot send an empty message" (50006). Null when Discord would take it.
+ */
+function messageRefusal(body: Body | null, files: number, partial = false): RestResponse | null {
+  const invalid = checkMessage(body, { files, partial });
+  if (invalid) return refused(invalid);
+  if (!partial && isEmptyMessage(body, files))
+    return apiError(400, RESTJSONErrorCodes.CannotSendAnEmptyMessage, 'Cannot send an empty message');
+  return null;
+}
 
 function messageFields(body: Body | null, files: RestRequest['files']): Partial<FakeMessage> {
   const b = body ?? {};
@@ -59,8 +75,22 @@ const routes: [string, RegExp, Handler][] = [
   ['GET', /^\/gateway\/bot$/, (f) => ok(f.gatewayBot())],
   ['GET', /^\/applications\/(\d+)\/commands$/, (f) => ok(f.commands.get('global') ?? [])],
   ['GET', /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/, (f, _r, m) => ok(f.commands.get(m[2]!) ?? [])],
-  ['PUT', /^\/applications\/(\d+)\/commands$/, (f, r) => ok(f.storeCommands('global', r.body))],
-  ['PUT', /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/, (f, r, m) => ok(f.storeCommands(m[2]!, r.body))],
+  [
+    'PUT',
+    /^\/applications\/(\d+)\/commands$/,
+    (f, r) => {
+      const bad = checkCommands(r.body as unknown as unknown[]);
+      return bad ? refused(bad) : ok(f.storeCommands('global', r.body));
+    },
+  ],
+  [
+    'PUT',
+    /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/,
+    (f, r, m) => {
+      const bad = checkCommands(r.body as unknown as unknown[]);
+      return bad ? refused(bad) : ok(f.storeCommands(m[2]!, r.body));
+    },
+  ],
   [
     'POST',
     /^\/interactions\/(\d+)\/([^/]+)\/callback$/,
@@ -75,9 +105,20 @@ const routes: [string, RegExp, Handler][] = [
         );
       }
       const cb = r.body as unknown as APIInteractionResponse;
+      const data = ('data' in cb ? cb.data : undefined) as Body | undefined;
+      // Refused payloads leave the interaction unanswered, as on Discord ("The application did not respond").
+      if (cb.type === InteractionResponseType.Modal) {
+        const bad = checkModal(data);
+        if (bad) return refused(bad);
+      } else if (
+        cb.type === InteractionResponseType.ChannelMessageWithSource ||
+        cb.type === InteractionResponseType.UpdateMessage
+      ) {
+        const bad = messageRefusal(data ?? null, r.files.length, cb.type === InteractionResponseType.UpdateMessage);
+        if (bad) return bad;
+      }
       i.acknowledged = true;
       i.callbacks.push(cb.type);
-      const data = ('data' in cb ? cb.data : undefined) as Body | undefined;
       switch (cb.type) {
         case InteractionResponseType.ChannelMessageWithSource:
         case InteractionResponseType.DeferredChannelMessageWithSource: {
@@ -121,6 +162,8 @@ const routes: [string, RegExp, Handler][] = [
     (f, r, m) => {
       const msg = f.webhookMessage(m[2]!, m[3]!);
       if (!msg) return apiError(404, RESTJSONErrorCodes.UnknownMessage, 'Unknown Message');
+      const bad = messageRefusal(r.body, r.files.length, true);
+      if (bad) return bad;
       return ok(apiMessage(f.editMessage(msg.id, messageFields(r.body, r.files)), f.botUser));
     },
   ],
@@ -140,6 +183,8 @@ const routes: [string, RegExp, Handler][] = [
     (f, r, m) => {
       const i = [...f.interactions.values()].find((x) => x.token === m[2]);
       if (!i?.acknowledged) return apiError(404, RESTJSONErrorCodes.UnknownWebhook, 'Unknown Webhook');
+      const bad = messageRefusal(r.body, r.files.length);
+      if (bad) return bad;
       const msg = f.createMessage(i.channelId, {
         ...messageFields(r.body, r.files),
         flags: Number(r.body?.flags ?? 0),
@@ -170,6 +215,8 @@ const routes: [string, RegExp, Handler][] = [
       if (ch.type === ChannelType.DM && f.blockedDms.has(ch.recipientId!)) {
         return apiError(403, RESTJSONErrorCodes.CannotSendMessagesToThisUser, 'Cannot send messages to this user');
       }
+      const bad = messageRefusal(r.body, r.files.length);
+      if (bad) return bad;
       const msg = f.createMessage(ch.id, { ...messageFields(r.body, r.files), flags: Number(r.body?.flags ?? 0) });
       return ok(apiMessage(msg, f.botUser));
     },
@@ -180,6 +227,8 @@ const routes: [string, RegExp, Handler][] = [
     (f, r, m) => {
       const msg = f.messages.get(m[2]!);
       if (!msg || msg.channelId !== m[1]) return apiError(404, RESTJSONErrorCodes.UnknownMessage, 'Unknown Message');
+      const bad = messageRefusal(r.body, r.files.length, true);
+      if (bad) return bad;
       return ok(apiMessage(f.editMessage(msg.id, messageFields(r.body, r.files)), f.botUser));
     },
   ],
@@ -211,6 +260,7 @@ const routes: [string, RegExp, Handler][] = [
       return ok();
     },
   ],
+  ...scheduledEventRoutes,
 ];
 
 /** Routes one REST request to the fake's state; unknown routes are 404s (and recorded, so tests notice them). */

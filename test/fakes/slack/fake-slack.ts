@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { checkMessageArgs, checkView, type SlackRefusal } from './validate-blocks.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: recorded payloads are read loosely by tests, as Slack's JSON is.
 export type Loose = any;
@@ -271,7 +272,15 @@ export class FakeSlack {
     if (path.startsWith('/respond/')) {
       const target = this.responseTargets.get(path.slice('/respond/'.length));
       if (!target) return json(404, { ok: false, error: 'expired_url' });
-      this.record('respond', path.slice('/respond/'.length), JSON.parse(body.toString() || '{}'), target.teamId);
+      const posted = JSON.parse(body.toString() || '{}');
+      const recorded = this.record('respond', path.slice('/respond/'.length), posted, target.teamId);
+      // A response_url refuses what chat.postMessage refuses, with a 400 naming the error.
+      const refusal = posted.delete_original ? null : checkMessageArgs(posted);
+      if (refusal) {
+        recorded.result = refusal;
+        res.writeHead(400, { 'Content-Type': 'text/plain' }).end(refusal.error);
+        return true;
+      }
       res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
       return true;
     }
@@ -310,6 +319,11 @@ export class FakeSlack {
     if (!handler) return json(200, { ok: false, error: 'unknown_method' });
     const needsTeam = !['oauth.v2.access', 'apps.connections.open'].includes(method);
     if (needsTeam && !team) return json(200, { ok: false, error: 'invalid_auth' });
+    const invalid = payloadRefusal(method, args);
+    if (invalid) {
+      recorded.result = invalid;
+      return json(200, invalid);
+    }
     recorded.result = handler(args, team);
     this.onApiCall?.('handled', { method, args, teamId: team?.id ?? null });
     return json(200, recorded.result);
@@ -389,6 +403,13 @@ export class FakeSlack {
       files: (a.files as { id: string; title?: string }[]).map((f) => ({ id: f.id, title: f.title ?? '' })),
     }),
   };
+}
+
+/** Slack's own checks on what a call carries: Block Kit and text limits for messages, the view's for modals. */
+function payloadRefusal(method: string, args: Record<string, Loose>): SlackRefusal | null {
+  if (['chat.postMessage', 'chat.postEphemeral', 'chat.update'].includes(method)) return checkMessageArgs(args);
+  if (['views.open', 'views.update', 'views.push'].includes(method)) return checkView(args.view);
+  return null;
 }
 
 /** Which calls a fault applies to; unset fields match any. */

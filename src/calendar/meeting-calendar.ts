@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import { and, asc, eq, gte, inArray } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { calendarFeeds, meetingCalendar, meetings, members, profiles } from '../../db/schema.js';
+import { feedText, type InviteEvent, inviteAttachment } from '../booking/invite.js';
+import type { GroupRow } from '../communities/rows.js';
+import type { MeetingRow } from '../meetings/meetings.js';
+import type { Attachment } from '../messages.js';
+
+export type MeetingCalendarRow = typeof meetingCalendar.$inferSelect;
+
+/**
+ * A meeting's calendar state: its sequence rises whenever its start or status differs from what was last recorded
+ * (a moved or cancelled meeting), so every invite and the feed carry the same, rising SEQUENCE.
+ */
+export async function calendarState(db: Db, m: MeetingRow): Promise<MeetingCalendarRow> {
+  const [row] = await db.select().from(meetingCalendar).where(eq(meetingCalendar.meetingId, m.id));
+  if (!row) {
+    const [made] = await db
+      .insert(meetingCalendar)
+      .values({ meetingId: m.id, startsAt: m.startsAt, status: m.status })
+      .onConflictDoNothing()
+      .returning();
+    return made ?? (await db.select().from(meetingCalendar).where(eq(meetingCalendar.meetingId, m.id)))[0]!;
+  }
+  if (row.startsAt.getTime() === m.startsAt.getTime() && row.status === m.status) return row;
+  const [raised] = await db
+    .update(meetingCalendar)
+    .set({ sequence: row.sequence + 1, startsAt: m.startsAt, status: m.status, updatedAt: new Date() })
+    .where(eq(meetingCalendar.meetingId, m.id))
+    .returning();
+  return raised!;
+}
+
+/** What a sequence would be without writing (the feed is a GET: it reads, the commands and sweeps record). */
+const sequenceOf = (m: MeetingRow, row: MeetingCalendarRow | undefined) =>
+  !row
+    ? 0
+    : row.startsAt.getTime() === m.startsAt.getTime() && row.status === m.status
+      ? row.sequence
+      : row.sequence + 1;
+
+const titleOf = (m: MeetingRow, group: GroupRow) => m.title ?? `${group.name} meeting`;
+
+/** A meeting as a calendar event; the group is its organiser. */
+export function meetingEvent(
+  m: MeetingRow,
+  group: GroupRow,
+  sequence: number,
+  stamp: Date,
+  attendees: { memberId: number; name: string; email?: string | null }[],
+): InviteEvent {
+  return {
+    uid: `meeting-${m.id}-${m.createdAt.getTime()}@roundtable`,
+    sequence,
+    start: m.startsAt,
+    end: m.endsAt,
+    title: titleOf(m, group),
+    description: [
+      `${group.name}${m.kind === 'event' ? ' event' : ' meeting'}.`,
+      m.note ? `Note: ${m.note}` : null,
+      'RSVP with /meeting next in the group’s channel.',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    location: m.place,
+    // the group organises; its address is a stand-in on the reserved .invalid domain (calendars require one)
+    organiser: { name: group.name, email: `group-${group.id}@roundtable.invalid`, memberId: 0 },
+    attendees,
+    timezone: group.timezone,
+    stamp,
+  };
+}
+
+/** Each member's invite for a meeting (REQUEST, or CANCEL when it was cancelled), one query for all their names. */
+export async function meetingInvites(
+  db: Db,
+  group: GroupRow,
+  m: MeetingRow,
+  memberIds: number[],
+  now: Date,
+): Promise<Map<number, Attachment>> {
+  const state = await calendarState(db, m);
+  const people = memberIds.length
+    ? await db
+        .select({ id: members.id, name: members.displayName, email: profiles.email })
+        .from(members)
+        .leftJoin(profiles, eq(profiles.memberId, members.id))
+        .where(inArray(members.id, memberIds))
+    : [];
+  const out = new Map<number, Attachment>();
+  for (const p of people) {
+    const event = meetingEvent(m, group, state.sequence, now, [{ memberId: p.id, name: p.name, email: p.email }]);
+    out.set(p.id, inviteAttachment(event, m.status === 'cancelled' ? 'CANCEL' : 'REQUEST', 'meeting.ics'));
+  }
+  return out;
+}
+
+/** The group's feed token, made on first use: 24 random bytes, so the URL cannot be guessed. */
+export async function feedToken(db: Db, group: GroupRow, rotate = false): Promise<string> {
+  const token = randomBytes(24).toString('base64url');
+  if (rotate) {
+    await db
+      .insert(calendarFeeds)
+      .values({ groupId: group.id, communityId: group.communityId, token })
+      .onConflictDoUpdate({ target: calendarFeeds.groupId, set: { token, createdAt: new Date() } });
+    return token;
+  }
+  await db
+    .insert(calendarFeeds)
+    .values({ groupId: group.id, communityId: group.communityId, token })
+    .onConflictDoNothing();
+  const [row] = await db.select().from(calendarFeeds).where(eq(calendarFeeds.groupId, group.id));
+  return row!.token;
+}
+
+/** How far back the feed lists meetings (recent ones stay visible in subscribed calendars). */
+const FEED_PAST_MS = 30 * 86_400_000;
+
+export type FeedRow = { m: MeetingRow; c: MeetingCalendarRow | null };
+
+/** The meetings a group's feed lists: from a month ago on, with their calendar state. */
+export async function feedRows(db: Db, group: GroupRow, now: Date): Promise<FeedRow[]> {
+  return db
+    .select({ m: meetings, c: meetingCalendar })
+    .from(meetings)
+    .leftJoin(meetingCalendar, eq(meetingCalendar.meetingId, meetings.id))
+    .where(and(eq(meetings.groupId, group.id), gte(meetings.startsAt, new Date(now.getTime() - FEED_PAST_MS))))
+    .orderBy(asc(meetings.startsAt))
+    .limit(500);
+}
+
+/** What the feed's text depends on: equal fingerprints give the same calendar (a cache may serve it again). */
+export const feedFingerprint = (group: GroupRow, rows: FeedRow[]) =>
+  [
+    group.name,
+    group.timezone,
+    ...rows.map(
+      ({ m, c }) =>
+        `${m.id}:${m.startsAt.getTime()}:${m.endsAt.getTime()}:${m.status}:${m.title}:${m.place}:${m.note}:${sequenceOf(m, c ?? undefined)}`,
+    ),
+  ].join('|');
+
+/** The feed (METHOD:PUBLISH) of those rows; cancelled meetings stay in it as cancelled. */
+export function renderFeed(group: GroupRow, rows: FeedRow[], now: Date): string {
+  return feedText(
+    `${group.name} meetings`,
+    group.timezone,
+    rows.map(({ m, c }) => ({
+      ...meetingEvent(m, group, sequenceOf(m, c ?? undefined), now, []),
+      cancelled: m.status === 'cancelled',
+    })),
+  );
+}
+
+/** The feed of a group as it stands now. */
+export async function groupFeed(db: Db, group: GroupRow, now: Date): Promise<string> {
+  return renderFeed(group, await feedRows(db, group, now), now);
+}
