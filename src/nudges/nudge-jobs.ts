@@ -55,7 +55,7 @@ export const introReminderJob = defineJobKind({
         optOutKey: 'intro-reminder',
         content: {
           // An absolute date: quiet hours may hold this DM for days, and "3 days ago" would then be untrue.
-          text: `You joined ${g.group.name} on ${formatLocalDay(new Date(r.joined_at), g.group.timezone)} and haven’t introduced yourself yet. Members pass referrals to people they know: tell them what you do with /intro.${last ? ' (This is the last reminder.)' : ''}`,
+          text: `You joined ${g.group.name} on ${formatLocalDay(new Date(r.joined_at), g.group.timezone)} and, as of ${formatLocalDay(new Date(joined + days[step - 1]! * DAY), g.group.timezone)}, haven’t introduced yourself yet. Members pass referrals to people they know: tell them what you do with /intro.${last ? ' (This is the last reminder.)' : ''}`,
         },
       });
     }
