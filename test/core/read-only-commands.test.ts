@@ -23,6 +23,7 @@ const LINES: Record<string, string[]> = {
   asks: ['@carol /asks'],
   commitments: ['@bob /commitments', '@alice /commitments week:true'],
   help: ['@bob /help', '@alice /help referrals', '@bob /help pair'],
+  'booking list': ['@bob /booking list'],
   applications: ['@alice /applications'],
   moderators: ['@carol /moderators', '@alice /moderators'],
 };
