@@ -22,6 +22,7 @@ import { nudges } from './nudges.js';
 import { pairExclude, pairJoin, pairLeave, pairSkip, pairSnooze, pairStatus } from './pair.js';
 import { pairHistory, pairPreview, pairSettings, pairSetup, pairStart, pairStarters, pairStats } from './pair-admin.js';
 import { applicationsList } from './pending-applications.js';
+import { powerteamKnow, powerteamReport, powerteamShow, powerteamSphere } from './powerteam.js';
 import { profile } from './profile.js';
 import { referCommand } from './refer.js';
 import { referralCorrect, referralShow, referralUpdate, referralWithdraw } from './referral.js';
@@ -105,4 +106,8 @@ export const commands: CommandDefinition[] = [
   scorecardSettings,
   reportChart,
   exportCommand,
+  powerteamShow,
+  powerteamReport,
+  powerteamSphere,
+  powerteamKnow,
 ] as CommandDefinition[];

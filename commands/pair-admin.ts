@@ -10,6 +10,7 @@ import { ENROLLMENTS, MODES, programCard, setupProgram } from '../src/pairing/pr
 import { PAIR_ACTIONS, plural } from '../src/pairing/round-messages.js';
 import { planRound } from '../src/pairing/round-plan.js';
 import { startRound } from '../src/pairing/round-run.js';
+import { explainPowerGroups } from '../src/powerteam/pairing-input.js';
 
 const program = z.string().trim().min(1).max(60).optional().describe('Pairing program, when the group runs several');
 
@@ -34,7 +35,7 @@ export const pairSetup = defineCommand({
       .optional()
       .describe('Time of the round, 24-hour HH:MM, in the group’s time zone'),
     size: z.number().int().min(2).max(4).optional().describe('Members per group: 2 (default), 3 or 4'),
-    mode: z.enum(MODES).optional().describe('standard, cross-category or mentor-mentee'),
+    mode: z.enum(MODES).optional().describe('standard, cross-category, mentor-mentee or power-team'),
     mentor_capacity: z.number().int().min(1).max(10).optional().describe('Mentees per mentor in a round'),
     who: z.enum(ENROLLMENTS).optional().describe('opt-in (members join) or everyone'),
     channel: channelOption('Channel for the round’s threads and notices').optional(),
@@ -120,8 +121,9 @@ export const pairPreview = defineCommand({
     const p = await resolveProgram(ctx.db, group, ctx.options.program);
     const plan = await planRound(ctx.db, p, group, ctx.clock.now());
     const name = (id: number) => plan.people.get(id)?.member.displayName ?? `member ${id}`;
+    const why = p.mode === 'power-team' ? await explainPowerGroups(ctx.db, group, plan, ctx.clock.now()) : null;
     const items = [
-      ...plan.result.groups.map((g) => g.map(name).join(' + ')),
+      ...plan.result.groups.map((g) => `${g.map(name).join(' + ')}${why ? ` — ${why(g)}` : ''}`),
       ...plan.result.unplaced.map((u) => `${name(u.memberId)} unplaced: ${u.reason}`),
     ];
     return {

@@ -9,3 +9,4 @@ export * from './schema/nudges.js';
 export * from './schema/pairing.js';
 export * from './schema/referrals.js';
 export * from './schema/booking.js';
+export * from './schema/powerteam.js';

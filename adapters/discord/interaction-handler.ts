@@ -4,7 +4,7 @@ import type { DispatchResult } from '../../src/dispatch/dispatcher.js';
 import type { Logger } from '../../src/logger.js';
 import type { Reply } from '../../src/messages.js';
 import type { FormStash } from './custom-ids.js';
-import { toInvocation } from './interaction-input.js';
+import { toInvocation, verifyChannels } from './interaction-input.js';
 import type { DiscordMessagePort } from './message-port.js';
 import { type RenderedMessage, renderContent, renderModal } from './render.js';
 
@@ -76,7 +76,18 @@ class Responder {
     }
     const isPrivate = r.visibility !== 'public';
     // A public answer is a channel post: too long, it shows its first page and "Show all" answers privately.
-    const opts = messageOptions(renderContent(r, { ...(dmGuildId ? { guildId: dmGuildId } : {}), post: !isPrivate }));
+    const how = { ...(dmGuildId ? { guildId: dmGuildId } : {}), post: !isPrivate };
+    const rendered = renderContent(r, how);
+    await this.first(r, isPrivate, messageOptions(rendered));
+    // A long answer no command can page goes on in follow-ups, in order.
+    for (let page = 1; page < rendered.parts; page++) {
+      await i.followUp({ ...messageOptions(renderContent({ ...r, page }, how)), ...ephemeral(isPrivate) });
+    }
+  }
+
+  /** The answer's first message, by how the interaction stands (answered, deferred, a button's update). */
+  private async first(r: Reply, isPrivate: boolean, opts: BaseMessageOptions): Promise<void> {
+    const i = this.i;
     switch (this.mode) {
       case 'none':
         if (r.replaceOriginal && i.isMessageComponent()) await i.update(opts);
@@ -120,12 +131,14 @@ export class InteractionHandler {
       await i.reply({ content: t.reason, ...ephemeral(true) });
       return null;
     }
-    const inv = t.invocation;
+    let inv = t.invocation;
     const key = inv.input.kind === 'command' ? inv.input.name : inv.input.actionId.split(':')[0]!;
     const responder = new Responder(i, this.lastPrivate.get(key) ?? true, this.stash, log);
     const timer = setTimeout(() => responder.defer(), this.opts.deferAfterMs);
     const dmGuildId = i.guildId ? undefined : inv.community.ref;
     try {
+      // After the defer timer is set: a slow channel lookup still answers Discord within its 3 seconds.
+      inv = await verifyChannels(i, inv);
       return await this.core.handle(inv, this.port, async (result) => {
         clearTimeout(timer);
         // The first delivery was answered; Discord refuses a second answer to the same interaction.

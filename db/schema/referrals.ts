@@ -46,6 +46,16 @@ export const referrals = pgTable(
     index('referrals_won')
       .on(t.communityId, t.closedAt, t.giverId, t.currency, t.amount)
       .where(sql`${t.status} = 'won'`),
+    // a group's referral network over a period (issue 19, src/powerteam/network.ts), read from the index alone:
+    index('referrals_group_created').on(
+      t.groupId,
+      t.createdAt,
+      t.giverId,
+      t.receiverId,
+      t.status,
+      t.currency,
+      t.amount,
+    ),
     // open slips and how overdue they are:
     index('referrals_open')
       .on(t.communityId, t.status, t.receiverId, t.createdAt, t.updatedAt)
@@ -100,7 +110,11 @@ export const closedBusiness = pgTable(
     note: text('note'),
     createdAt: createdAt(),
   },
-  (t) => [index('closed_business_giver').on(t.communityId, t.giverId, t.createdAt)],
+  (t) => [
+    index('closed_business_giver').on(t.communityId, t.giverId, t.createdAt),
+    // a group's thank-yous over a period (issue 19's referral network)
+    index('closed_business_group').on(t.groupId, t.createdAt, t.giverId, t.receiverId),
+  ],
 );
 
 /** A member's public "I am looking for…", answered with "I can help". */

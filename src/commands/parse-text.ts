@@ -63,6 +63,10 @@ export function parseCommandText(
   if (subs.length) {
     const sub = (restWords[0] ?? '').toLowerCase();
     const show = registry.get(`${name} show`);
+    if (!sub && show && !show.options.some((o) => o.required)) {
+      // a bare `/powerteam` reads as `/powerteam show` when that needs nothing more
+      return parseCommandText(`/${name} show`, registry, memberRef);
+    }
     if (!registry.get(`${name} ${sub}`) && sub && show?.def.positional) {
       // `/referral 12` reads as `/referral show 12`, as people type it in a text box.
       return parseCommandText(`/${name} show ${rest}`, registry, memberRef);

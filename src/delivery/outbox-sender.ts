@@ -1,6 +1,6 @@
-import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../../db/client.js';
-import { groupMemberships, groups, memberPreferences, outbox, postedMessages } from '../../db/schema.js';
+import { memberPreferences, outbox, postedMessages } from '../../db/schema.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { MessagePort, PostedRef, ResolvedTarget } from '../platform.js';
@@ -81,12 +81,16 @@ export class OutboxSender {
   async sendNow(port: MessagePort, ids: readonly number[]): Promise<number> {
     if (ids.length === 0) return 0;
     let left = [...ids];
-    await this.drain(port, async (limit) => {
-      const rows = await this.claim(port.platform, sql``, limit, left);
-      const claimed = new Set(rows.map((r) => r.id));
-      left = left.filter((id) => !claimed.has(id));
-      return rows;
-    });
+    await this.drain(
+      port,
+      async (limit) => {
+        const rows = await this.claim(port.platform, sql``, limit, left);
+        const claimed = new Set(rows.map((r) => r.id));
+        left = left.filter((id) => !claimed.has(id));
+        return rows;
+      },
+      { once: ids.length <= this.batchSize },
+    );
     if (left.length === 0) return 0;
     const [row] = rowsOf<{ n: number }>(
       await this.o.db.execute(
@@ -98,7 +102,11 @@ export class OutboxSender {
   }
 
   /** Claims and sends batches through one port while this process holds its sending lease. */
-  private async drain(port: MessagePort, claim: (limit: number) => Promise<OutboxRow[]>): Promise<number> {
+  private async drain(
+    port: MessagePort,
+    claim: (limit: number) => Promise<OutboxRow[]>,
+    opts: { once?: boolean } = {},
+  ): Promise<number> {
     const key = leaseKey(port);
     let sent = 0;
     // members found blocking the bot during this drain: their other rows are already marked blocked
@@ -123,13 +131,18 @@ export class OutboxSender {
     this.holders.set(key, (this.holders.get(key) ?? 0) + 1);
     try {
       // the next batch is claimed while this one is sent, so pacing never waits on the database between batches
-      for (let next = fetch(); ; ) {
+      for (let next = fetch(), fresh = true; ; fresh = false) {
         const batch = await next;
         if (batch.rows.length === 0) break;
+        // one batch is all there is (a commit's own rows): no prefetch
+        if (opts.once) {
+          sent += await this.sendBatch(port, batch, true);
+          break;
+        }
         next = fetch();
         // if sending throws, the prefetch's failure must not become an unhandled rejection (its rows' lease runs out)
         next.catch(() => {});
-        sent += await this.sendBatch(port, batch);
+        sent += await this.sendBatch(port, batch, fresh);
       }
     } finally {
       const n = (this.holders.get(key) ?? 1) - 1;
@@ -149,7 +162,8 @@ export class OutboxSender {
       await this.o.db.execute(sql`
         insert into delivery_leases (platform, holder, until) values (${platform}, ${this.o.workerId}, ${until.toISOString()}::timestamptz)
         on conflict (platform) do update set holder = excluded.holder, until = excluded.until
-          where delivery_leases.holder = excluded.holder or delivery_leases.until < ${now.toISOString()}::timestamptz
+          where (delivery_leases.holder = excluded.holder or delivery_leases.until < ${now.toISOString()}::timestamptz)
+            and (select set_config('synchronous_commit', 'off', true)) is not null
         returning platform`),
     );
     return rows.length > 0;
@@ -161,8 +175,10 @@ export class OutboxSender {
   }
 
   private async releaseLease(platform: string): Promise<void> {
+    // no wait for the disk (synchronous_commit off, like the sent marks): a lease only paces, and runs out anyway
     await this.o.db.execute(
-      sql`delete from delivery_leases where platform = ${platform} and holder = ${this.o.workerId}`,
+      sql`delete from delivery_leases where platform = ${platform} and holder = ${this.o.workerId}
+        and (select set_config('synchronous_commit', 'off', true)) is not null`,
     );
   }
 
@@ -188,7 +204,9 @@ export class OutboxSender {
         // the SET sees the row as it was: only rows another sender still held get the mark
         lastError: sql`case when ${outbox.status} = 'sending' then ${mark} else ${outbox.lastError} end`,
       })
-      .where(sql`${outbox.id} in (${ids})`)
+      // the claim waits for no disk flush, like the sent marks (recordSent): only a crash of the database server
+      // itself could forget it, and then the row is claimed again
+      .where(sql`${outbox.id} in (${ids}) and (select set_config('synchronous_commit', 'off', true)) is not null`)
       .returning();
     const takenOver = rows.filter((r) => r.lastError === mark).length;
     if (takenOver > 0) {
@@ -206,11 +224,12 @@ export class OutboxSender {
    * inline for up to a minute) never outlives it. A row whose lease ran out anyway is skipped: another sender may
    * have taken it, and sending it too would be a repeat.
    */
-  private async sendBatch(port: MessagePort, batch: Batch): Promise<number> {
+  private async sendBatch(port: MessagePort, batch: Batch, fresh: boolean): Promise<number> {
     let sent = 0;
     const order = [...batch.infos.keys()].flatMap((id) => batch.rows.filter((r) => r.communityId === id));
     let leaseFrom = this.o.clock.now().getTime();
-    let held = await this.renew(order.map((r) => r.id));
+    // a batch claimed just now holds its whole lease; a prefetched one was claimed a batch ago
+    let held = fresh ? new Set(order.map((r) => r.id)) : await this.renew(order.map((r) => r.id));
     for (const [i, row] of order.entries()) {
       if (this.o.clock.now().getTime() - leaseFrom > this.leaseMs / 4) {
         leaseFrom = this.o.clock.now().getTime();
@@ -386,29 +405,28 @@ export class OutboxSender {
       if (t.kind === 'dm' && 'fallback' in t) fallbackFor.push(t.memberId);
       if (t.kind === 'conversation') for (const id of t.memberIds) ids.add(id);
     }
-    const [community] = rowsOf<{ ref: string }>(
-      await this.o.db.execute(sql`select platform_ref as ref from communities where id = ${communityId}`),
+    // one round trip: the community's ref, and each member's user id with whether their DM channel is cached
+    const found = rowsOf<{ ref: string; id: number | null; user_id: string | null; cached: boolean | null }>(
+      await this.o.db.execute(sql`
+        select c.platform_ref as ref, m.id, m.platform_user_id as user_id,
+          exists (select 1 from dm_channels d where d.platform = ${platform} and d.workspace_ref = c.platform_ref
+            and d.user_id = m.platform_user_id) as cached
+        from communities c
+        left join members m on m.community_id = c.id and m.id = any(${sql.param([...ids])}::int[])
+        where c.id = ${communityId}`),
     );
     const info: Recipients = {
-      communityRef: community?.ref ?? null,
+      communityRef: found[0]?.ref ?? null,
       userOf: new Map(),
       dmCached: new Set(),
       blocked,
       fallback: fallbackFor.length ? await homeChannels(this.o.db, communityId, fallbackFor) : new Map(),
     };
-    if (ids.size === 0) return info;
-    const members = rowsOf<{ id: number; user_id: string }>(
-      await this.o.db.execute(sql`
-        select m.id, m.platform_user_id as user_id
-        from members m where m.community_id = ${communityId} and m.id = any(${sql.param([...ids])}::int[])`),
-    );
-    for (const m of members) info.userOf.set(m.id, m.user_id);
-    const cached = rowsOf<{ user_id: string }>(
-      await this.o.db.execute(sql`
-        select user_id from dm_channels where platform = ${platform} and workspace_ref = ${info.communityRef}
-          and user_id = any(${sql.param(members.map((m) => m.user_id))}::text[])`),
-    );
-    for (const c of cached) info.dmCached.add(c.user_id);
+    for (const m of found) {
+      if (m.id === null || m.user_id === null) continue;
+      info.userOf.set(Number(m.id), m.user_id);
+      if (m.cached) info.dmCached.add(m.user_id);
+    }
     return info;
   }
 }
@@ -445,28 +463,18 @@ function resolveTarget(t: StoredTarget, info: Recipients): ResolvedTarget | null
   return userIds.length ? { kind: 'conversation', userIds, channelRef: t.channelRef, title: t.title } : null;
 }
 
-/** Each member's group home channel (their first group, else the community's first): the DM fallback. */
+/** Each member's group home channel (their first group, else the community's first), in one query: the DM fallback. */
 async function homeChannels(db: Db, communityId: number, memberIds: number[]): Promise<Map<number, string>> {
+  const rows = rowsOf<{ member_id: number; channel: string | null }>(
+    await db.execute(sql`
+      select w.id as member_id, coalesce(
+        (select g.home_channel_ref from group_memberships gm join groups g on g.id = gm.group_id
+          where gm.community_id = ${communityId} and gm.member_id = w.id order by gm.created_at limit 1),
+        (select g.home_channel_ref from groups g where g.community_id = ${communityId} order by g.id limit 1)) as channel
+      from unnest(${sql.param(memberIds)}::int[]) as w(id)`),
+  );
   const out = new Map<number, string>();
-  const rows = await db
-    .select({ memberId: groupMemberships.memberId, channel: groups.homeChannelRef })
-    .from(groupMemberships)
-    .innerJoin(groups, eq(groups.id, groupMemberships.groupId))
-    .where(
-      and(
-        eq(groupMemberships.communityId, communityId),
-        sql`${groupMemberships.memberId} = any(${sql.param(memberIds)}::int[])`,
-      ),
-    )
-    .orderBy(asc(groupMemberships.joinedAt));
-  for (const r of rows) if (!out.has(r.memberId)) out.set(r.memberId, r.channel);
-  const [first] = await db
-    .select({ channel: groups.homeChannelRef })
-    .from(groups)
-    .where(eq(groups.communityId, communityId))
-    .orderBy(asc(groups.id))
-    .limit(1);
-  if (first) for (const id of memberIds) if (!out.has(id)) out.set(id, first.channel);
+  for (const r of rows) if (r.channel) out.set(Number(r.member_id), r.channel);
   return out;
 }
 

@@ -50,7 +50,7 @@ export async function approveApplication(ctx: HandlerContext, memberId: number):
       // Told to the moderator in a moderator's terms (the applicant's "ask a moderator" wording would be wrong here).
       throw new UserError(
         'conflict',
-        `${member.displayName} cannot be approved into the “${seatKey}” seat: ${holder.displayName} holds it, and ${group.name} has one member per profession.`,
+        `${member.displayName} cannot be approved into the “${profile.category}” seat: ${holder.displayName} holds it, and ${group.name} has one member per profession.`,
         `Let ${member.displayName} share the seat and approve, or decline the application (/applications lists who is waiting).`,
         { buttons: applicantButtons(memberId, member.displayName, true).slice(1) },
       );
@@ -84,14 +84,14 @@ export async function approveApplication(ctx: HandlerContext, memberId: number):
     ctx.send({
       target: { kind: 'dm', memberId: rival.id },
       content: {
-        text: `The “${seatKey}” seat in ${group.name} was filled while your application waited (the group has one member per profession). Your application stays with the moderators: they may let you share the seat or decline it. You can also apply with another category with /intro.`,
+        text: `The “${profile.category}” seat in ${group.name} was filled while your application waited (the group has one member per profession). Your application stays with the moderators: they may let you share the seat or decline it. You can also apply with another category with /intro.`,
       },
     });
   }
   return {
     text: `Approved ${member.displayName} (by ${ctx.actor.displayName}).${
       waiting.length
-        ? `\n⚠ ${waiting.map((w) => w.displayName).join(', ')} also applied for the “${seatKey}” seat and ${waiting.length === 1 ? 'is' : 'are'} told it is now taken: let them share it, or decline.`
+        ? `\n⚠ ${waiting.map((w) => w.displayName).join(', ')} also applied for the “${profile.category}” seat and ${waiting.length === 1 ? 'is' : 'are'} told it is now taken: let them share it, or decline.`
         : ''
     }`,
     replaceOriginal: true,

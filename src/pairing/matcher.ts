@@ -30,6 +30,9 @@
  *   3. then (≤ 300 participants) the round-robin class, which lets a stable group meet everyone in n−1 rounds;
  *   4. then mode preferences: overlapping time zones (smaller circular offset difference). Cross-category's
  *      "complementary categories" is the hard rule "different category".
+ * Power-team mode (issue 19) has standard's hard rules; `powerPairs` (sphere partners, high-affinity seats) get a
+ * tier of their own between the round-robin class and time zones, and its round-robin course is a schedule whose
+ * first classes hold those pairs (power-team-schedule.ts), so partners meet early and nobody repeats before n−1.
  *
  * Group size 2: an odd count makes exactly one trio (chosen exactly up to 15 members, otherwise the leftover joins
  * the pair where it adds the most), never a silent leftover. A second trio appears only if a member can be placed
@@ -58,6 +61,7 @@ export type {
   PairingMode,
   PairingParticipant,
   PastMeeting,
+  PowerPair,
   RoundInput,
   RoundResult,
   Unplaced,

@@ -1,6 +1,6 @@
 /** Types of one pairing round's input and output (see matcher.ts for the contract). */
 
-export type PairingMode = 'standard' | 'cross-category' | 'mentor-mentee';
+export type PairingMode = 'standard' | 'cross-category' | 'mentor-mentee' | 'power-team';
 export type MentorRole = 'can' | 'seeks';
 export type GroupSize = 2 | 3 | 4;
 
@@ -34,6 +34,17 @@ export interface RoundInput {
   history?: readonly PastMeeting[];
   /** The round's time, to measure how long ago pairs met. */
   now: Date;
+  /**
+   * Power-team mode: pairs worth bringing together, scored 1..3 (3: sphere partners, 2: high category affinity,
+   * 1: some affinity), from src/powerteam. Other modes ignore it.
+   */
+  powerPairs?: readonly PowerPair[];
+}
+
+export interface PowerPair {
+  a: number;
+  b: number;
+  score: 1 | 2 | 3;
 }
 
 export type UnplacedCode =

@@ -8,7 +8,7 @@ import type { Card } from '../messages.js';
 import { type Cadence, CadenceError, describeCadence, formatLocal, nextSlot, parseCadence } from './cadence.js';
 import { cadenceOf, findProgram, listPrograms, type ProgramRow, seedStarters } from './program-repo.js';
 
-export const MODES = ['standard', 'cross-category', 'mentor-mentee'] as const;
+export const MODES = ['standard', 'cross-category', 'mentor-mentee', 'power-team'] as const;
 export const ENROLLMENTS = ['opt-in', 'everyone'] as const;
 
 export interface ProgramInput {
@@ -146,6 +146,7 @@ const MODE_TEXT: Record<string, string> = {
   standard: 'standard (anyone with anyone, new pairs first)',
   'cross-category': 'cross-category (never two members of one profession)',
   'mentor-mentee': 'mentor-mentee (mentors with members seeking one)',
+  'power-team': 'power team (contact-sphere partners and seats that refer each other first)',
 };
 
 /** The card /pair setup and /pair settings show. */

@@ -1,6 +1,7 @@
 import type { Random } from '../random.js';
 import { fitsMatching, lexicographicWeight } from './lexicographic-weight.js';
 import type { PairingMode, PairingParticipant, RoundInput, Unplaced } from './pairing-types.js';
+import { powerTeamSchedule } from './power-team-schedule.js';
 import { pickClass, roundRobinSchedule } from './round-robin-schedule.js';
 
 /** Up to this many participants the matcher uses the complete candidate graph (and the round-robin schedule). */
@@ -14,6 +15,12 @@ const LOG_AGE_CAP = Math.log2(1 + AGE_CAP_DAYS);
 /** Resolution of the mode-preference tier (time-zone overlap). */
 export const PREFERENCE_MAX = 63;
 const UNKNOWN_ZONE_PREFERENCE = 31;
+/** Power-team mode: the highest power score of a pair (sphere partners). */
+export const POWER_MAX = 3;
+/** Power-team mode: the power tier is score × 8 plus an urgency of 0..7 (partners still to meet). */
+const URGENCY_MAX = 7;
+/** Power partners who met within this many days are not preferred again yet. */
+const POWER_AGAIN_DAYS = 180;
 
 /** Packs an edge's tiers (never met › time since last met › round-robin class › preferences) into one integer. */
 export interface EdgeWeigher {
@@ -36,6 +43,9 @@ export class RoundContext {
   private readonly excluded = new Set<number>();
   private readonly lastMetAge: Map<number, number>[];
   private scheduleClass: ((i: number, j: number) => boolean) | null = null;
+  private readonly power = new Map<number, number>();
+  /** Per vertex: power partners still to meet (power-team mode). */
+  private powerLeft: Int32Array | null = null;
 
   constructor(input: RoundInput, random: Random) {
     this.mode = input.mode ?? 'standard';
@@ -52,6 +62,15 @@ export class RoundContext {
       const i = this.index.get(a);
       const j = this.index.get(b);
       if (i !== undefined && j !== undefined && i !== j) this.excluded.add(this.key(i, j));
+    }
+    if (this.mode === 'power-team') {
+      for (const p of input.powerPairs ?? []) {
+        const i = this.index.get(p.a);
+        const j = this.index.get(p.b);
+        if (i === undefined || j === undefined || i === j) continue;
+        const k = this.key(i, j);
+        this.power.set(k, Math.max(this.power.get(k) ?? 0, Math.min(POWER_MAX, Math.max(0, p.score))));
+      }
     }
     this.lastMetAge = this.ids.map(() => new Map<number, number>());
     const now = input.now.getTime();
@@ -100,6 +119,34 @@ export class RoundContext {
     return Math.min(0.999_999, Math.log2(1 + Math.min(age, AGE_CAP_DAYS)) / LOG_AGE_CAP);
   }
 
+  /** Power-team mode: the pair's power score (0..3), whether or not they met. */
+  staticPower(i: number, j: number): number {
+    return this.power.size ? (this.power.get(this.key(i, j)) ?? 0) : 0;
+  }
+
+  /** The power score while it still counts: never met, or not for POWER_AGAIN_DAYS. */
+  powerScore(i: number, j: number): number {
+    const s = this.staticPower(i, j);
+    if (s === 0) return 0;
+    const age = this.lastMetAge[i]!.get(j);
+    return age === undefined || age >= POWER_AGAIN_DAYS ? s : 0;
+  }
+
+  private powerPartnersLeft(): Int32Array {
+    if (this.powerLeft) return this.powerLeft;
+    const left = new Int32Array(this.n);
+    for (const k of this.power.keys()) {
+      const i = Math.floor(k / this.n);
+      const j = k % this.n;
+      if (this.allowed(i, j) && this.powerScore(i, j) > 0) {
+        left[i]!++;
+        left[j]!++;
+      }
+    }
+    this.powerLeft = left;
+    return left;
+  }
+
   /** Mode preference: overlapping time zones (smaller circular offset difference is better). */
   preference(i: number, j: number): number {
     const a = this.people[i]!.utcOffsetMinutes;
@@ -116,8 +163,11 @@ export class RoundContext {
    * time-since tier loses resolution only when the packed weight would not stay exact.
    */
   weigher(maxTerms: number, topTierMax = 0, edgeTerms = 1): EdgeWeigher {
+    // Zero-width tiers leave the other modes' weights exactly as they were.
+    const powerMax = this.mode === 'power-team' ? POWER_MAX * (URGENCY_MAX + 1) + URGENCY_MAX : 0;
+    const left = powerMax ? this.powerPartnersLeft() : null;
     for (const resolution of [255, 127, 63, 31, 15]) {
-      const scale = lexicographicWeight(maxTerms, [topTierMax, 1, resolution, 1, PREFERENCE_MAX]);
+      const scale = lexicographicWeight(maxTerms, [topTierMax, 1, powerMax, resolution, 1, PREFERENCE_MAX]);
       if (!fitsMatching(scale, edgeTerms)) continue;
       return {
         maxWeight: scale.maxWeight,
@@ -125,7 +175,12 @@ export class RoundContext {
           const never = this.neverMet(i, j);
           const since = never ? resolution : Math.floor(resolution * this.recency(i, j));
           const onSchedule = this.scheduleClass?.(i, j) ? 1 : 0;
-          return scale.pack([top, never ? 1 : 0, since, onSchedule, this.preference(i, j)]);
+          const score = powerMax ? this.powerScore(i, j) : 0;
+          // Among power pairs of one score, those whose members have the most partners still to meet go first: like
+          // a round-robin inside each sphere, nobody is left with several partners for the last rounds.
+          const urgency = score && left ? Math.min(URGENCY_MAX, Math.floor((left[i]! + left[j]!) / 2)) : 0;
+          const power = score ? score * (URGENCY_MAX + 1) + urgency : 0;
+          return scale.pack([top, never ? 1 : 0, power, since, onSchedule, this.preference(i, j)]);
         },
       };
     }
@@ -135,19 +190,34 @@ export class RoundContext {
   /** Turns on the round-robin tier for this round (small groups only: it scores all pairs). */
   useRoundRobin(): void {
     if (this.n < 4 || this.n > FULL_GRAPH_LIMIT || this.mode === 'mentor-mentee') return;
-    const schedule = roundRobinSchedule(this.ids);
-    const scores = Array.from({ length: schedule.classCount }, () => [0, 0, 0]);
+    // Power-team mode walks a schedule whose first classes hold the power pairs, choosing the class with the most
+    // power still to gain among those equal on never-met pairs.
+    const powered = this.mode === 'power-team' && this.power.size > 0;
+    const schedule = (powered ? this.neverMetSchedule() : null) ?? roundRobinSchedule(this.ids);
+    const scores = Array.from({ length: schedule.classCount }, () => (powered ? [0, 0, 0, 0] : [0, 0, 0]));
     for (let i = 0; i < this.n; i++) {
       for (let j = i + 1; j < this.n; j++) {
-        if (!this.allowed(i, j)) continue;
-        const s = scores[schedule.classOf(i, j)]!;
-        s[0]! += this.neverMet(i, j) ? 1 : 0;
-        s[1]! += this.recency(i, j);
-        s[2]! += this.preference(i, j);
+        const c = this.allowed(i, j) ? schedule.classOf(i, j) : -1;
+        if (c < 0) continue; // a pair the power-team course leaves out (met already)
+        const s = scores[c]!;
+        let t = 0;
+        s[t++]! += this.neverMet(i, j) ? 1 : 0;
+        if (powered) s[t++]! += this.powerScore(i, j);
+        s[t++]! += this.recency(i, j);
+        s[t]! += this.preference(i, j);
       }
     }
     const chosen = pickClass(scores, this.random);
     this.scheduleClass = (i, j) => schedule.classOf(i, j) === chosen;
+  }
+
+  /** Power-team mode's course: the never-met pairs coloured into perfect matchings, power pairs first. */
+  private neverMetSchedule() {
+    const edges: [number, number][] = [];
+    for (let i = 0; i < this.n; i++) {
+      for (let j = i + 1; j < this.n; j++) if (this.allowed(i, j) && this.neverMet(i, j)) edges.push([i, j]);
+    }
+    return powerTeamSchedule(this.n, edges, (i, j) => this.staticPower(i, j));
   }
 
   /** Why vertex i is left out, worded for the member (never revealing an exclusion). */

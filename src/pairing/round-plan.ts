@@ -3,8 +3,16 @@ import { type Db, rowsOf } from '../../db/client.js';
 import { groupMemberships, members, pairingEnrollments, pairingRounds, profiles } from '../../db/schema.js';
 import type { GroupRow, MemberRow } from '../communities/rows.js';
 import type { ProfileRow } from '../members/profile-repo.js';
+import { powerPairsFor } from '../powerteam/pairing-input.js';
 import { utcOffsetMinutes } from './cadence.js';
-import { type MentorRole, matchRound, type PairingParticipant, type PastMeeting, type RoundResult } from './matcher.js';
+import {
+  type MentorRole,
+  matchRound,
+  type PairingMode,
+  type PairingParticipant,
+  type PastMeeting,
+  type RoundResult,
+} from './matcher.js';
 import { exclusionPairs, type ProgramRow } from './program-repo.js';
 
 /** A member who takes part in a round, with their card (delivery shows it). */
@@ -114,14 +122,16 @@ export async function planRound(
   const seed = roundSeed(program.id, n);
   const people = await roundParticipants(db, program, now);
   const ids = people.map((p) => p.member.id);
+  const powerPairs = program.mode === 'power-team' ? await powerPairsFor(db, group, ids) : undefined;
   const result = matchRound(
     {
       participants: people.map((p) => participantOf(p, program, group, now)),
       groupSize: program.groupSize as 2 | 3 | 4,
-      mode: program.mode as 'standard' | 'cross-category' | 'mentor-mentee',
+      mode: program.mode as PairingMode,
       excluded: await exclusionPairs(db, program.communityId),
       history: await pairingHistory(db, group.id, ids),
       now,
+      ...(powerPairs ? { powerPairs } : {}),
     },
     seed,
   );

@@ -26,6 +26,8 @@ const LINES: Record<string, string[]> = {
   'booking list': ['@bob /booking list'],
   applications: ['@alice /applications'],
   moderators: ['@carol /moderators', '@alice /moderators'],
+  'powerteam show': ['@bob /powerteam show', '@alice /powerteam show member:@carol period:all'],
+  'powerteam report': ['@alice /powerteam report period:all'],
 };
 const DELIVERY_TABLES = new Set(['outbox', 'posted_messages']);
 

@@ -86,7 +86,8 @@ it('on SIGTERM: readiness turns off, in-flight answers are delivered, new work i
   await new Promise((r) => setTimeout(r, 300));
   const signalled = Date.now();
   bot.proc.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 200));
+  // the bot logs the signal as it starts draining: wait for that, not for a guessed time
+  while (!bot.logs.some((l) => l.msg === 'signal received')) await new Promise((r) => bot.proc.stderr!.once('data', r));
 
   // Still serving while it drains: probes say "not ready", a new command is acknowledged and told to retry.
   expect((await fetch(`${base}/readyz`)).status).toBe(503);

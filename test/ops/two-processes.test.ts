@@ -203,7 +203,15 @@ describe.skipIf(skipReason !== null)('two bot processes on one database and one 
       .select({ key: schedules.systemKey })
       .from(schedules)
       .where(and(eq(schedules.groupId, group!.id), sql`${schedules.systemKey} is not null`));
-    expect(builtIn.map((s) => s.key).sort()).toEqual(['give-prompt', 'intro-reminder', 'weekly-digest']);
+    // (the nudges' and the per-minute sweeps': referral accountability, pairing, meetings)
+    expect(builtIn.map((s) => s.key).sort()).toEqual([
+      'give-prompt',
+      'intro-reminder',
+      'meetings',
+      'pairing',
+      'referral-accountability',
+      'weekly-digest',
+    ]);
 
     for (const bot of bots) {
       expect(bot.running).toBe(true);
