@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import { attendance, groupMemberships, groups, meetings, members } from '../../db/schema.js';
 import { moderatorsOf } from '../communities/community-repo.js';
 import type { GroupRow } from '../communities/rows.js';
-import type { Button, Content, OutgoingMessage } from '../messages.js';
+import { type Button, type Content, type OutgoingMessage, withGroup } from '../messages.js';
 import type { AttendanceStatus } from './attendance.js';
 import { describeMeeting, type MeetingRow } from './meetings.js';
 
@@ -134,7 +134,8 @@ export async function rollCallMessages(
 ): Promise<OutgoingMessage[]> {
   const roll = await rollOf(db, meeting);
   if (!roll.length) return [];
-  const content = rollCallContent(group, meeting, roll, 0);
+  // The sweep is not the dispatcher: its buttons are stamped with the group here, so a press in a DM acts on it.
+  const content = withGroup(rollCallContent(group, meeting, roll, 0), group.id);
   const out: OutgoingMessage[] = [];
   for (const mod of await moderatorsOf(db, group.id)) {
     out.push({
