@@ -53,7 +53,8 @@ describeEachDatabase('meetings and attendance', (db) => {
     const reminders = h.messages.filter((m) => m.to?.includes('bob') && m.text.startsWith('Reminder: Chapter meets'));
     expect(reminders).toHaveLength(8); // January's came before any sweep ran
     expect(reminders[0]!.buttons).toEqual(['Attending', 'Absent', 'Sending a substitute']);
-  });
+    // 35 weekly ticks of the whole scheduler (jobs, the three sweeps, the outbox): about 25 s on a busy 2-core machine
+  }, 90_000);
 
   it('moderators mark medical and late; medical and substitutes do not count; check-in is only open while meeting', async () => {
     const h = shellHarness(db());
