@@ -66,7 +66,8 @@ describeEachDatabase('meetings and attendance', (db) => {
     const reminders = h.messages.filter((m) => m.to?.includes('bob') && m.text.startsWith('Reminder: Chapter meets'));
     expect(reminders).toHaveLength(8); // January's came before any sweep ran
     expect(reminders[0]!.buttons).toEqual(['Attending', 'Absent', 'Sending a substitute']);
-  }, 120_000); // 35 simulated weeks with a roll call after each meeting
+    // 35 weekly ticks of the whole scheduler (jobs, the three sweeps, the outbox) with a roll call after each meeting
+  }, 120_000);
 
   it('moderators mark medical and late; medical and substitutes do not count; check-in is only open while meeting', async () => {
     const h = shellHarness(db());
