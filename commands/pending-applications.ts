@@ -77,7 +77,11 @@ export const applicationsList = defineCommand({
         if (entry.seatKey) await grantOverride(ctx.db, group.id, entry.memberId, entry.seatKey, ctx.actor.id);
         const done = await approveApplication(ctx, entry.memberId);
         return {
-          ...(await listPage(ctx, 0, `${entry.name} may share the “${entry.seatKey}” seat. ${done.text}`)),
+          ...(await listPage(
+            ctx,
+            0,
+            `${entry.name} may share the “${entry.category ?? entry.seatKey}” seat. ${done.text}`,
+          )),
           replaceOriginal: true,
         };
       },

@@ -93,7 +93,7 @@ export async function introduce(ctx: HandlerContext, input: IntroInput): Promise
       ? await rivalApplicants(ctx.db, group.id, seatKey, ctx.actor.id)
       : [];
     const conflict = rivals.length
-      ? `\n⚠ Seat conflict: ${rivals.map((r) => r.displayName).join(', ')} also applied for the “${seatKey}” seat, and ${group.name} has one member per profession. /applications shows who is waiting.`
+      ? `\n⚠ Seat conflict: ${rivals.map((r) => r.displayName).join(', ')} also applied for the “${fields.category}” seat, and ${group.name} has one member per profession. /applications shows who is waiting.`
       : '';
     const mods = await moderatorsOf(ctx.db, group.id);
     for (const mod of mods) {
@@ -119,7 +119,7 @@ export async function introduce(ctx: HandlerContext, input: IntroInput): Promise
       });
     }
     const contested = rivals.length
-      ? `\nNote: another applicant is also waiting for the “${seatKey}” seat, and ${group.name} has one member per profession: the moderators will decide between you, or let you share it.`
+      ? `\nNote: another applicant is also waiting for the “${fields.category}” seat, and ${group.name} has one member per profession: the moderators will decide between you, or let you share it.`
       : '';
     // Never "the moderators have your card" when there are none (a group whose last moderator was forgotten).
     const nobody = mods.length

@@ -3,7 +3,9 @@ import type { NormalizedMessage } from './driver.js';
 import { inChannel, runContract, to } from './run-scenarios.js';
 
 /**
- * Issue 17, "the moderator's week": the routines a chapter runs every week, on every adapter. The clock starts on
+ * Issue 17, "the moderator's week": the routines a chapter runs every week, on every adapter. A roll call pressed
+ * right after it arrives is preceded by `:advance 1m`, as a moderator reads it a minute later: Discord's paced DM
+ * opening may still be finishing the fan-out of the tick before. The clock starts on
  * Monday 2026-01-05 09:00 UTC; the group meets weekly on Tuesdays at 07:00 UTC for 90 minutes.
  */
 const SETUP = `
@@ -23,6 +25,7 @@ runContract('the moderator’s week', [
 :advance 22h
 @bob :press "Check in"
 :advance 2h
+:advance 1m
 @alice :press "carol: Absent"
 @alice :press "All present"
 :advance 1d
@@ -52,6 +55,7 @@ runContract('the moderator’s week', [
 @eve /intro business:"Eve Ink" category:printer pitch:"Print" ideal_referral:"Shops"
 :advance 12h
 :advance 12h
+:advance 1m
 @alice :press "Next"
 @alice :press "eve: Late"
 @alice :press "Previous"
@@ -83,6 +87,7 @@ runContract('the moderator’s week', [
 :advance 12h
 :advance 12h
 :advance 1d
+:advance 1m
 @alice :press "Meeting not held"
 @alice /scorecard show member:@bob period:week
 `,
