@@ -157,7 +157,7 @@ async function checkCommunity(c: Community): Promise<void> {
   expect(says(`Directory: ${c.members} members`)).toBe(true);
   expect(says('Round 2')).toBe(true);
   expect(says('Commands you can use')).toBe(true);
-  if (c.members >= 30) expect(h.messages.filter((m) => renderContent(m.content).pages > 1).length).toBeGreaterThan(3);
+  if (c.members >= 30) expect(h.messages.some((m) => renderContent(m.content).pages > 1)).toBe(true);
 }
 
 it('every message of a community with maximal fields fits Discord and Slack, on every page', async () => {
