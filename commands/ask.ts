@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineCommand } from '../src/commands/define.js';
 import { longText } from '../src/commands/options.js';
 import { getMembers } from '../src/communities/community-repo.js';
-import { offerHelp, openAsks, postAsk, referToAsker } from '../src/referrals/asks.js';
+import { askScope, offerHelp, openAsks, postAsk, referToAsker } from '../src/referrals/asks.js';
 
 export const ask = defineCommand({
   name: 'ask',
@@ -16,8 +16,8 @@ export const ask = defineCommand({
   examples: ['/ask "an introduction to the facilities manager of the new hospital"'],
   run: (ctx) => postAsk(ctx, ctx.options.text, ctx.options.days),
   actions: {
-    help: { access: 'member', run: (ctx) => offerHelp(ctx, Number(ctx.arg)) },
-    refer: { access: 'member', run: (ctx) => referToAsker(ctx, Number(ctx.arg)) },
+    help: { access: 'member', scope: askScope, run: (ctx) => offerHelp(ctx, Number(ctx.arg)) },
+    refer: { access: 'member', scope: askScope, run: (ctx) => referToAsker(ctx, Number(ctx.arg)) },
   },
 });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { HandlerContext } from '../src/commands/define.js';
 import { defineCommand } from '../src/commands/define.js';
+import { commitmentScope } from '../src/commands/object-scopes.js';
 import { UserError } from '../src/errors.js';
 import {
   closeCommitment,
@@ -86,6 +87,7 @@ export const commit = defineCommand({
   actions: {
     done: {
       access: 'member',
+      scope: commitmentScope,
       async run(ctx) {
         const c = await ownCommitment(ctx.db, ctx.actor.id, { id: idArg(ctx.arg) });
         const closed = await closeCommitment(ctx.db, c, 'done', ctx.clock.now());
@@ -98,6 +100,7 @@ export const commit = defineCommand({
     },
     drop: {
       access: 'member',
+      scope: commitmentScope,
       async run(ctx) {
         const c = await ownCommitment(ctx.db, ctx.actor.id, { id: idArg(ctx.arg) });
         const closed = await closeCommitment(ctx.db, c, 'dropped', ctx.clock.now());
@@ -110,6 +113,7 @@ export const commit = defineCommand({
     },
     later: {
       access: 'member',
+      scope: commitmentScope,
       async run(ctx) {
         const c = await ownCommitment(ctx.db, ctx.actor.id, { id: idArg(ctx.arg) });
         if (c.status !== 'open') return { text: `“${c.what}” was already ${c.status}.`, visibility: 'private' };

@@ -7,7 +7,8 @@ import { boardControls, boardText, wantedBoard } from '../src/powerteam/wanted.j
 export const group = defineCommand({
   name: 'group',
   description: 'The group’s card: type, rules, meetings, members and open seats',
-  access: 'member',
+  // The public card: what a visitor reads before asking to join.
+  access: 'anyone',
   options: z.object({}),
   async run(ctx) {
     const g = ctx.requireGroup();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/commands/define.js';
 import { longText } from '../src/commands/options.js';
+import { categoryKey } from '../src/members/categories.js';
 import { introduce } from '../src/members/introduce.js';
 import { getProfile } from '../src/members/profile-repo.js';
 
@@ -9,10 +10,18 @@ const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
 export const intro = defineCommand({
   name: 'intro',
   description: 'Introduce yourself (or edit your card): business, category, pitch, ideal referral',
-  access: 'member',
+  // Anyone: /intro is how a newcomer joins (or applies); the group is still required.
+  access: 'anyone',
   options: z.object({
     business: z.string().trim().min(2).max(80).optional().describe('Business name'),
-    category: z.string().trim().min(2).max(60).optional().describe('Your profession: the seat you hold, e.g. plumber'),
+    category: z
+      .string()
+      .trim()
+      .min(2)
+      .max(60)
+      .refine((s) => categoryKey(s) !== '', { message: 'must contain letters or digits, e.g. plumber' })
+      .optional()
+      .describe('Your profession: the seat you hold, e.g. plumber'),
     pitch: longText('What you do: your 60-second pitch (at most 150 words)', 1000)
       .refine((s) => words(s) <= 150, { message: 'is too long: at most 150 words' })
       .optional(),

@@ -7,7 +7,8 @@ import { endMembership, forgetMember } from '../src/members/leaving.js';
 export const leave = defineCommand({
   name: 'leave',
   description: 'Leave this group (your card stays for your other groups)',
-  access: 'member',
+  // An applicant may withdraw too: the handler checks the membership.
+  access: 'anyone',
   options: z.object({}),
   async run(ctx) {
     const group = ctx.requireGroup();
@@ -47,7 +48,8 @@ export const remove = defineCommand({
 export const forgetMe = defineCommand({
   name: 'forget-me',
   description: 'Delete all your personal data in this community (asks to confirm)',
-  access: 'member',
+  // Anyone: a removed member or one who never joined still has data here to delete.
+  access: 'anyone',
   options: z.object({}),
   async run() {
     return {
@@ -61,14 +63,14 @@ export const forgetMe = defineCommand({
   },
   actions: {
     confirm: {
-      access: 'member',
+      access: 'anyone',
       async run(ctx) {
         await forgetMember(ctx);
         return { text: 'Done: your personal data here is deleted.', replaceOriginal: true, visibility: 'private' };
       },
     },
     cancel: {
-      access: 'member',
+      access: 'anyone',
       run: async () => ({ text: 'Nothing was deleted.', replaceOriginal: true, visibility: 'private' }),
     },
   },

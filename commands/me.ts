@@ -10,7 +10,8 @@ import { parseClockTime } from '../src/time/zoned.js';
 export const me = defineCommand({
   name: 'me',
   description: 'Your own settings: time zone, quiet hours, which nudges you receive',
-  access: 'member',
+  // Your own settings, whatever your place in a group.
+  access: 'anyone',
   options: z.object({
     timezone: z
       .string()

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { groups } from '../db/schema.js';
 import { meetingInvites } from '../src/calendar/meeting-calendar.js';
 import { type ActionContext, defineCommand } from '../src/commands/define.js';
+import { meetingScope } from '../src/commands/object-scopes.js';
 import { getMembership } from '../src/communities/community-repo.js';
 import type { GroupRow } from '../src/communities/rows.js';
 import { UserError, userError } from '../src/errors.js';
@@ -24,7 +25,9 @@ export const dateOption = (description: string) =>
   z
     .string()
     .trim()
-    .refine((v) => parseLocalDate(v) !== null, { message: 'must be a date such as 2026-03-17' })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date such as 2026-03-17' })
+    // 2026-02-31 is refused, never rolled over into March.
+    .refine((v) => parseLocalDate(v) !== null, { message: 'is not a day of the calendar: that month has no such day' })
     .describe(description);
 
 const RSVP_TEXT: Record<Rsvp, string> = {
@@ -70,13 +73,19 @@ export const meetingNext = defineCommand({
   actions: {
     rsvp: {
       access: 'member',
+      scope: meetingScope,
       async run(ctx) {
         const { meeting, group } = await meetingForButton(ctx);
         const answer = (ctx.arg ?? '').split('|')[1] as Rsvp;
         if (!(answer in RSVP_TEXT)) throw userError.badOption('Unknown answer.');
         if (meeting.status !== 'scheduled') throw userError.conflict('That meeting was cancelled.');
         if (meeting.startsAt <= ctx.clock.now()) throw userError.conflict('That meeting has already started.');
-        await recordRsvp(ctx.db, meeting, ctx.actor.id, answer, ctx.clock.now());
+        if (!(await recordRsvp(ctx.db, meeting, ctx.actor.id, answer, ctx.clock.now()))) {
+          return {
+            text: `You already answered: ${RSVP_TEXT[answer]} at ${describeMeeting(meeting, group.timezone)}. Nothing changed.`,
+            visibility: 'private',
+          };
+        }
         return {
           text: `Thanks: ${RSVP_TEXT[answer]} at ${describeMeeting(meeting, group.timezone)}.`,
           visibility: 'private',
@@ -85,6 +94,7 @@ export const meetingNext = defineCommand({
     },
     checkin: {
       access: 'member',
+      scope: meetingScope,
       async run(ctx) {
         const { meeting, group } = await meetingForButton(ctx);
         const now = ctx.clock.now();

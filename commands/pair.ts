@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { defineCommand, type HandlerContext } from '../src/commands/define.js';
+import { pairingScope, programScope } from '../src/commands/object-scopes.js';
 import { memberOption } from '../src/commands/options.js';
 import { getMembership } from '../src/communities/community-repo.js';
 import { UserError } from '../src/errors.js';
+import { parseLocalDate } from '../src/meetings/calendar.js';
 import type { Reply } from '../src/messages.js';
 import { formatDay, formatLocal, zonedTime } from '../src/pairing/cadence.js';
 import { answerCheckIn, memberGroup, recordOutcome } from '../src/pairing/check-ins.js';
@@ -89,6 +91,10 @@ export const pairSnooze = defineCommand({
       .string()
       .trim()
       .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date such as 2026-03-01' })
+      // 2026-02-31 is refused, never rolled over into March.
+      .refine((v) => parseLocalDate(v) !== null, {
+        message: 'is not a day of the calendar: that month has no such day',
+      })
       .optional()
       .describe('Pause until this date, YYYY-MM-DD'),
     program,
@@ -199,13 +205,14 @@ export const pairStatus = defineCommand({
     return { text: 'Your pairing:', list: { items }, visibility: 'private' };
   },
   actions: {
-    met: { access: 'member', run: (ctx) => answerCheckIn(ctx, ctx.arg, 'met') },
-    scheduled: { access: 'member', run: (ctx) => answerCheckIn(ctx, ctx.arg, 'scheduled') },
-    couldnt: { access: 'member', run: (ctx) => answerCheckIn(ctx, ctx.arg, 'couldnt') },
-    outcome: { access: 'member', run: (ctx) => recordOutcome(ctx, ctx.arg) },
-    rematch: { access: 'member', run: (ctx) => requestRematch(ctx, ctx.arg) },
+    met: { access: 'member', scope: pairingScope, run: (ctx) => answerCheckIn(ctx, ctx.arg, 'met') },
+    scheduled: { access: 'member', scope: pairingScope, run: (ctx) => answerCheckIn(ctx, ctx.arg, 'scheduled') },
+    couldnt: { access: 'member', scope: pairingScope, run: (ctx) => answerCheckIn(ctx, ctx.arg, 'couldnt') },
+    outcome: { access: 'member', scope: pairingScope, run: (ctx) => recordOutcome(ctx, ctx.arg) },
+    rematch: { access: 'member', scope: pairingScope, run: (ctx) => requestRematch(ctx, ctx.arg) },
     norematch: {
       access: 'member',
+      scope: pairingScope,
       async run(ctx) {
         await memberGroup(ctx, ctx.arg);
         return { text: 'No rematch: see you next round.', replaceOriginal: true, visibility: 'private' };
@@ -214,6 +221,7 @@ export const pairStatus = defineCommand({
     /** The Join button of a program's announcement and of a pause notice. */
     join: {
       access: 'member',
+      scope: programScope,
       async run(ctx) {
         const p = await getProgram(ctx.db, ctx.community.id, Number(ctx.arg));
         if (!p) throw new UserError('not_found', 'That pairing program no longer exists.');

@@ -7,6 +7,7 @@ import { amountSchema, currencySchema } from '../src/referrals/money.js';
 import { correctReferral, moveReferral, peopleOf, withdrawReferral } from '../src/referrals/move.js';
 import { referralCard } from '../src/referrals/referral-card.js';
 import { getReferral, referralHistory } from '../src/referrals/referral-repo.js';
+import { referralMissing, referralScope } from '../src/referrals/referral-scope.js';
 
 const id = z.number().int().min(1).describe('Referral number, e.g. 12');
 
@@ -17,18 +18,15 @@ export const referralShow = defineCommand({
   readOnly: true,
   options: z.object({ id }),
   positional: 'id',
+  scope: { ...referralScope, option: 'id' },
   async run(ctx) {
-    const r = await getReferral(ctx.db, ctx.community.id, ctx.options.id);
+    const r = await getReferral(ctx.db, ctx.community.id, ctx.group.id, ctx.options.id);
     const involved = r && (r.giverId === ctx.actor.id || r.receiverId === ctx.actor.id);
-    if (!r || (!involved && !ctx.isModerator)) {
-      throw new UserError(
-        'not_found',
-        `There is no referral #${ctx.options.id} of yours.`,
-        'You can see the referrals you gave or received: /referrals.',
-      );
-    }
-    const withContact = Boolean(involved) || readSettings(ctx.group?.settings).referrals.moderatorsSeeContacts;
-    const card = referralCard(r, await peopleOf(ctx, r), { withContact, history: await referralHistory(ctx.db, r.id) });
+    if (!r || (!involved && !ctx.isModerator)) throw referralMissing(ctx.options.id);
+    // The referral's own group decides whether its moderators see the prospect (ctx.group is that group).
+    const withContact = Boolean(involved) || readSettings(ctx.group.settings).referrals.moderatorsSeeContacts;
+    const history = await referralHistory(ctx.db, r.id);
+    const card = referralCard(r, await peopleOf(ctx, r, history), { withContact, history });
     return { text: `Referral #${r.number}`, card, visibility: 'private' };
   },
 });
@@ -45,6 +43,7 @@ export const referralUpdate = defineCommand({
     reason: z.string().trim().min(2).max(300).optional().describe('Why it was lost or is not a fit'),
   }),
   examples: ['/referral update id:12 status:accepted', '/referral update id:12 status:won amount:1200 currency:EUR'],
+  scope: { ...referralScope, option: 'id' },
   async run(ctx) {
     const o = ctx.options;
     return moveReferral(ctx, o.id, o.status, { amount: o.amount, currency: o.currency, reason: o.reason }, false);
@@ -53,6 +52,7 @@ export const referralUpdate = defineCommand({
     /** The receiver's DM buttons: `12|accepted`. */
     move: {
       access: 'member',
+      scope: { ...referralScope, fromArg: (arg) => arg.split('|')[0] },
       async run(ctx) {
         const [rid, to] = (ctx.arg ?? '').split('|');
         if (!RECEIVER_STATUSES.includes(to as never)) throw new UserError('bad_option', 'That button is out of date.');
@@ -70,6 +70,7 @@ export const referralWithdraw = defineCommand({
   access: 'member',
   options: z.object({ id }),
   positional: 'id',
+  scope: { ...referralScope, option: 'id' },
   run: (ctx) => withdrawReferral(ctx, ctx.options.id),
 });
 
@@ -84,6 +85,7 @@ export const referralCorrect = defineCommand({
     currency: currencySchema.optional().describe('Currency of the amount'),
     note: z.string().trim().max(300).optional().describe('Why it was corrected'),
   }),
+  scope: { ...referralScope, option: 'id' },
   run: (ctx) =>
     correctReferral(ctx, ctx.options.id, ctx.options.status, {
       amount: ctx.options.amount,

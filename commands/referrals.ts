@@ -60,9 +60,9 @@ export const balance = defineCommand({
   }),
   positional: 'member',
   async run(ctx) {
-    ctx.requireGroup();
     const who = ctx.options.member ? await ctx.resolveMember(ctx.options.member) : ctx.actor;
-    const b = await memberBalance(ctx.db, ctx.community.id, who.id, periodStart(ctx.options.period, ctx.clock.now()));
+    const from = periodStart(ctx.options.period, ctx.clock.now());
+    const b = await memberBalance(ctx.db, ctx.community.id, ctx.group.id, who.id, from);
     const rate = b.closedReceived
       ? `${Math.round((100 * b.wonReceived) / b.closedReceived)}% (${b.wonReceived} of ${b.closedReceived} closed)`
       : 'no closed referrals yet';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/commands/define.js';
-import { addAlias, normalizeCategory, resolveCategory } from '../src/members/categories.js';
+import { addAlias, categoryKey, normalizeCategory, resolveCategory } from '../src/members/categories.js';
 import { setWanted } from '../src/members/seats.js';
 
 export const seatAlias = defineCommand({
@@ -14,11 +14,15 @@ export const seatAlias = defineCommand({
   examples: ['/seat-alias alias:realtor category:"real estate agent"'],
   async run(ctx) {
     ctx.requireGroup();
-    if (normalizeCategory(ctx.options.alias) === normalizeCategory(ctx.options.category)) {
+    if (categoryKey(ctx.options.alias) === categoryKey(ctx.options.category)) {
       return { text: 'Those two names are already the same seat.', visibility: 'private' };
     }
-    const { aliasKey, categoryKey } = await addAlias(ctx.db, ctx.community.id, ctx.options.alias, ctx.options.category);
-    return { text: `From now on “${aliasKey}” is the “${categoryKey}” seat.`, visibility: 'private' };
+    await addAlias(ctx.db, ctx.community.id, ctx.options.alias, ctx.options.category);
+    // Keys are skeletons for comparing: the moderator is answered in the words they used.
+    return {
+      text: `From now on “${normalizeCategory(ctx.options.alias)}” is the “${normalizeCategory(ctx.options.category)}” seat.`,
+      visibility: 'private',
+    };
   },
 });
 

@@ -3,7 +3,8 @@ import { type ActionContext, defineCommand } from '../src/commands/define.js';
 import { moderatorsOf } from '../src/communities/community-repo.js';
 import { UserError } from '../src/errors.js';
 import { readSettings } from '../src/groups/group-settings.js';
-import { memberWithProfile } from '../src/members/profile-repo.js';
+import { normalizeCategory } from '../src/members/categories.js';
+import { getProfile, memberWithProfile } from '../src/members/profile-repo.js';
 import { grantOverride, seatReport } from '../src/members/seats.js';
 import { boardControls, boardText, wantedBoard } from '../src/powerteam/wanted.js';
 
@@ -14,13 +15,17 @@ async function seatRequest(ctx: ActionContext) {
   const memberId = Number(id);
   const found = await memberWithProfile(ctx.db, ctx.community.id, memberId);
   if (!found) throw new UserError('not_found', 'That member is no longer here.');
-  return { group, memberId, seatKey: seat.join('|'), found };
+  const seatKey = seat.join('|');
+  // The key is a skeleton: the seat is named as the member wrote their category.
+  const label = found.profile ? normalizeCategory(found.profile.category) : seatKey;
+  return { group, memberId, seatKey, label, found };
 }
 
 export const seats = defineCommand({
   name: 'seats',
   description: 'Taken seats, open seats the group wants filled, and members without a seat',
-  access: 'member',
+  // Public, like the group card: a newcomer checks whether their profession's seat is open.
+  access: 'anyone',
   options: z.object({}),
   async run(ctx) {
     const group = ctx.requireGroup();
@@ -51,15 +56,18 @@ export const seats = defineCommand({
   actions: {
     /** The refused member asks the moderators to let them share the seat. */
     ask: {
-      access: 'member',
+      // Pressed by someone refused a seat: not a member yet.
+      access: 'anyone',
       async run(ctx) {
         const group = ctx.requireGroup();
         const seatKey = ctx.arg ?? '';
+        const mine = await getProfile(ctx.db, ctx.actor.id);
+        const label = mine ? normalizeCategory(mine.category) : seatKey;
         for (const mod of await moderatorsOf(ctx.db, group.id)) {
           ctx.send({
             target: { kind: 'dm', memberId: mod.id },
             content: {
-              text: `${ctx.actor.displayName} asks to share the “${seatKey}” seat in ${group.name}, which is already taken.`,
+              text: `${ctx.actor.displayName} asks to share the “${label}” seat in ${group.name}, which is already taken.`,
               buttons: [
                 {
                   label: 'Allow',
@@ -85,16 +93,16 @@ export const seats = defineCommand({
     allow: {
       access: 'moderator',
       async run(ctx) {
-        const { group, memberId, seatKey, found } = await seatRequest(ctx);
+        const { group, memberId, seatKey, label, found } = await seatRequest(ctx);
         await grantOverride(ctx.db, group.id, memberId, seatKey, ctx.actor.id);
         ctx.send({
           target: { kind: 'dm', memberId },
           content: {
-            text: `A moderator of ${group.name} allowed you to share the “${seatKey}” seat. Run /intro again to join with it.`,
+            text: `A moderator of ${group.name} allowed you to share the “${label}” seat. Run /intro again to join with it.`,
           },
         });
         return {
-          text: `${found.member.displayName} may share the “${seatKey}” seat (allowed by ${ctx.actor.displayName}).`,
+          text: `${found.member.displayName} may share the “${label}” seat (allowed by ${ctx.actor.displayName}).`,
           replaceOriginal: true,
           visibility: 'private',
         };
@@ -103,15 +111,15 @@ export const seats = defineCommand({
     refuse: {
       access: 'moderator',
       async run(ctx) {
-        const { group, memberId, seatKey, found } = await seatRequest(ctx);
+        const { group, memberId, label, found } = await seatRequest(ctx);
         ctx.send({
           target: { kind: 'dm', memberId },
           content: {
-            text: `The moderators of ${group.name} kept the “${seatKey}” seat as it is. You can choose another category with /intro.`,
+            text: `The moderators of ${group.name} kept the “${label}” seat as it is. You can choose another category with /intro.`,
           },
         });
         return {
-          text: `Refused ${found.member.displayName}’s request for the “${seatKey}” seat.`,
+          text: `Refused ${found.member.displayName}’s request for the “${label}” seat.`,
           replaceOriginal: true,
           visibility: 'private',
         };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/commands/define.js';
+import { visitorScope } from '../src/commands/object-scopes.js';
 import { moderatorsOf } from '../src/communities/community-repo.js';
 import { userError } from '../src/errors.js';
 import { formatMeetingTime, parseLocalDate } from '../src/meetings/calendar.js';
@@ -52,6 +53,7 @@ export const visitorInvite = defineCommand({
   actions: {
     followed: {
       access: 'member',
+      scope: visitorScope,
       async run(ctx) {
         const v = await getVisitor(ctx.db, ctx.community.id, Number(ctx.arg));
         if (!v || v.inviterId !== ctx.actor.id) throw userError.notFound('That visitor is not yours to follow up.');

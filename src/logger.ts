@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { safeError } from './ops/safe-error.js';
 
 export type { Logger };
 
@@ -11,6 +12,8 @@ export function createLogger(level = 'info', destination: pino.DestinationStream
     {
       level,
       base: { app: 'roundtable' },
+      // Whatever logs `err`, a database error is logged without the statement's parameters (src/ops/safe-error.ts).
+      serializers: { err: safeError },
       redact: {
         paths: [
           '*.token',

@@ -31,6 +31,11 @@ export interface ActionRef {
   action: string;
   /** Short payload (ids); the encoded action id stays under Discord's 100-character limit. */
   arg?: string;
+  /**
+   * The group the button acts on. The dispatcher stamps it on every button of a reply and of a message it queues,
+   * so a press in a DM acts on the group the button came from (not on whichever group a DM would suggest).
+   */
+  group?: number;
 }
 
 /** A choice among many (a Discord select menu / Slack static select where a list is long). */
@@ -56,9 +61,12 @@ export interface FormRequest {
   command: string;
   title: string;
   fields: FormField[];
-  /** Options carried through unchanged (not shown). */
+  /** Options carried through unchanged (not shown). The dispatcher adds the group as `GROUP_OPTION`. */
   hidden?: Record<string, string>;
 }
+
+/** The hidden form value carrying the group a form acts on (never a command's own option). */
+export const GROUP_OPTION = '_group';
 
 export interface Attachment {
   filename: string;
@@ -128,13 +136,27 @@ export interface OutgoingMessage {
   key?: string;
 }
 
-export const encodeAction = (a: ActionRef): string => [a.command, a.action, a.arg ?? ''].join(':');
+/** `command:action:arg`, prefixed `G~` with the group's id when the button carries its group. */
+export const encodeAction = (a: ActionRef): string =>
+  (a.group !== undefined ? `${a.group}~` : '') + [a.command, a.action, a.arg ?? ''].join(':');
 
 export function decodeAction(id: string): ActionRef | null {
-  const [command, action, ...rest] = id.split(':');
+  const g = /^(\d{1,9})~/.exec(id);
+  const [command, action, ...rest] = (g ? id.slice(g[0].length) : id).split(':');
   if (!command || !action) return null;
   const arg = rest.join(':');
-  return arg ? { command, action, arg } : { command, action };
+  return { command, action, ...(arg ? { arg } : {}), ...(g ? { group: Number(g[1]) } : {}) };
+}
+
+/** The same content with every button and select carrying `group` (those that carry one already keep theirs). */
+export function withGroup<C extends Content & { form?: FormRequest }>(content: C, group: number): C {
+  const stamp = (a: ActionRef): ActionRef => (a.group === undefined ? { ...a, group } : a);
+  const out: C = { ...content };
+  if (content.buttons) out.buttons = content.buttons.map((b) => ({ ...b, action: stamp(b.action) }));
+  if (content.select) out.select = { ...content.select, action: stamp(content.select.action) };
+  if (content.form && !content.form.hidden?.[GROUP_OPTION])
+    out.form = { ...content.form, hidden: { ...content.form.hidden, [GROUP_OPTION]: String(group) } };
+  return out;
 }
 
 export const reply = {

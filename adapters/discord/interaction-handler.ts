@@ -4,7 +4,7 @@ import type { DispatchResult } from '../../src/dispatch/dispatcher.js';
 import type { Logger } from '../../src/logger.js';
 import type { Reply } from '../../src/messages.js';
 import type { FormStash } from './custom-ids.js';
-import { toInvocation } from './interaction-input.js';
+import { toInvocation, verifyChannels } from './interaction-input.js';
 import type { DiscordMessagePort } from './message-port.js';
 import { type RenderedMessage, renderContent, renderModal } from './render.js';
 
@@ -131,12 +131,14 @@ export class InteractionHandler {
       await i.reply({ content: t.reason, ...ephemeral(true) });
       return null;
     }
-    const inv = t.invocation;
+    let inv = t.invocation;
     const key = inv.input.kind === 'command' ? inv.input.name : inv.input.actionId.split(':')[0]!;
     const responder = new Responder(i, this.lastPrivate.get(key) ?? true, this.stash, log);
     const timer = setTimeout(() => responder.defer(), this.opts.deferAfterMs);
     const dmGuildId = i.guildId ? undefined : inv.community.ref;
     try {
+      // After the defer timer is set: a slow channel lookup still answers Discord within its 3 seconds.
+      inv = await verifyChannels(i, inv);
       return await this.core.handle(inv, this.port, async (result) => {
         clearTimeout(timer);
         // The first delivery was answered; Discord refuses a second answer to the same interaction.

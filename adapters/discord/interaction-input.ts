@@ -9,7 +9,11 @@ import {
   PermissionFlagsBits,
   type User,
 } from 'discord.js';
-import { type APIInteractionDataResolvedGuildMember, ApplicationCommandOptionType } from 'discord-api-types/v10';
+import {
+  type APIInteractionDataResolvedGuildMember,
+  ApplicationCommandOptionType,
+  Routes,
+} from 'discord-api-types/v10';
 import type { Invocation } from '../../src/dispatch/invocation.js';
 import { type FormStash, readComponentId, readFormId } from './custom-ids.js';
 
@@ -43,6 +47,39 @@ function base(i: BaseInteraction, guildId: string): Omit<Invocation, 'input'> {
   };
 }
 
+/**
+ * A channel option's channel, from the guild's own cache (filled by GUILD_CREATE and channel events): one of another
+ * server is not there. The bot must be able to view and send there; when its member is not cached the permission
+ * cannot be computed and the post's own error (the outbox's) is left to tell.
+ */
+function channelCheck(i: ChatInputCommandInteraction, id: string): { found: boolean; canPost: boolean } {
+  const channel = i.guild?.channels.cache.get(id);
+  if (!channel || !channel.isTextBased()) return { found: false, canPost: false };
+  const me = i.guild?.members.me;
+  const perms = me ? channel.permissionsFor(me) : null;
+  const canPost = perms ? perms.has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages]) : true;
+  return { found: true, canPost };
+}
+
+/**
+ * The channel options' channels as Discord's REST API has them: the interaction's resolved data is put in this
+ * guild's cache whatever server the id belongs to, so only Get Channel's `guild_id` tells another server's channel.
+ */
+export async function verifyChannels(i: Interaction, inv: Invocation): Promise<Invocation> {
+  if (!inv.channels) return inv;
+  const checked: NonNullable<Invocation['channels']> = {};
+  for (const [id, seen] of Object.entries(inv.channels)) {
+    try {
+      const raw = (await i.client.rest.get(Routes.channel(id))) as { guild_id?: string };
+      checked[id] = raw.guild_id === i.guildId ? seen : { found: false, canPost: false };
+    } catch {
+      // Unknown Channel, Missing Access: not a channel of this server the bot can use.
+      checked[id] = { found: false, canPost: false };
+    }
+  }
+  return { ...inv, channels: checked };
+}
+
 /** `/pair join x:1` arrives as /pair with a subcommand option; the registry knows it as `pair join`. */
 function flatten(i: ChatInputCommandInteraction): { name: string; options: readonly CommandInteractionOption[] } {
   const [first] = i.options.data;
@@ -56,6 +93,7 @@ function commandInvocation(i: ChatInputCommandInteraction, guildId: string): Inv
   const { name, options } = flatten(i);
   const values: Record<string, unknown> = {};
   const users: Users = {};
+  const channels: NonNullable<Invocation['channels']> = {};
   for (const o of options) {
     // Raw values as Discord typed them (user and channel options are ids); the command's schema validates them.
     values[o.name] = o.value;
@@ -63,10 +101,14 @@ function commandInvocation(i: ChatInputCommandInteraction, guildId: string): Inv
       const displayName = memberName(o.member) ?? userName(o.user);
       if (displayName) users[o.value] = { displayName };
     }
+    if (o.type === ApplicationCommandOptionType.Channel && typeof o.value === 'string') {
+      channels[o.value] = channelCheck(i, o.value);
+    }
   }
   return {
     ...base(i, guildId),
     ...(Object.keys(users).length ? { users } : {}),
+    ...(Object.keys(channels).length ? { channels } : {}),
     input: { kind: 'command', name, options: values },
   };
 }

@@ -8,8 +8,9 @@ import { invocationFor, type Origin, runAndAnswer, type SlackContext } from './s
  * the button (response_url, replace_original).
  */
 export function registerActions(app: App, ctx: SlackContext): void {
-  // Commands' own actions (`intro:approve:12`) and page buttons (`_page:2:help?command=pairing`).
-  app.action(/^(_page|[a-z][a-z0-9-]*( [a-z][a-z0-9-]*)?):/, async ({ ack, body, respond, context }) => {
+  // Commands' own actions (`intro:approve:12`), maybe led by the group they act on (`12~`, src/messages.ts
+  // encodeAction), and page buttons (`_page:2:help?command=pairing`).
+  app.action(/^(\d{1,9}~)?(_page|[a-z][a-z0-9-]*( [a-z][a-z0-9-]*)?):/, async ({ ack, body, respond, context }) => {
     await ack();
     if (body.type !== 'block_actions') return;
     const b = body as BlockAction;

@@ -2,6 +2,7 @@ import type { App, SlashCommand } from '@slack/bolt';
 import { parseCommandText } from '../../src/commands/parse-text.js';
 import { UserError } from '../../src/errors.js';
 import { renderMessage } from './block-kit.js';
+import { checkSlackChannels } from './channel-check.js';
 import { parseChannelMention, parseMention } from './mentions.js';
 import { invocationFor, type Origin, runAndAnswer, type SlackContext } from './slack-context.js';
 
@@ -65,7 +66,7 @@ export function registerCommands(app: App, ctx: SlackContext): void {
     await ctx.inFlight.track(
       (async () => {
         const client = await ctx.clients.get(origin.teamId, origin.botToken);
-        const inv = await invocationFor(
+        const asked = await invocationFor(
           ctx,
           client,
           origin,
@@ -73,6 +74,10 @@ export function registerCommands(app: App, ctx: SlackContext): void {
           command.trigger_id,
           read.mentioned,
         );
+        const channelIds = (ctx.core.registry.get(read.name)?.options ?? [])
+          .filter((o) => o.kind === 'channel' && read.options[o.name])
+          .map((o) => read.options[o.name]!);
+        const inv = channelIds.length ? { ...asked, channels: await checkSlackChannels(client, channelIds) } : asked;
         await runAndAnswer(
           ctx,
           inv,

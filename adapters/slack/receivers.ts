@@ -8,21 +8,25 @@ import { BOT_SCOPES } from './manifest.js';
 const MAX_SKEW_S = 5 * 60;
 
 /**
- * Bolt refuses signatures older than five minutes but accepts any future timestamp, so a request signed for
- * tomorrow (a leaked, pre-signed body) would replay all day. This answers 401 before Bolt reads the body.
+ * Bolt refuses signatures older than five minutes but accepts any future timestamp, and one that is not a number at
+ * all ("Infinity" passes its arithmetic), so a request signed for tomorrow (a leaked, pre-signed body) would replay
+ * all day. A timestamp must be whole seconds within five minutes either side of now; otherwise 401 before Bolt
+ * reads the body. A request without the header is Bolt's to refuse (or its unsigned ssl_check).
  */
-export function refusesFutureTimestamps(
+export function refusesBadTimestamps(
   inner: (req: IncomingMessage, res: ServerResponse) => void,
   log: Logger,
   now: () => number = () => Date.now(),
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const header = req.headers['x-slack-request-timestamp'];
-    const ts = Number(Array.isArray(header) ? header[0] : header);
-    if (req.method === 'POST' && Number.isFinite(ts) && ts - now() / 1000 > MAX_SKEW_S) {
+    const raw = Array.isArray(header) ? header[0] : header;
+    const ts = raw !== undefined && /^\d{1,12}$/.test(raw) ? Number(raw) : Number.NaN;
+    const skew = ts - now() / 1000;
+    if (req.method === 'POST' && raw !== undefined && !(Number.isSafeInteger(ts) && Math.abs(skew) <= MAX_SKEW_S)) {
       log.warn(
-        { platform: 'slack', skewSeconds: Math.round(ts - now() / 1000) },
-        'request with a future timestamp refused',
+        { platform: 'slack', skewSeconds: Number.isFinite(skew) ? Math.round(skew) : null },
+        'request with a bad timestamp refused',
       );
       req.resume();
       res.writeHead(401).end();
@@ -47,7 +51,7 @@ export interface HttpReceiverOptions {
   };
 }
 
-/** Bolt's HTTP receiver (signature verification on), with the future-timestamp guard in front of it. */
+/** Bolt's HTTP receiver (signature verification on), with the timestamp guard in front of it. */
 export function httpReceiver(opts: HttpReceiverOptions): HTTPReceiver {
   const receiver = new HTTPReceiver({
     signingSecret: opts.signingSecret,
@@ -75,7 +79,7 @@ export function httpReceiver(opts: HttpReceiverOptions): HTTPReceiver {
         }
       : {}),
   });
-  receiver.requestListener = refusesFutureTimestamps(receiver.requestListener, opts.log);
+  receiver.requestListener = refusesBadTimestamps(receiver.requestListener, opts.log);
   return receiver;
 }
 

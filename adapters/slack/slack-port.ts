@@ -158,7 +158,7 @@ export class SlackPort implements MessagePort {
     }
   }
 
-  private async upload(client: WebClient, teamId: string, channel: string, attachments?: Attachment[]): Promise<void> {
+  private async upload(client: WebClient, _teamId: string, channel: string, attachments?: Attachment[]): Promise<void> {
     if (!attachments?.length) return;
     await this.call('files.uploadV2', () =>
       client.filesUploadV2({

@@ -111,10 +111,13 @@ export const connections = pgTable(
     memberAId: integer('member_a_id').references(() => members.id, { onDelete: 'set null' }),
     memberBId: integer('member_b_id').references(() => members.id, { onDelete: 'set null' }),
     reason: text('reason'),
+    /** The ask an "I can help" answered: a second press by the same helper finds it and changes nothing. */
+    askId: integer('ask_id'),
     createdAt: createdAt(),
   },
   (t) => [
     index('connections_giver').on(t.communityId, t.giverId),
+    uniqueIndex('connections_ask_helper').on(t.askId, t.giverId).where(sql`${t.askId} is not null`),
     // a group's connections over a period (issue 19's referral network)
     index('connections_group').on(t.groupId, t.createdAt),
   ],

@@ -26,6 +26,60 @@ export async function setCommunityActive(db: Db, platform: Platform, ref: string
     .where(and(eq(communities.platform, platform), eq(communities.platformRef, ref)));
 }
 
+/** A group of the community and the actor's membership of it, if any. */
+export interface Placement {
+  group: GroupRow;
+  membership: MembershipRow | null;
+}
+
+function prepareActorPlacements(db: Db) {
+  return db
+    .select({ actor: members, group: groups, membership: groupMemberships })
+    .from(members)
+    .leftJoin(groups, eq(groups.communityId, members.communityId))
+    .leftJoin(groupMemberships, and(eq(groupMemberships.groupId, groups.id), eq(groupMemberships.memberId, members.id)))
+    .where(
+      and(
+        eq(members.communityId, sql.placeholder('communityId')),
+        eq(members.platformUserId, sql.placeholder('platformUserId')),
+      ),
+    )
+    .orderBy(asc(groups.id))
+    .prepare('actor_placements');
+}
+
+const placementLookups = new WeakMap<Db, ReturnType<typeof prepareActorPlacements>>();
+
+/**
+ * The member (created on first sight, display name kept current) with every group of the community and their
+ * membership of each: what the dispatcher needs to decide, once, which group an invocation acts on and what the
+ * actor may do there. One round trip for a member seen before; a community holds a handful of groups.
+ */
+export async function actorPlacements(
+  db: Db,
+  communityId: number,
+  platformUserId: string,
+  displayName: string,
+): Promise<{ actor: MemberRow; placements: Placement[] }> {
+  let q = placementLookups.get(db);
+  if (!q) {
+    q = prepareActorPlacements(db);
+    placementLookups.set(db, q);
+  }
+  let rows = await q.execute({ communityId, platformUserId });
+  if (rows.length === 0) {
+    await ensureMember(db, communityId, platformUserId, displayName);
+    rows = await q.execute({ communityId, platformUserId });
+  }
+  let actor = rows[0]!.actor;
+  if (displayName && actor.displayName !== displayName) {
+    await db.update(members).set({ displayName }).where(eq(members.id, actor.id));
+    actor = { ...actor, displayName };
+  }
+  const placements = rows.flatMap((r) => (r.group ? [{ group: r.group, membership: r.membership }] : []));
+  return { actor, placements };
+}
+
 /** Finds or creates a member by platform user id, keeping the display name current (one query when known). */
 export async function ensureMember(
   db: Db,

@@ -3,26 +3,34 @@ import { lt } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { processedInteractions } from '../../db/schema.js';
 import type { Clock } from '../clock.js';
-import type { Access, ActionContext, CommandDefinition, HandlerContext } from '../commands/define.js';
+import type { ActionDefinition, HandlerContext, ObjectScope } from '../commands/define.js';
 import { coerceOptions } from '../commands/options.js';
-import type { Registry } from '../commands/registry.js';
+import type { RegisteredCommand, Registry } from '../commands/registry.js';
 import {
-  actorInChannel,
-  communityHasGroup,
+  actorPlacements,
   ensureCommunity,
   ensureMember,
   findMemberByPlatformId,
-  isModeratorAnywhere,
 } from '../communities/community-repo.js';
 import type { CommunityRow } from '../communities/rows.js';
 import { enqueueOutbox } from '../delivery/outbox.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { decodeAction, type OutgoingMessage, type Reply } from '../messages.js';
+import {
+  type ActionRef,
+  decodeAction,
+  GROUP_OPTION,
+  type OutgoingMessage,
+  type Reply,
+  withGroup,
+} from '../messages.js';
 import type { DispatchEvent } from '../ops/metrics.js';
+import { safeError } from '../ops/safe-error.js';
 import type { Capabilities } from '../platform.js';
 import type { Random } from '../random.js';
 import { decodeRerun, PAGE_COMMAND, rerunOf, SHOW_ALL } from '../render/pages.js';
+import { moderates, noGroup, refusal, resolveGroup } from './access.js';
+import { checkChannelOptions } from './channel-options.js';
 import { buildForm, needsForm } from './forms.js';
 import type { Invocation } from './invocation.js';
 import { optionError } from './option-errors.js';
@@ -128,10 +136,14 @@ export class Dispatcher {
         queued = [];
         // A writing command records its interaction first, in its transaction: a duplicate stops before any write.
         if (!readOnly) await firstDelivery(tx);
-        const ctx = await this.context(tx, inv, capabilities, outgoing);
+        const { ctx, target } = await this.context(tx, inv, capabilities, outgoing);
         communityId = ctx.community.id;
         community = ctx.community;
-        const reply = await (inv.input.kind === 'command' ? this.runCommand(ctx, inv) : this.runAction(ctx, inv));
+        const raw = await (target.kind === 'command'
+          ? this.runCommand(ctx, inv, target)
+          : this.runAction(ctx, inv, target));
+        // Every button and form of the answer carries the group it acts on (a press in a DM stays in that group).
+        const reply = ctx.group ? withGroup(raw, ctx.group.id) : raw;
         // A read-only one has no transaction: it records its interaction once it has succeeded (a failure can be
         // retried), and a duplicate's answer and messages (a report posted to the channel) are dropped.
         if (readOnly) await firstDelivery(tx);
@@ -188,7 +200,10 @@ export class Dispatcher {
       }
       const errorId = randomBytes(4).toString('hex');
       if (isDatabaseUnavailable(err)) {
-        this.deps.log.error({ command: label, platform: inv.platform, errorId, err }, 'database unavailable');
+        this.deps.log.error(
+          { command: label, platform: inv.platform, communityId, errorId, err: safeError(err) },
+          'database unavailable',
+        );
         return {
           reply: {
             text: `The database is not reachable right now, so nothing was saved. Please try again in a minute. (error id ${errorId})`,
@@ -200,7 +215,11 @@ export class Dispatcher {
           outgoing: [],
         };
       }
-      this.deps.log.error({ command: label, platform: inv.platform, communityId, errorId, err }, 'command failed');
+      // Never the error itself: a failed statement's parameters (a prospect's contact) are in its message.
+      this.deps.log.error(
+        { command: label, platform: inv.platform, communityId, errorId, err: safeError(err) },
+        'command failed',
+      );
       return {
         reply: {
           text: `Sorry, something went wrong on our side and nothing was saved. If it happens again, give a moderator this error id: ${errorId}`,
@@ -213,28 +232,133 @@ export class Dispatcher {
     }
   }
 
+  /** The group an invocation names: the object its id or button names, or the group a button or form carries. */
+  private async wanted(
+    db: Db,
+    communityId: number,
+    inv: Invocation,
+  ): Promise<{ target: Target; wanted: Wanted | null; bootstrap: boolean }> {
+    const input = inv.input;
+    if (input.kind === 'command') {
+      const cmd = this.deps.registry.get(input.name);
+      if (!cmd) {
+        throw new UserError(
+          'unknown_command',
+          `There is no command /${input.name}.`,
+          'Type /help to see the commands you can use.',
+        );
+      }
+      return this.commandTarget(db, communityId, cmd, input.options);
+    }
+    const ref = decodeAction(input.actionId);
+    if (ref?.command === PAGE_COMMAND) {
+      // A page button re-runs a read-only command, with the same access checks as typing it.
+      const rerun = decodeRerun(ref.arg ?? '');
+      const cmd = rerun && this.deps.registry.get(rerun.command);
+      if (!rerun || !cmd?.def.readOnly || (ref.action !== SHOW_ALL && !/^\d{1,5}$/.test(ref.action))) {
+        throw new UserError('unknown_command', 'That button no longer does anything.', 'Run the command again.');
+      }
+      return this.commandTarget(db, communityId, cmd, rerun.options ?? {}, ref.action);
+    }
+    const cmd = ref && this.deps.registry.get(ref.command);
+    const action = ref && cmd?.def.actions?.[ref.action];
+    if (!ref || !cmd || !action) {
+      throw new UserError(
+        'unknown_command',
+        'That button no longer does anything.',
+        'Run the command again for a fresh message.',
+      );
+    }
+    const target: Target = { kind: 'action', cmd, action, ref, what: 'that button' };
+    const scope = action.scope;
+    const raw = scope?.fromArg ? scope.fromArg(ref.arg ?? '') : ref.arg;
+    const key = scope ? scope.key(raw) : null;
+    if (scope && key !== null)
+      return { target, wanted: await objectGroup(db, communityId, scope, key), bootstrap: false };
+    return {
+      target,
+      wanted: ref.group !== undefined ? { groupId: ref.group, source: 'button' } : null,
+      bootstrap: false,
+    };
+  }
+
+  /** A command's target: its object's group (scope), else the group its form or page button carries. */
+  private async commandTarget(
+    db: Db,
+    communityId: number,
+    cmd: RegisteredCommand,
+    raw: Record<string, unknown>,
+    page?: string,
+  ): Promise<{ target: Target; wanted: Wanted | null; bootstrap: boolean }> {
+    const { [GROUP_OPTION]: carried, ...options } = raw;
+    const target: Target = {
+      kind: 'command',
+      cmd,
+      options,
+      what: `/${cmd.def.name}`,
+      ...(page !== undefined ? { page } : {}),
+    };
+    const scope = cmd.def.scope;
+    const key = scope ? scope.key(options[scope.option]) : null;
+    if (scope && key !== null)
+      return { target, wanted: await objectGroup(db, communityId, scope, key), bootstrap: false };
+    const groupId = Number(carried);
+    const wanted: Wanted | null =
+      carried !== undefined && Number.isInteger(groupId) ? { groupId, source: 'button' } : null;
+    return { target, wanted, bootstrap: Boolean(cmd.def.bootstrap) };
+  }
+
   private async context(
     db: Db,
     inv: Invocation,
     capabilities: Capabilities,
     outgoing: OutgoingMessage[],
-  ): Promise<HandlerContext> {
+  ): Promise<{ ctx: HandlerContext; target: Target }> {
     const cacheKey = `${inv.platform}:${inv.community.ref}`;
     const community =
       this.communityCache.get(cacheKey) ??
       (await ensureCommunity(db, inv.platform, inv.community.ref, inv.community.name));
-    const { actor, group, membership } = await actorInChannel(
+    const { actor, placements } = await actorPlacements(
       db,
       community.id,
       inv.actor.platformUserId,
       inv.actor.displayName,
-      inv.channelRef,
     );
+    const { target, wanted, bootstrap } = await this.wanted(db, community.id, inv);
+    const resolved = resolveGroup(placements, inv.channelRef, wanted, bootstrap);
+    if (wanted && !resolved.group) {
+      // A button of a group that is gone, or of another community: nothing to act on.
+      if (wanted.missing) throw wanted.missing;
+      throw staleButton();
+    }
+    const admin = Boolean(inv.actor.isAdmin);
+    const { group, membership } = resolved;
+    // /setup outside a group's channel creates a group: a moderator of any group here may do that.
     const isModerator =
-      Boolean(inv.actor.isAdmin) ||
-      (group ? membership?.role === 'moderator' : await isModeratorAnywhere(db, community.id, actor.id));
+      bootstrap && !group
+        ? admin || placements.some((p) => moderates(p.membership, false))
+        : moderates(membership, admin);
+    if (bootstrap) {
+      if (placements.length > 0 && !isModerator) {
+        throw new UserError(
+          'forbidden',
+          `Only moderators can use ${target.what}.`,
+          group ? `Ask a moderator of ${group.name} if you need it done.` : 'Ask a moderator if you need it done.',
+        );
+      }
+    } else {
+      const access = target.kind === 'command' ? target.cmd.def.access : target.action.access;
+      const refused = refusal(access, resolved, isModerator, target.what);
+      // An object of a group the actor has no right to answers exactly as one that does not exist; a button of a
+      // group the actor is not (or no longer) in, as a button of a group that is gone.
+      if (refused && wanted?.missing) throw wanted.missing;
+      if (refused && wanted?.source === 'button' && membership?.status !== 'active') throw staleButton();
+      if (refused) throw refused;
+    }
     const communityRow = community;
-    return {
+    const stamp = (m: OutgoingMessage): OutgoingMessage =>
+      group ? { ...m, content: withGroup(m.content, group.id) } : m;
+    const ctx: HandlerContext = {
       db,
       clock: this.deps.clock,
       random: this.deps.random,
@@ -249,7 +373,7 @@ export class Dispatcher {
       channelRef: inv.channelRef,
       defaultTimezone: this.deps.defaultTimezone ?? 'UTC',
       commands: this.deps.registry.all(),
-      send: (m) => outgoing.push(m),
+      send: (m) => outgoing.push(stamp(m)),
       resolveMember: async (id) => {
         const known = await findMemberByPlatformId(db, communityRow.id, id);
         if (known) return known;
@@ -263,91 +387,76 @@ export class Dispatcher {
         );
       },
       requireGroup: () => {
-        if (!group)
-          throw new UserError(
-            'not_setup',
-            'This community has no group yet.',
-            'A moderator runs /setup in the group’s channel first.',
-          );
+        if (!group) throw noGroup(resolved, target.what);
         return group;
       },
     };
+    return { ctx, target };
   }
 
-  private async permit(ctx: HandlerContext, def: CommandDefinition, access: Access): Promise<void> {
-    if (def.bootstrap && !(await communityHasGroup(ctx.db, ctx.community.id))) return;
-    if (access === 'anyone') return;
-    ctx.requireGroup();
-    if (access === 'moderator' && !ctx.isModerator) {
-      throw new UserError(
-        'forbidden',
-        `Only moderators can use /${def.name}.`,
-        'Ask a moderator of this group if you need it done.',
-      );
+  private async runCommand(ctx: HandlerContext, inv: Invocation, target: Target): Promise<Reply> {
+    if (target.kind !== 'command') throw new Error('unreachable');
+    const { cmd, options } = target;
+    const fromForm = inv.input.kind === 'command' && inv.input.fromForm;
+    if (!fromForm && target.page === undefined && needsForm(cmd, options, ctx.capabilities)) {
+      return { text: cmd.def.form!.title, visibility: 'private', form: await buildForm(cmd, ctx, options) };
     }
-  }
-
-  private async runCommand(ctx: HandlerContext, inv: Invocation): Promise<Reply> {
-    if (inv.input.kind !== 'command') throw new Error('unreachable');
-    const cmd = this.deps.registry.get(inv.input.name);
-    if (!cmd) {
-      throw new UserError(
-        'unknown_command',
-        `There is no command /${inv.input.name}.`,
-        'Type /help to see the commands you can use.',
-      );
-    }
-    await this.permit(ctx, cmd.def, cmd.def.access);
-    if (!inv.input.fromForm && needsForm(cmd, inv.input.options, ctx.capabilities)) {
-      return { text: cmd.def.form!.title, visibility: 'private', form: await buildForm(cmd, ctx, inv.input.options) };
-    }
-    const parsed = this.deps.registry
-      .strictSchema(cmd.def.name)
-      .safeParse(coerceOptions(cmd.options, inv.input.options));
+    const parsed = this.deps.registry.strictSchema(cmd.def.name).safeParse(coerceOptions(cmd.options, options));
     if (!parsed.success) throw optionError(parsed.error, cmd.options, this.deps.registry.usage(cmd.def.name));
-    const reply = await cmd.def.run({ ...ctx, options: parsed.data });
-    // A read-only command can be run again for any page of its reply: renderers page by this, not by memory.
-    return cmd.def.readOnly && !reply.form && !reply.more
-      ? { ...reply, more: rerunOf(cmd.def.name, inv.input.options) }
-      : reply;
+    checkChannelOptions(cmd, options, inv);
+    // The level was checked in context(): the handler's narrower context type holds.
+    const reply: Reply = await cmd.def.run({ ...ctx, options: parsed.data } as never);
+    // A read-only command can be run again for any page of its reply: renderers page by this, not by memory. The
+    // rerun carries the group, so a page turned in a DM stays in the group it came from.
+    const paged =
+      cmd.def.readOnly && !reply.form && !reply.more
+        ? {
+            ...reply,
+            more: rerunOf(cmd.def.name, ctx.group ? { ...options, [GROUP_OPTION]: String(ctx.group.id) } : options),
+          }
+        : reply;
+    if (target.page === undefined) return paged;
+    // A page button (`_page:<n|all>:<command>?<options>`): page n replaces the message that carried the button;
+    // "Show all" under a channel post answers page 1 privately.
+    const index = target.page === SHOW_ALL ? 0 : Number(target.page);
+    return { ...paged, page: index, visibility: 'private', replaceOriginal: target.page !== SHOW_ALL };
   }
 
-  /**
-   * A page button (`_page:<n|all>:<command>?<options>`): re-runs the read-only command it names, with the same
-   * access checks as typing it, and answers with page n (replacing the message that carried the button) or, for
-   * "Show all" under a channel post, page 1 privately.
-   */
-  private async runPage(ctx: HandlerContext, inv: Invocation, page: string, key: string): Promise<Reply> {
-    const rerun = decodeRerun(key);
-    const target = rerun && this.deps.registry.get(rerun.command);
-    if (!rerun || !target?.def.readOnly || (page !== SHOW_ALL && !/^\d{1,5}$/.test(page))) {
-      throw new UserError('unknown_command', 'That button no longer does anything.', 'Run the command again.');
-    }
-    const reply = await this.runCommand(ctx, {
-      ...inv,
-      input: { kind: 'command', name: rerun.command, options: rerun.options ?? {} },
-    });
-    const index = page === SHOW_ALL ? 0 : Number(page);
-    return { ...reply, page: index, visibility: 'private', replaceOriginal: page !== SHOW_ALL };
+  private async runAction(ctx: HandlerContext, inv: Invocation, target: Target): Promise<Reply> {
+    if (target.kind !== 'action' || inv.input.kind !== 'action') throw new Error('unreachable');
+    return target.action.run({ ...ctx, arg: target.ref.arg, value: inv.input.value } as never);
   }
+}
 
-  private async runAction(ctx: HandlerContext, inv: Invocation): Promise<Reply> {
-    if (inv.input.kind !== 'action') throw new Error('unreachable');
-    const ref = decodeAction(inv.input.actionId);
-    if (ref?.command === PAGE_COMMAND) return this.runPage(ctx, inv, ref.action, ref.arg ?? '');
-    const cmd = ref && this.deps.registry.get(ref.command);
-    const action = ref && cmd?.def.actions?.[ref.action];
-    if (!ref || !cmd || !action) {
-      throw new UserError(
-        'unknown_command',
-        'That button no longer does anything.',
-        'Run the command again for a fresh message.',
-      );
+const staleButton = () =>
+  new UserError(
+    'unknown_command',
+    'That button no longer does anything.',
+    'Run the command again for a fresh message.',
+  );
+
+type Target =
+  | {
+      kind: 'command';
+      cmd: RegisteredCommand;
+      options: Record<string, unknown>;
+      what: string;
+      /** Run from a page button: the page asked for (`all` or a number). */
+      page?: string;
     }
-    await this.permit(ctx, cmd.def, action.access);
-    const actionCtx: ActionContext = { ...ctx, arg: ref.arg, value: inv.input.value };
-    return action.run(actionCtx);
-  }
+  | { kind: 'action'; cmd: RegisteredCommand; action: ActionDefinition; ref: ActionRef; what: string };
+
+interface Wanted {
+  groupId: number;
+  source: 'object' | 'button';
+  /** For an object: its "does not exist" answer, also given when the actor has no right to its group. */
+  missing?: UserError;
+}
+
+async function objectGroup(db: Db, communityId: number, scope: ObjectScope, key: number): Promise<Wanted> {
+  const groupId = await scope.groupOf(db, communityId, key);
+  if (groupId === null) throw scope.missing(key);
+  return { groupId, source: 'object', missing: scope.missing(key) };
 }
 
 /** Drops processed-interaction records older than the platforms' retry windows. */

@@ -8,6 +8,11 @@ export interface Invocation {
   actor: { platformUserId: string; displayName: string /** server owner / workspace admin */; isAdmin?: boolean };
   /** Display names of users mentioned in options, when the platform tells them. */
   users?: Record<string, { displayName: string }>;
+  /**
+   * What the adapter found about each channel given in an option: a channel of this server/workspace (`found`) that
+   * the bot can post in (`canPost`). Discord and Slack must tell; a channel option they did not check is refused.
+   */
+  channels?: Record<string, { found: boolean; canPost: boolean }>;
   /** Platform id of the interaction/event/trigger, to process re-deliveries once. */
   interactionId?: string;
   input: CommandInput | ActionInput;

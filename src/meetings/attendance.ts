@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../../db/client.js';
 import { attendance, meetingNotices } from '../../db/schema.js';
 import { getMembers, moderatorsOf } from '../communities/community-repo.js';
@@ -31,11 +31,18 @@ export async function recordAttendance(
     });
 }
 
+/** Records the answer; false when it was already the member's answer (a second press changes nothing). */
 export async function recordRsvp(db: Db, meeting: MeetingRow, memberId: number, rsvp: Rsvp, now: Date) {
+  const [was] = await db
+    .select({ rsvp: attendance.rsvp })
+    .from(attendance)
+    .where(and(eq(attendance.meetingId, meeting.id), eq(attendance.memberId, memberId)));
+  if (was?.rsvp === rsvp) return false;
   await db
     .insert(attendance)
     .values({ meetingId: meeting.id, memberId, groupId: meeting.groupId, rsvp, updatedAt: now })
     .onConflictDoUpdate({ target: [attendance.meetingId, attendance.memberId], set: { rsvp, updatedAt: now } });
+  return true;
 }
 
 /** Claims a one-time notice; false when another sweep (or an earlier run) already did it. */

@@ -27,11 +27,17 @@ export async function inviteVisitor(
 }
 
 /** Visitors the inviter brought in since `from`: a giving the scorecard counts (givers gain). */
-export async function visitorsInvited(db: Db, communityId: number, inviterId: number, from: Date): Promise<number> {
+export async function visitorsInvited(
+  db: Db,
+  communityId: number,
+  groupId: number,
+  inviterId: number,
+  from: Date,
+): Promise<number> {
   const [row] = rowsOf<{ n: string }>(
     await db.execute(sql`
       select count(*) as n from visitors
-      where community_id = ${communityId} and inviter_id = ${inviterId} and created_at >= ${from.toISOString()}`),
+      where community_id = ${communityId} and group_id = ${groupId} and inviter_id = ${inviterId} and created_at >= ${from.toISOString()}`),
   );
   return Number(row?.n ?? 0);
 }

@@ -38,7 +38,7 @@ export async function approveApplication(ctx: HandlerContext, memberId: number):
     .select()
     .from(groupMemberships)
     .where(and(eq(groupMemberships.groupId, group.id), eq(groupMemberships.memberId, memberId)));
-  await checkSeatFree(ctx.db, group, member, membership?.seatKey ?? profile.categoryKey);
+  await checkSeatFree(ctx.db, group, member, membership?.seatKey ?? profile.categoryKey, profile.category);
   await ctx.db
     .update(applications)
     .set({ status: 'approved', decidedBy: ctx.actor.id, decidedAt: ctx.clock.now() })

@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import unhomoglyph from 'unhomoglyph';
 import type { Db } from '../../db/client.js';
 import { categoryAliases } from '../../db/schema.js';
 
@@ -6,34 +7,55 @@ import { categoryAliases } from '../../db/schema.js';
 const KEEP_S = /(ss|us|is|ics|ous|sis|ys)$/;
 
 function singular(word: string): string {
-  if (word.length <= 3 || KEEP_S.test(word)) return word;
+  // English plurals only: a word of another script keeps every letter.
+  if (word.length <= 3 || !/^[a-z]+$/.test(word) || KEEP_S.test(word)) return word;
   if (word.endsWith('ies')) return `${word.slice(0, -3)}y`;
   if (/(ches|shes|xes|zes|sses)$/.test(word)) return word.slice(0, -2);
   if (word.endsWith('s')) return word.slice(0, -1);
   return word;
 }
 
+const IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
+/** Accents on Latin, Greek and Cyrillic letters (U+0300–036F): "Électricien" is "electricien". */
+const LATIN_ACCENTS = /[\u0300-\u036f]/g;
+
 /**
- * The seat key of a category as people type it: case, spacing, punctuation and plurals do not matter, so
- * "Real-Estate  Agents" and "real estate agent" are one seat. Aliases (`realtor`) are applied separately.
+ * Full case folding as far as JavaScript offers it: lower case after upper case turns "ß" into "ss" and a final
+ * sigma into σ; NFKC around it makes compatibility forms (ﬁ, full-width letters) their plain letters.
+ */
+const fold = (s: string) => s.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
+
+/**
+ * The readable form of a category: NFKC, case folded, default-ignorable characters (zero-width spaces, joiners,
+ * soft hyphens) removed, Latin accents dropped, punctuation and spacing collapsed, English plurals made singular.
+ * Letters and digits of every script are kept: "Сантехник", "Юрист" and "محامي" stay three different categories.
  */
 export function normalizeCategory(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+  const words = fold(text.replace(IGNORABLE, ''))
+    .normalize('NFD')
+    .replace(LATIN_ACCENTS, '')
+    .normalize('NFC')
     .replace(/&/g, ' and ')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim()
-    .split(' ')
-    .filter(Boolean)
-    .map(singular)
-    .join(' ');
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ')
+    .trim();
+  if (words) return words.split(' ').map(singular).join(' ');
+  // Only symbols (emoji, signs): those are the category, rather than nothing at all.
+  return [...fold(text.replace(IGNORABLE, ''))].filter((c) => !/\s/u.test(c)).join('');
+}
+
+/**
+ * The seat key: the readable form's Unicode TR 39 confusable skeleton (unhomoglyph, built from Unicode's
+ * confusables.txt), so "Plumbеr" with a Cyrillic е, "Plum\u200bber" and "Plumbers" are one seat. Never empty for
+ * text with a visible character. A key is for comparing: people are shown the category as it was written.
+ */
+export function categoryKey(text: string): string {
+  // Plurals again after the skeleton: a look-alike letter in "plumbеrs" kept its s the first time.
+  return unhomoglyph(normalizeCategory(text)).normalize('NFC').split(' ').map(singular).join(' ');
 }
 
 /** The seat key after a community's aliases: `Realtors` → `real estate agent` when a moderator said so. */
 export async function resolveCategory(db: Db, communityId: number, text: string): Promise<string> {
-  const key = normalizeCategory(text);
+  const key = categoryKey(text);
   const [alias] = await db
     .select({ to: categoryAliases.categoryKey })
     .from(categoryAliases)
@@ -47,11 +69,14 @@ export async function addAlias(
   alias: string,
   category: string,
 ): Promise<{ aliasKey: string; categoryKey: string }> {
-  const aliasKey = normalizeCategory(alias);
-  const categoryKey = await resolveCategory(db, communityId, category);
+  const aliasKey = categoryKey(alias);
+  const target = await resolveCategory(db, communityId, category);
   await db
     .insert(categoryAliases)
-    .values({ communityId, aliasKey, categoryKey })
-    .onConflictDoUpdate({ target: [categoryAliases.communityId, categoryAliases.aliasKey], set: { categoryKey } });
-  return { aliasKey, categoryKey };
+    .values({ communityId, aliasKey, categoryKey: target })
+    .onConflictDoUpdate({
+      target: [categoryAliases.communityId, categoryAliases.aliasKey],
+      set: { categoryKey: target },
+    });
+  return { aliasKey, categoryKey: target };
 }

@@ -32,7 +32,7 @@ export async function connectMembers(
   aId: number,
   bId: number,
   reason: string,
-  opts: { selfIntroduction?: boolean } = {},
+  opts: { selfIntroduction?: boolean; askId?: number } = {},
 ): Promise<Reply> {
   const group = ctx.requireGroup();
   if (aId === bId) throw new UserError('bad_option', 'Pick two different members to introduce to each other.');
@@ -52,6 +52,7 @@ export async function connectMembers(
     memberAId: aId,
     memberBId: bId,
     reason,
+    ...(opts.askId !== undefined ? { askId: opts.askId } : {}),
   });
   ctx.send({
     target: {

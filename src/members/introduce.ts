@@ -65,12 +65,14 @@ export async function introduce(ctx: HandlerContext, input: IntroInput): Promise
   const fields = merge(existing, input);
   const seatKey = await resolveCategory(ctx.db, ctx.community.id, fields.category);
   const status = ctx.membership?.status;
-  await checkSeatFree(ctx.db, group, ctx.actor, seatKey);
+  await checkSeatFree(ctx.db, group, ctx.actor, seatKey, fields.category);
   const profile = await saveProfile(ctx.db, ctx.actor, fields, seatKey, ctx.clock.now());
   const card = profileCard(ctx.actor, profile);
 
   const joining = status !== 'active' && status !== 'applicant';
-  const mustApply = joining && readSettings(group.settings).requiresApproval && !ctx.isModerator;
+  // Someone a moderator removed comes back only through the moderators, whatever the group's rule.
+  const mustApply =
+    joining && (readSettings(group.settings).requiresApproval || status === 'removed') && !ctx.isModerator;
   if (mustApply || status === 'applicant') {
     await upsertMembership(ctx.db, {
       groupId: group.id,

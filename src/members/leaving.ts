@@ -1,10 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import { groupMemberships, groups, members } from '../../db/schema.js';
+import { forgetBookingsOf } from '../booking/forget-bookings.js';
 import type { HandlerContext } from '../commands/define.js';
 import type { GroupRow } from '../communities/rows.js';
 import { eraseOutboxOf } from '../delivery/forget-outbox.js';
 import { UserError } from '../errors.js';
 import { anonymiseReferralsOf } from '../referrals/forget.js';
+import { forgetMessagesOf } from './forget-messages.js';
 import { introKey } from './profile-card.js';
 
 /** Replaces a member's posted card (kept under its key) with a short notice. */
@@ -51,7 +53,10 @@ export async function forgetMember(ctx: HandlerContext): Promise<void> {
     .where(eq(groupMemberships.memberId, ctx.actor.id));
   for (const { g } of rows) retractCard(ctx, g, ctx.actor.id, 'This introduction was removed at the member’s request.');
   await eraseOutboxOf(ctx.db, ctx.community.id, ctx.actor.id);
+  // What the outbox's own erasure leaves: messages naming their visitors, their DM's tracked messages and ids.
+  await forgetMessagesOf(ctx.db, ctx.community.id, ctx.actor);
   await anonymiseReferralsOf(ctx.db, ctx.community.id, ctx.actor.id);
+  await forgetBookingsOf(ctx.db, ctx.community.id, ctx.actor.id);
   const deleted = await ctx.db
     .delete(members)
     .where(and(eq(members.id, ctx.actor.id), eq(members.communityId, ctx.community.id)))

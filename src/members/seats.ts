@@ -5,6 +5,7 @@ import type { GroupRow, MemberRow } from '../communities/rows.js';
 import { UserError } from '../errors.js';
 import { readSettings } from '../groups/group-settings.js';
 import { encodeAction } from '../messages.js';
+import { normalizeCategory } from './categories.js';
 
 /** Who holds a seat in a group (active members only), other than `except`. */
 export async function seatHolder(db: Db, groupId: number, seatKey: string, except: number): Promise<MemberRow | null> {
@@ -38,14 +39,21 @@ async function hasOverride(db: Db, groupId: number, memberId: number, seatKey: s
  * Refuses a seat that another active member holds in a one-seat group, unless a moderator allowed sharing it.
  * The group row is locked first, so two members claiming one seat at once are served one after the other.
  */
-export async function checkSeatFree(db: Db, group: GroupRow, member: MemberRow, seatKey: string): Promise<void> {
+export async function checkSeatFree(
+  db: Db,
+  group: GroupRow,
+  member: MemberRow,
+  seatKey: string,
+  /** The category as the member wrote it (the key is a skeleton, not for reading). */
+  category: string,
+): Promise<void> {
   if (!readSettings(group.settings).oneSeatPerCategory) return;
   await db.execute(sql`select 1 from ${groups} where ${groups.id} = ${group.id} for update`);
   const holder = await seatHolder(db, group.id, seatKey, member.id);
   if (!holder || (await hasOverride(db, group.id, member.id, seatKey))) return;
   throw new UserError(
     'conflict',
-    `The ${seatKey} seat in ${group.name} is already held by ${holder.displayName}: this group has one member per profession.`,
+    `The ${normalizeCategory(category)} seat in ${group.name} is already held by ${holder.displayName}: this group has one member per profession.`,
     'If your business is different enough, ask a moderator to let you share the seat.',
     {
       buttons: [
@@ -82,9 +90,12 @@ export async function seatReport(db: Db, groupId: number): Promise<SeatReport> {
     .orderBy(asc(groupMemberships.seatKey), asc(members.displayName));
   const taken = new Map<string, string[]>();
   const unseated: string[] = [];
+  const labels = new Map<string, string>();
   for (const r of rows) {
     if (!r.seat) unseated.push(r.name);
     else taken.set(r.seat, [...(taken.get(r.seat) ?? []), r.name]);
+    // A seat is shown as its first holder wrote it: the key is a confusable skeleton.
+    if (r.seat && r.label && !labels.has(r.seat)) labels.set(r.seat, normalizeCategory(r.label));
   }
   const wanted = await db
     .select()
@@ -92,7 +103,7 @@ export async function seatReport(db: Db, groupId: number): Promise<SeatReport> {
     .where(eq(wantedSeats.groupId, groupId))
     .orderBy(asc(wantedSeats.categoryKey));
   return {
-    taken: [...taken].map(([seat, holders]) => ({ seat, holders })),
+    taken: [...taken].map(([seat, holders]) => ({ seat: labels.get(seat) ?? seat, holders })),
     open: wanted.filter((w) => !taken.has(w.categoryKey)).map((w) => w.label),
     unseated,
   };

@@ -99,10 +99,23 @@ export async function memberGroup(ctx: HandlerContext, arg: string | undefined):
 }
 
 /** A check-in answer: the group's status (a meeting that happened stays "met") and the member's answer. */
+const CHECK_IN_LABEL: Record<Answer, string> = { met: 'Met', scheduled: 'Scheduled', couldnt: 'Couldn’t' };
+
 export async function answerCheckIn(ctx: HandlerContext, arg: string | undefined, answer: Answer): Promise<Reply> {
   const g = await memberGroup(ctx, arg);
   const { pg, round, program } = g;
   const now = ctx.clock.now();
+  const [mine] = await ctx.db
+    .select({ answer: pairingRoundMembers.answer })
+    .from(pairingRoundMembers)
+    .where(and(eq(pairingRoundMembers.roundId, round.id), eq(pairingRoundMembers.memberId, ctx.actor.id)));
+  // A second press of the same answer (a double click) changes nothing, and says so.
+  if (mine?.answer === answer) {
+    return {
+      text: `You already answered “${CHECK_IN_LABEL[answer]}” for this round: nothing changed.`,
+      visibility: 'private',
+    };
+  }
   await ctx.db
     .update(pairingRoundMembers)
     .set({ answer, answeredAt: now })

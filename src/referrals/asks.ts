@@ -1,6 +1,7 @@
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
-import { asks } from '../../db/schema.js';
-import type { HandlerContext } from '../commands/define.js';
+import { asks, connections } from '../../db/schema.js';
+import type { HandlerContext, ObjectScope } from '../commands/define.js';
+import { positiveInt } from '../commands/object-key.js';
 import { getMembers } from '../communities/community-repo.js';
 import { UserError } from '../errors.js';
 import { readSettings } from '../groups/group-settings.js';
@@ -12,12 +13,6 @@ export type AskRow = typeof asks.$inferSelect;
 /** /ask: a member's specific request, posted to the group with "I can help" and "Refer someone" buttons. */
 export async function postAsk(ctx: HandlerContext, text: string, days: number | undefined): Promise<Reply> {
   const group = ctx.requireGroup();
-  if (ctx.membership?.status !== 'active')
-    throw new UserError(
-      'forbidden',
-      `Only members of ${group.name} can post asks here.`,
-      'Introduce yourself with /intro first.',
-    );
   const now = ctx.clock.now();
   const expiry = days ?? readSettings(group.settings).referrals.askExpiryDays;
   const [ask] = await ctx.db
@@ -45,12 +40,28 @@ export async function postAsk(ctx: HandlerContext, text: string, days: number | 
   return { text: `Your ask #${ask!.id} is posted; it stays open for ${expiry} days.`, visibility: 'private' };
 }
 
+const askMissing = () => new UserError('not_found', 'That ask is no longer here.');
+
+/** An ask's id names its group: the buttons act there, and an ask of another group is "no longer here". */
+export const askScope: ObjectScope = {
+  key: positiveInt,
+  async groupOf(db, communityId, id) {
+    const [row] = await db
+      .select({ groupId: asks.groupId })
+      .from(asks)
+      .where(and(eq(asks.communityId, communityId), eq(asks.id, id)));
+    return row?.groupId ?? null;
+  },
+  missing: askMissing,
+};
+
 async function openAsk(ctx: HandlerContext, id: number): Promise<AskRow> {
+  const group = ctx.requireGroup();
   const [ask] = await ctx.db
     .select()
     .from(asks)
-    .where(and(eq(asks.communityId, ctx.community.id), eq(asks.id, id)));
-  if (!ask || !ask.memberId) throw new UserError('not_found', 'That ask is no longer here.');
+    .where(and(eq(asks.communityId, ctx.community.id), eq(asks.groupId, group.id), eq(asks.id, id)));
+  if (!ask || !ask.memberId) throw askMissing();
   if (ask.closedAt || ask.expiresAt <= ctx.clock.now())
     throw new UserError('conflict', 'That ask has expired or was closed.', 'The asker can post a new one with /ask.');
   if (ask.memberId === ctx.actor.id) throw new UserError('bad_option', 'That is your own ask.');
@@ -61,12 +72,23 @@ async function openAsk(ctx: HandlerContext, id: number): Promise<AskRow> {
 export async function offerHelp(ctx: HandlerContext, id: number): Promise<Reply> {
   const ask = await openAsk(ctx, id);
   const [asker] = await getMembers(ctx.db, ctx.community.id, [ask.memberId!]);
+  // A second press (a double click, or days later) finds the first: no second connection, no second conversation.
+  const [already] = await ctx.db
+    .select({ id: connections.id })
+    .from(connections)
+    .where(and(eq(connections.askId, ask.id), eq(connections.giverId, ctx.actor.id)));
+  if (already) {
+    return {
+      text: `You already offered to help with ask #${ask.id}: your conversation with ${asker?.displayName ?? 'the asker'} is open. Nothing changed.`,
+      visibility: 'private',
+    };
+  }
   return connectMembers(
     ctx,
     ctx.actor.id,
     ask.memberId!,
     `${ctx.actor.displayName} can help with “${ask.text}” (${asker?.displayName ?? 'the asker'}’s ask #${ask.id})`,
-    { selfIntroduction: true },
+    { selfIntroduction: true, askId: ask.id },
   );
 }
 

@@ -16,18 +16,19 @@ export interface Balance {
 }
 
 /** The balance statement: one pass over the member's referrals (an index on giver and one on receiver, OR-ed). */
-export function balanceSql(communityId: number, memberId: number, from: Date) {
+/** Counted in one group: a member of two groups has a balance in each (a report never mixes groups). */
+export function balanceSql(communityId: number, groupId: number, memberId: number, from: Date) {
   const since = from.toISOString();
   return sql`
     with mine as (
       select giver_id, receiver_id, status, amount, currency, created_at, accepted_at from referrals
-      where community_id = ${communityId} and (giver_id = ${memberId} or receiver_id = ${memberId}) and created_at >= ${since}
+      where community_id = ${communityId} and group_id = ${groupId} and (giver_id = ${memberId} or receiver_id = ${memberId}) and created_at >= ${since}
     ),
     credited as (
       select currency, sum(amount) as total from (
         select currency, amount from mine where giver_id = ${memberId} and status = 'won'
         union all
-        select currency, amount from closed_business where community_id = ${communityId} and giver_id = ${memberId} and created_at >= ${since}
+        select currency, amount from closed_business where community_id = ${communityId} and group_id = ${groupId} and giver_id = ${memberId} and created_at >= ${since}
       ) x group by currency
     ),
     won as (select currency, sum(amount) as total from mine where receiver_id = ${memberId} and status = 'won' group by currency)
@@ -38,16 +39,22 @@ export function balanceSql(communityId: number, memberId: number, from: Date) {
       count(*) filter (where receiver_id = ${memberId} and status in ('won', 'lost', 'not_a_fit')) as closed,
       percentile_cont(0.5) within group (order by extract(epoch from accepted_at - created_at) / 3600)
         filter (where receiver_id = ${memberId} and accepted_at is not null) as median_accept,
-      (select count(*) from connections where community_id = ${communityId} and giver_id = ${memberId} and created_at >= ${since}) as conn_given,
-      (select count(*) from connections where community_id = ${communityId} and (member_a_id = ${memberId} or member_b_id = ${memberId}) and created_at >= ${since}) as conn_received,
+      (select count(*) from connections where community_id = ${communityId} and group_id = ${groupId} and giver_id = ${memberId} and created_at >= ${since}) as conn_given,
+      (select count(*) from connections where community_id = ${communityId} and group_id = ${groupId} and (member_a_id = ${memberId} or member_b_id = ${memberId}) and created_at >= ${since}) as conn_received,
       (select coalesce(json_agg(json_build_object('currency', currency, 'total', total::text) order by currency), '[]'::json) from credited) as credited,
       (select coalesce(json_agg(json_build_object('currency', currency, 'total', total::text) order by currency), '[]'::json) from won) as won_amounts
     from mine`;
 }
 
 /** A member's give/receive balance over a period. Amounts stay per currency, never summed across them. */
-export async function memberBalance(db: Db, communityId: number, memberId: number, from: Date): Promise<Balance> {
-  const [row] = rowsOf<Record<string, unknown>>(await db.execute(balanceSql(communityId, memberId, from)));
+export async function memberBalance(
+  db: Db,
+  communityId: number,
+  groupId: number,
+  memberId: number,
+  from: Date,
+): Promise<Balance> {
+  const [row] = rowsOf<Record<string, unknown>>(await db.execute(balanceSql(communityId, groupId, memberId, from)));
   const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as { currency: string; total: string }[];
   return {
     referralsGiven: Number(row!.given),
@@ -84,16 +91,16 @@ export async function giveReceiveByMember(
         where gm.group_id = ${groupId} and gm.status = 'active'
       ),
       g as (
-        select giver_id as member_id, count(*) as n from referrals where community_id = ${communityId} and created_at >= ${from.toISOString()} and status <> 'withdrawn' group by giver_id
+        select giver_id as member_id, count(*) as n from referrals where community_id = ${communityId} and group_id = ${groupId} and created_at >= ${from.toISOString()} and status <> 'withdrawn' group by giver_id
         union all
-        select giver_id, count(*) from connections where community_id = ${communityId} and created_at >= ${from.toISOString()} group by giver_id
+        select giver_id, count(*) from connections where community_id = ${communityId} and group_id = ${groupId} and created_at >= ${from.toISOString()} group by giver_id
       ),
       r as (
-        select receiver_id as member_id, count(*) as n from referrals where community_id = ${communityId} and created_at >= ${from.toISOString()} and status <> 'withdrawn' group by receiver_id
+        select receiver_id as member_id, count(*) as n from referrals where community_id = ${communityId} and group_id = ${groupId} and created_at >= ${from.toISOString()} and status <> 'withdrawn' group by receiver_id
         union all
-        select member_a_id, count(*) from connections where community_id = ${communityId} and created_at >= ${from.toISOString()} group by member_a_id
+        select member_a_id, count(*) from connections where community_id = ${communityId} and group_id = ${groupId} and created_at >= ${from.toISOString()} group by member_a_id
         union all
-        select member_b_id, count(*) from connections where community_id = ${communityId} and created_at >= ${from.toISOString()} group by member_b_id
+        select member_b_id, count(*) from connections where community_id = ${communityId} and group_id = ${groupId} and created_at >= ${from.toISOString()} group by member_b_id
       )
       select m.member_id, m.name,
         coalesce((select sum(n) from g where g.member_id = m.member_id), 0) as given,

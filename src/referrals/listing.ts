@@ -25,7 +25,7 @@ export async function listReferrals(
             or(eq(referrals.giverId, me), eq(referrals.receiverId, me)),
             inArray(referrals.status, [...OPEN_STATUSES]),
           )!;
-  const where = and(eq(referrals.communityId, ctx.community.id), mine);
+  const where = and(eq(referrals.communityId, ctx.community.id), eq(referrals.groupId, ctx.requireGroup().id), mine);
   const rows = await ctx.db
     .select({ r: referrals, total: sql<number>`count(*) over ()`.mapWith(Number) })
     .from(referrals)

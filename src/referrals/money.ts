@@ -1,19 +1,27 @@
 import { z } from 'zod';
+import { isCurrency, parseAmount } from './amount-parse.js';
 
-/** A positive amount with at most two decimals, as text people type ("1200", "1,200.50"). */
+/**
+ * A positive amount with at most two decimals, as text people type in either convention ("1,200.50", "1.200,50",
+ * "12,50"); an ambiguous one ("12.500") is refused with both readings (src/referrals/amount-parse.ts).
+ */
 export const amountSchema = z
   .string()
   .trim()
-  .transform((v) => v.replace(/[,\s]/g, ''))
-  .refine((v) => /^\d{1,12}(\.\d{1,2})?$/.test(v) && Number(v) > 0, {
-    message: 'must be a positive amount with at most two decimals, such as 1200 or 1200.50',
+  .transform((v, ctx) => {
+    const r = parseAmount(v);
+    if (r.ok) return r.value;
+    ctx.addIssue({ code: 'custom', message: r.message });
+    return z.NEVER;
   });
 
+/** An ISO 4217 currency code the runtime knows (Intl.supportedValuesOf), in capitals. */
 export const currencySchema = z
   .string()
   .trim()
   .transform((v) => v.toUpperCase())
-  .refine((v) => /^[A-Z]{3}$/.test(v), { message: 'must be a three-letter currency code such as EUR, USD or GBP' });
+  .refine((v) => /^[A-Z]{3}$/.test(v), { message: 'must be a three-letter currency code such as EUR, USD or GBP' })
+  .refine(isCurrency, { message: 'is not an ISO 4217 currency code: use one such as EUR, USD, GBP or JPY' });
 
 /** "EUR 1,200.50": amounts are shown per currency and never summed across currencies. */
 export function formatMoney(amount: string | number, currency: string): string {

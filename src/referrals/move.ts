@@ -7,7 +7,8 @@ import { canMove, isOpen, STATUS_LABEL, type Status } from './lifecycle.js';
 import { formatMoney } from './money.js';
 import { receiverMessage } from './notifications.js';
 import { type CardPeople, referralCard } from './referral-card.js';
-import { getReferral, type ReferralRow, recordStatus } from './referral-repo.js';
+import { getReferral, type ReferralEventRow, type ReferralRow, recordStatus } from './referral-repo.js';
+import { referralMissing } from './referral-scope.js';
 
 export interface MoveDetails {
   amount?: string;
@@ -15,8 +16,15 @@ export interface MoveDetails {
   reason?: string;
 }
 
-export async function peopleOf(ctx: HandlerContext, r: ReferralRow): Promise<CardPeople> {
-  const ids = [r.giverId, r.receiverId].filter((x): x is number => x !== null);
+/** Giver, receiver and (for a history) everyone who moved it, so a moderator's correction is shown by name. */
+export async function peopleOf(
+  ctx: HandlerContext,
+  r: ReferralRow,
+  history: ReferralEventRow[] = [],
+): Promise<CardPeople> {
+  const ids = [
+    ...new Set([r.giverId, r.receiverId, ...history.map((e) => e.actorId)].filter((x): x is number => x !== null)),
+  ];
   const rows = await getMembers(ctx.db, ctx.community.id, ids);
   return {
     giver: rows.find((m) => m.id === r.giverId),
@@ -25,9 +33,15 @@ export async function peopleOf(ctx: HandlerContext, r: ReferralRow): Promise<Car
   };
 }
 
+/**
+ * The referral, in the invocation's group (the dispatcher made it the referral's own). Someone who is neither its
+ * giver, its receiver nor a moderator of the group is answered as if it did not exist: /referral show says the same.
+ */
 async function load(ctx: HandlerContext, id: number): Promise<ReferralRow> {
-  const r = await getReferral(ctx.db, ctx.community.id, id, true);
-  if (!r) throw new UserError('not_found', `There is no referral #${id} here.`, 'See yours with /referrals.');
+  const group = ctx.requireGroup();
+  const r = await getReferral(ctx.db, ctx.community.id, group.id, id, true);
+  const involved = r && (r.giverId === ctx.actor.id || r.receiverId === ctx.actor.id);
+  if (!r || (!involved && !ctx.isModerator)) throw referralMissing(id);
   return r;
 }
 
@@ -184,6 +198,8 @@ export async function correctReferral(
   const moved = await recordStatus(ctx.db, r, to, {
     actorId: ctx.actor.id,
     now: ctx.clock.now(),
+    // The event's actor is the moderator, named in the history ("lost by dana — corrected by a moderator"); the
+    // note itself names nobody, so nothing of a person stays in it after /forget-me.
     note: `corrected by a moderator${details.note ? `: ${details.note}` : ''}`,
     ...(details.amount
       ? { amount: details.amount, currency: details.currency ?? readSettings(ctx.group?.settings).referrals.currency }
@@ -195,7 +211,9 @@ export async function correctReferral(
     if (id2)
       ctx.send({
         target: { kind: 'dm', memberId: id2 },
-        content: { text: `A moderator corrected referral #${id}: it is now ${STATUS_LABEL[to]}.` },
+        content: {
+          text: `${ctx.actor.displayName}, a moderator of ${ctx.requireGroup().name}, corrected referral #${id}: it is now ${STATUS_LABEL[to]}.`,
+        },
       });
   }
   return {

@@ -6,19 +6,32 @@ import type { Status } from './lifecycle.js';
 export type ReferralRow = typeof referrals.$inferSelect;
 export type ReferralEventRow = typeof referralEvents.$inferSelect;
 
-/** A referral of this community by its number (#1, #2… per community), locked when it is about to change. */
+/**
+ * A referral of this group by its number (#1, #2… per community), locked when it is about to change. A number of
+ * another group is not found: the group's own rules and moderators apply to its referrals only.
+ */
 export async function getReferral(
   db: Db,
   communityId: number,
+  groupId: number,
   number: number,
   lock = false,
 ): Promise<ReferralRow | null> {
   const q = db
     .select()
     .from(referrals)
-    .where(and(eq(referrals.communityId, communityId), eq(referrals.number, number)));
+    .where(and(eq(referrals.communityId, communityId), eq(referrals.groupId, groupId), eq(referrals.number, number)));
   const [row] = lock ? await q.for('update') : await q;
   return row ?? null;
+}
+
+/** The group of referral #number of a community, or null when there is none (the dispatcher's object scope). */
+export async function referralGroup(db: Db, communityId: number, number: number): Promise<number | null> {
+  const [row] = await db
+    .select({ groupId: referrals.groupId })
+    .from(referrals)
+    .where(and(eq(referrals.communityId, communityId), eq(referrals.number, number)));
+  return row?.groupId ?? null;
 }
 
 export async function referralHistory(db: Db, referralId: number): Promise<ReferralEventRow[]> {

@@ -42,11 +42,11 @@ export function referralReportSql(
       ),
       period as (
         select giver_id, receiver_id, kind from referrals
-        where community_id = ${communityId} and created_at >= ${since} and status <> 'withdrawn'
+        where community_id = ${communityId} and group_id = ${groupId} and created_at >= ${since} and status <> 'withdrawn'
       ),
       g as (select giver_id as id, count(*) filter (where kind = 'inside') as gi, count(*) filter (where kind = 'outside') as go from period group by giver_id),
       r as (select receiver_id as id, count(*) filter (where kind = 'inside') as ri, count(*) filter (where kind = 'outside') as ro from period group by receiver_id),
-      c as (select giver_id as id, count(*) as n from connections where community_id = ${communityId} and created_at >= ${since} group by giver_id)
+      c as (select giver_id as id, count(*) as n from connections where community_id = ${communityId} and group_id = ${groupId} and created_at >= ${since} group by giver_id)
       select m.member_id, m.name, coalesce(g.gi, 0) as gi, coalesce(g.go, 0) as go, coalesce(r.ri, 0) as ri, coalesce(r.ro, 0) as ro,
              coalesce(c.n, 0) as conn
       from m left join g on g.id = m.member_id left join r on r.id = m.member_id left join c on c.id = m.member_id
@@ -55,13 +55,13 @@ export function referralReportSql(
     open: sql`
       select receiver_id as id, count(*) as open,
         count(*) filter (where (status = 'new' and created_at < ${acceptCutoff.toISOString()}) or updated_at < ${updateCutoff.toISOString()} or created_at < ${openCutoff.toISOString()}) as overdue
-      from referrals where community_id = ${communityId} and status in ('new', 'accepted', 'contacted', 'meeting') group by receiver_id`,
+      from referrals where community_id = ${communityId} and group_id = ${groupId} and status in ('new', 'accepted', 'contacted', 'meeting') group by receiver_id`,
     /** Business closed in the period and credited to its giver, per currency. */
     closed: sql`
       select giver_id as id, currency, sum(amount)::text as total from (
-        select giver_id, currency, amount from referrals where community_id = ${communityId} and status = 'won' and closed_at >= ${since}
+        select giver_id, currency, amount from referrals where community_id = ${communityId} and group_id = ${groupId} and status = 'won' and closed_at >= ${since}
         union all
-        select giver_id, currency, amount from closed_business where community_id = ${communityId} and created_at >= ${since}
+        select giver_id, currency, amount from closed_business where community_id = ${communityId} and group_id = ${groupId} and created_at >= ${since}
       ) x group by giver_id, currency order by giver_id, currency`,
   };
 }

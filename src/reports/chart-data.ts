@@ -44,10 +44,10 @@ export async function chartData(db: Db, group: GroupRow, period: ChartPeriod, no
     await db.execute(sql`
       select to_char((at at time zone ${tz})::date, 'YYYY-MM-DD') as day, sum(amount)::text as total from (
         select closed_at as at, amount from referrals
-        where community_id = ${group.communityId} and status = 'won' and currency = ${currency} and closed_at >= ${from.toISOString()}
+        where community_id = ${group.communityId} and group_id = ${group.id} and status = 'won' and currency = ${currency} and closed_at >= ${from.toISOString()}
         union all
         select created_at, amount from closed_business
-        where community_id = ${group.communityId} and currency = ${currency} and created_at >= ${from.toISOString()}
+        where community_id = ${group.communityId} and group_id = ${group.id} and currency = ${currency} and created_at >= ${from.toISOString()}
       ) x group by 1`),
   );
   const byDay = new Map(sums.map((s) => [s.day, Number(s.total)]));

@@ -59,10 +59,10 @@ export async function memberScorecard(
   const settings = readSettings(group.settings);
   const t = settings.scorecard;
   const weeks = Math.max(1, (now.getTime() - from.getTime()) / (7 * 86_400_000));
-  const balance = await memberBalance(db, group.communityId, memberId, from);
+  const balance = await memberBalance(db, group.communityId, group.id, memberId, from);
   const att = await attendanceRate(db, group.id, from, now, memberId);
   const held = await oneToOnesHeld(db, group.id, memberId, from);
-  const invited = await visitorsInvited(db, group.communityId, memberId, from);
+  const invited = await visitorsInvited(db, group.communityId, group.id, memberId, from);
   const closed = Number(balance.creditedAsGiver.find((c) => c.currency === settings.referrals.currency)?.total ?? 0);
   const counts: Record<Exclude<Metric, 'attendance'>, number> = {
     referralsGiven: balance.referralsGiven,

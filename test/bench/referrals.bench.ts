@@ -75,7 +75,7 @@ async function bench(database: Database): Promise<void> {
 
   // Baselines: the same aggregates written by hand and run bare, so the ratio is what the bot adds around them.
   const bareBalance = async (i: number) =>
-    database.db.execute(balanceSql(communityId, await memberId(member(i)), new Date(from)));
+    database.db.execute(balanceSql(communityId, groupId, await memberId(member(i)), new Date(from)));
   const bareReport = () =>
     referralReport(
       database.db,

@@ -142,6 +142,11 @@ ${REFER('Sam Smith', 'sam@example.com')}
       expect(bob.some((x) => x.text.includes('can only be withdrawn before it is accepted'))).toBe(true);
       expect(to(m, 'alice').some((x) => x.text.includes('Referral #2 corrected to lost'))).toBe(true);
       expect(to(m, 'carol').at(-1)!.text).toContain('corrected by a moderator: Recorded by mistake');
+      // The history names the moderator who corrected it, not "a former member".
+      expect(to(m, 'carol').at(-1)!.text).toMatch(/lost by alice — corrected by a moderator/);
+      expect(to(m, 'carol').some((x) => x.text.includes('alice, a moderator of Chapter, corrected referral #2'))).toBe(
+        true,
+      );
     },
   },
   {

@@ -41,6 +41,21 @@ describeEachDatabase('Slack request signing and re-deliveries', (db) => {
     expect((await h.client.command({ team: h.team, ...setup }, { timestamp: now + 60 })).status).toBe(200);
   });
 
+  it('refuses a timestamp that is not whole seconds: Infinity, NaN, a fraction, an exponent', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    for (const timestamp of [Number.POSITIVE_INFINITY, Number.NaN, now + 0.5, -now]) {
+      const res = await h.client.command({ team: h.team, ...setup }, { timestamp });
+      expect(res.status, String(timestamp)).toBe(401);
+    }
+    const event = await h.client.event(
+      h.team,
+      { type: 'team_join', user: { id: 'U9', name: 'x' } },
+      { timestamp: Number.POSITIVE_INFINITY },
+    );
+    expect(event.status).toBe(401);
+    await nothingProcessed();
+  });
+
   it('a retried slash command (same trigger id, X-Slack-Retry-Num) is processed once', async () => {
     const body = h.client.commandBody({ team: h.team, ...setup });
     const form = 'application/x-www-form-urlencoded';

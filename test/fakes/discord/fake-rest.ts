@@ -7,6 +7,7 @@ import {
 import type { FakeDiscord } from './fake-discord.js';
 import { scheduledEventRoutes } from './fake-scheduled-events.js';
 import { apiMessage, ChannelType, type FakeMessage } from './fake-state.js';
+import { textChannel } from './payloads.js';
 import { checkCommands, checkMessage, checkModal, type InvalidFormBody, isEmptyMessage } from './validate-payload.js';
 
 export interface RestRequest {
@@ -204,6 +205,17 @@ const routes: [string, RegExp, Handler][] = [
         type: ChannelType.DM,
         recipients: [{ id: userId, username: userId, discriminator: '0', global_name: null, avatar: null }],
       });
+    },
+  ],
+  [
+    // Get Channel: a guild text channel with its guild_id; one the bot cannot see does not exist for it.
+    'GET',
+    /^\/channels\/(\d+)$/,
+    (f, _r, m) => {
+      const ch = f.channels.get(m[1]!);
+      if (!ch || ch.type !== ChannelType.GuildText)
+        return apiError(404, RESTJSONErrorCodes.UnknownChannel, 'Unknown Channel');
+      return ok(textChannel(ch));
     },
   ],
   [

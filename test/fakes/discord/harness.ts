@@ -172,7 +172,10 @@ export class DiscordHarness {
           [u.id]: { id: u.id, username: u.username, global_name: u.username, discriminator: '0', avatar: null },
         };
       } else if (kind === 'channel' && typeof raw === 'string') {
-        const ch = this.channel(raw.replace(/^#/, ''));
+        // A bare id names any channel, another server's too (what a forged or stale option would carry).
+        const ch = /^\d+$/.test(raw)
+          ? (this.fake.channels.get(raw) ?? { id: raw, name: 'unknown' })
+          : this.channel(raw.replace(/^#/, ''));
         value = ch.id;
         resolved.channels = {
           ...resolved.channels,

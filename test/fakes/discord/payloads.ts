@@ -71,7 +71,7 @@ function everyone(g: FakeGuild): APIRole {
   };
 }
 
-function textChannel(ch: FakeChannel): APITextChannel {
+export function textChannel(ch: FakeChannel): APITextChannel {
   return {
     id: ch.id,
     type: ChannelType.GuildText,

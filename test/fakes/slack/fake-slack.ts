@@ -29,6 +29,15 @@ export interface FakeTeam {
   botId: string;
 }
 
+export interface FakeChannel {
+  id: string;
+  teamId: string;
+  name: string;
+  isPrivate: boolean;
+  isMember: boolean;
+  isArchived: boolean;
+}
+
 export interface FakeUser {
   id: string;
   teamId: string;
@@ -65,6 +74,8 @@ export class FakeSlack {
   readonly calls: Recorded[] = [];
   readonly teams = new Map<string, FakeTeam>();
   readonly users = new Map<string, FakeUser>();
+  /** Channels by `team:id`, for conversations.info (posting is not refused for channels it does not know). */
+  readonly channels = new Map<string, FakeChannel>();
   readonly responseTargets = new Map<string, ResponseTarget>();
   /** conversations.open results: channel id → member user ids. */
   readonly conversations = new Map<string, { teamId: string; users: string[] }>();
@@ -111,6 +122,13 @@ export class FakeSlack {
     };
     this.teams.set(team.id, team);
     return team;
+  }
+
+  /** A channel of a workspace: public unless said, the bot a member unless said. */
+  addChannel(c: Omit<FakeChannel, 'isPrivate' | 'isMember' | 'isArchived'> & Partial<FakeChannel>): FakeChannel {
+    const ch: FakeChannel = { isPrivate: false, isMember: true, isArchived: false, ...c };
+    this.channels.set(`${ch.teamId}:${ch.id}`, ch);
+    return ch;
   }
 
   addUser(u: FakeUser): FakeUser {
@@ -354,6 +372,25 @@ export class FakeSlack {
       if (users.length === 0) return { ok: false, error: 'users_list_not_supplied' };
       for (const u of users) if (!this.users.has(`${t!.id}:${u}`)) return { ok: false, error: 'user_not_found' };
       return { ok: true, channel: { id: this.conversation(t!.id, users) } };
+    },
+    // Slack answers channel_not_found for another workspace's channel and for a private one the bot is not in.
+    'conversations.info': (a, t) => {
+      const c = this.channels.get(`${t!.id}:${String(a.channel ?? '')}`);
+      if (!c || (c.isPrivate && !c.isMember)) return { ok: false, error: 'channel_not_found' };
+      return {
+        ok: true,
+        channel: {
+          id: c.id,
+          name: c.name,
+          is_channel: !c.isPrivate,
+          is_group: c.isPrivate,
+          is_im: false,
+          is_private: c.isPrivate,
+          is_member: c.isMember,
+          is_archived: c.isArchived,
+          context_team_id: c.teamId,
+        },
+      };
     },
     'views.open': (a) => ({ ok: true, view: { id: `V${++this.seq}`, ...a.view } }),
     'views.update': (a) => ({ ok: true, view: { id: a.view_id ?? `V${++this.seq}`, ...a.view } }),

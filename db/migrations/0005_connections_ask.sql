@@ -1,0 +1,2 @@
+ALTER TABLE "connections" ADD COLUMN "ask_id" integer;--> statement-breakpoint
+CREATE UNIQUE INDEX "connections_ask_helper" ON "connections" USING btree ("ask_id","giver_id") WHERE "connections"."ask_id" is not null;
