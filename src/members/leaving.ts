@@ -6,6 +6,7 @@ import type { GroupRow } from '../communities/rows.js';
 import { eraseOutboxOf } from '../delivery/forget-outbox.js';
 import { UserError } from '../errors.js';
 import { anonymiseReferralsOf } from '../referrals/forget.js';
+import { returnSlipsOf } from '../referrals/returned-slips.js';
 import { forgetMessagesOf } from './forget-messages.js';
 import { introKey } from './profile-card.js';
 
@@ -18,7 +19,10 @@ function retractCard(ctx: HandlerContext, group: GroupRow, memberId: number, tex
   });
 }
 
-/** Ends a membership (left or removed): the seat is freed and the posted card replaced by a notice. */
+/**
+ * Ends a membership (left or removed): the seat is freed, the open slips the member received are returned to their
+ * givers, and the posted card replaced by a notice.
+ */
 export async function endMembership(
   ctx: HandlerContext,
   group: GroupRow,
@@ -32,6 +36,7 @@ export async function endMembership(
     .where(and(eq(groupMemberships.groupId, group.id), eq(groupMemberships.memberId, memberId)))
     .returning();
   if (!row) return false;
+  await returnSlipsOf(ctx, group, memberId, status);
   retractCard(
     ctx,
     group,
