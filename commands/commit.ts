@@ -13,7 +13,7 @@ import {
 } from '../src/nudges/commitments.js';
 import { parseDeadline } from '../src/nudges/deadline.js';
 import { weekDigest } from '../src/nudges/weekly-digest.js';
-import { formatLocal } from '../src/time/zoned.js';
+import { formatLocalZoned } from '../src/time/zoned.js';
 
 const tzOf = (ctx: HandlerContext) => ctx.actor.timezone ?? ctx.group?.timezone ?? ctx.defaultTimezone;
 
@@ -27,7 +27,7 @@ function deadline(ctx: HandlerContext, by: string): Date {
       'Use a date like 2026-12-04, or words like friday, tomorrow, next monday, in 3 days.',
     );
   }
-  if (due <= ctx.clock.now()) throw new UserError('bad_option', `${formatLocal(due, tz)} has already passed.`);
+  if (due <= ctx.clock.now()) throw new UserError('bad_option', `${formatLocalZoned(due, tz)} has already passed.`);
   return due;
 }
 
@@ -58,7 +58,7 @@ export const commit = defineCommand({
         await ownCommitment(ctx.db, ctx.actor.id, { number: ctx.options.id }),
         due,
       );
-      return { text: `New date for “${moved.what}”: ${formatLocal(due, tz)}.`, visibility: 'private' };
+      return { text: `New date for “${moved.what}”: ${formatLocalZoned(due, tz)}.`, visibility: 'private' };
     }
     if (!ctx.options.what) {
       throw new UserError(
@@ -80,7 +80,7 @@ export const commit = defineCommand({
       ctx.clock.now(),
     );
     return {
-      text: `Committed (#${c.number}): “${c.what}” by ${formatLocal(due, tz)}. I’ll ask you then whether it’s done.${c.private ? ' It stays out of the weekly digest.' : ''}`,
+      text: `Committed (#${c.number}): “${c.what}” by ${formatLocalZoned(due, tz)}. I’ll ask you then whether it’s done.${c.private ? ' It stays out of the weekly digest.' : ''}`,
       visibility: 'private',
     };
   },

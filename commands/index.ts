@@ -16,10 +16,12 @@ import { me } from './me.js';
 import { meetingCalendarCommand } from './meeting-calendar.js';
 import { meetingSettings } from './meeting-settings.js';
 import { meetingAdd, meetingCancel, meetingNext } from './meetings.js';
+import { moderatorAdd, moderatorRemove, moderatorsList } from './moderators.js';
 import { nudgeCreate, nudgeDelete, nudgeList, nudgePause } from './nudge.js';
 import { nudges } from './nudges.js';
 import { pairExclude, pairJoin, pairLeave, pairSkip, pairSnooze, pairStatus } from './pair.js';
 import { pairHistory, pairPreview, pairSettings, pairSetup, pairStart, pairStarters, pairStats } from './pair-admin.js';
+import { applicationsList } from './pending-applications.js';
 import { powerteamKnow, powerteamReport, powerteamShow, powerteamSphere } from './powerteam.js';
 import { profile } from './profile.js';
 import { referCommand } from './refer.js';
@@ -58,7 +60,11 @@ export const commands: CommandDefinition[] = [
   setup,
   approve,
   decline,
+  applicationsList,
   remove,
+  moderatorAdd,
+  moderatorRemove,
+  moderatorsList,
   seatAlias,
   seatWanted,
   referralCorrect,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/commands/define.js';
 import { memberOption } from '../src/commands/options.js';
+import { keepOneModerator } from '../src/communities/moderator-roles.js';
 import { UserError } from '../src/errors.js';
 import { endMembership, forgetMember } from '../src/members/leaving.js';
 
@@ -15,6 +16,7 @@ export const leave = defineCommand({
     if (!ctx.membership || !['active', 'applicant'].includes(ctx.membership.status)) {
       throw new UserError('not_found', `You are not a member of ${group.name}.`);
     }
+    await keepOneModerator(ctx.db, group, ctx.actor, 'leave');
     await endMembership(ctx, group, ctx.actor.id, 'left', ctx.actor.displayName);
     return { text: `You have left ${group.name}. Come back any time with /intro.`, visibility: 'private' };
   },
@@ -32,6 +34,7 @@ export const remove = defineCommand({
     const group = ctx.requireGroup();
     const member = await ctx.resolveMember(ctx.options.member);
     if (member.id === ctx.actor.id) throw new UserError('bad_option', 'You cannot remove yourself; use /leave.');
+    await keepOneModerator(ctx.db, group, member, 'remove');
     if (!(await endMembership(ctx, group, member.id, 'removed', member.displayName))) {
       throw new UserError('not_found', `${member.displayName} is not a member of ${group.name}.`);
     }

@@ -20,6 +20,7 @@ import {
   meetingOnDate,
   nextMeeting,
 } from '../src/meetings/meetings.js';
+import { formatTally, rsvpTally } from '../src/meetings/rsvp-tally.js';
 
 export const dateOption = (description: string) =>
   z
@@ -62,10 +63,11 @@ export const meetingNext = defineCommand({
         visibility: 'private',
       };
     }
+    const tally = formatTally(await rsvpTally(ctx.db, m));
     // the meeting as a calendar invite for the asker (issue 18)
     const invite = (await meetingInvites(ctx.db, group, m, [ctx.actor.id], ctx.clock.now())).get(ctx.actor.id);
     return {
-      text: `${group.name} meets next: ${describeMeeting(m, group.timezone)}.`,
+      text: `${group.name} meets next: ${describeMeeting(m, group.timezone)}.\n${tally}.`,
       buttons: RSVP_BUTTONS(m.id),
       ...(invite ? { attachments: [invite] } : {}),
     };

@@ -4,6 +4,7 @@ import { schedules } from '../db/schema.js';
 import { defineCommand, type HandlerContext } from '../src/commands/define.js';
 import { longText } from '../src/commands/options.js';
 import { UserError } from '../src/errors.js';
+import { frequencyProblem } from '../src/nudges/nudge-interval.js';
 import { ANNOUNCEMENT_KIND, announcementPayload } from '../src/nudges/nudge-jobs.js';
 import { createSchedule, reschedule } from '../src/scheduler/jobs-repo.js';
 import { recurrenceProblem } from '../src/scheduler/recurrence.js';
@@ -50,6 +51,14 @@ export const nudgeCreate = defineCommand({
     const problem = recurrenceProblem(ctx.options.schedule);
     if (problem) throw new UserError('bad_option', problem);
     const to = ctx.options.to ?? 'channel';
+    const tooOften = frequencyProblem(
+      ctx.options.schedule,
+      group.timezone,
+      to === 'channel' ? 'channel' : 'dm',
+      ctx.clock.now(),
+      true,
+    );
+    if (tooOften) throw new UserError('bad_option', tooOften);
     const [last] = await ctx.db
       .select({ n: sql<number>`coalesce(max((${schedules.payload}->>'number')::int), 0)` })
       .from(schedules)

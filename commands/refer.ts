@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/commands/define.js';
 import { longText, memberOption } from '../src/commands/options.js';
+import { parseProspectContact } from '../src/referrals/prospect-contact.js';
 import { refer } from '../src/referrals/refer.js';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
-const PHONE = /^\+?[0-9][0-9 ().-]{5,22}$/;
 
 export const referCommand = defineCommand({
   name: 'refer',
@@ -17,8 +15,10 @@ export const referCommand = defineCommand({
       .string()
       .trim()
       .max(200)
-      .refine((v) => EMAIL.test(v) || PHONE.test(v), { message: 'must be an email address or a phone number' })
-      .describe('The prospect’s email or phone (only the receiver sees it)'),
+      .refine((v) => parseProspectContact(v) !== null, {
+        message: 'must be an email address, a phone number, or both (e.g. "jane@example.com +1 555 0100")',
+      })
+      .describe('The prospect’s email, phone, or both (only the receiver sees it)'),
     need: longText('What the prospect needs', 500),
     temperature: z.number().int().min(1).max(5).describe('1 = just a name … 5 = met together, ready to buy'),
     kind: z
@@ -37,7 +37,7 @@ export const referCommand = defineCommand({
     return refer(ctx, {
       receiverId: receiver.id,
       prospect: o.prospect,
-      contact: o.contact,
+      contact: parseProspectContact(o.contact)!,
       need: o.need,
       temperature: o.temperature,
       kind: o.kind,

@@ -26,7 +26,11 @@ export const referralShow = defineCommand({
     // The referral's own group decides whether its moderators see the prospect (ctx.group is that group).
     const withContact = Boolean(involved) || readSettings(ctx.group.settings).referrals.moderatorsSeeContacts;
     const history = await referralHistory(ctx.db, r.id);
-    const card = referralCard(r, await peopleOf(ctx, r, history), { withContact, history });
+    const card = referralCard(r, await peopleOf(ctx, r, history), {
+      withContact,
+      history,
+      timezone: ctx.group.timezone,
+    });
     return { text: `Referral #${r.number}`, card, visibility: 'private' };
   },
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineCommand } from '../src/commands/define.js';
 import { channelOption } from '../src/commands/options.js';
 import { CHART_PERIODS, chartData } from '../src/reports/chart-data.js';
-import { chartAltText, renderChartSvg } from '../src/reports/chart-svg.js';
+import { chartAltText, chartSummary, renderChartSvg } from '../src/reports/chart-svg.js';
 import { svgToPng } from '../src/reports/rasterise.js';
 
 export const reportChart = defineCommand({
@@ -22,7 +22,7 @@ export const reportChart = defineCommand({
     ctx.send({
       target: { kind: 'channel', channelRef: ctx.options.channel ?? group.homeChannelRef },
       content: {
-        text: `${group.name}, the last ${ctx.options.period}: ${alt}`,
+        text: `${group.name}, the last ${ctx.options.period}: ${chartSummary(data)}`,
         attachments: [
           {
             filename: `report-${ctx.options.period}-${now.toISOString().slice(0, 10)}.png`,

@@ -39,6 +39,7 @@ export const reportReferrals = defineCommand({
       'received_outside',
       'connections_given',
       'closed_business',
+      'won_business',
       'open',
       'overdue',
     ];
@@ -52,13 +53,14 @@ export const reportReferrals = defineCommand({
         r.receivedOutside,
         r.connectionsGiven,
         r.closedBusiness.map((b) => `${b.currency} ${b.total}`).join('; '),
+        r.wonBusiness.map((b) => `${b.currency} ${b.total}`).join('; '),
         r.open,
         r.overdue,
       ]),
     );
     // A chamber's report would be thousands of lines: the message summarises, the CSV carries every member.
     const line = (r: (typeof rows)[number]) =>
-      `${r.name}: gave ${r.givenInside + r.givenOutside} (${r.givenInside} in/${r.givenOutside} out), received ${r.receivedInside + r.receivedOutside}, connections ${r.connectionsGiven}, closed ${formatTotals(r.closedBusiness)}, open ${r.open}${r.overdue ? ` (${r.overdue} overdue)` : ''}`;
+      `${r.name}: gave ${r.givenInside + r.givenOutside} (${r.givenInside} in/${r.givenOutside} out), received ${r.receivedInside + r.receivedOutside}, connections ${r.connectionsGiven}, closed ${formatTotals(r.closedBusiness)} from referrals given, won ${formatTotals(r.wonBusiness)}, open ${r.open}${r.overdue ? ` (${r.overdue} overdue)` : ''}`;
     const given = (r: (typeof rows)[number]) => r.givenInside + r.givenOutside;
     const items =
       rows.length <= SHOW_ALL

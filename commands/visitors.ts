@@ -73,9 +73,17 @@ export const visitorList = defineCommand({
     const group = ctx.requireGroup();
     const since = new Date(ctx.clock.now().getTime() - 90 * 86_400_000);
     const rows = await listVisitors(ctx.db, group.id, since, ctx.isModerator ? null : ctx.actor.id);
-    if (!rows.length) return { text: 'No visitors in the last 90 days.', visibility: 'private' };
+    // A member sees only their own visitors: "no visitors" would be untrue when others invited some.
+    if (!rows.length) {
+      return {
+        text: ctx.isModerator
+          ? `No visitors to ${group.name} in the last 90 days or upcoming.`
+          : `You have invited no visitors in the last 90 days or upcoming (members see only their own; moderators see everyone’s). Invite one with /visitor invite.`,
+        visibility: 'private',
+      };
+    }
     return {
-      text: `Visitors of ${group.name}:`,
+      text: ctx.isModerator ? `Visitors of ${group.name}:` : `Your visitors to ${group.name}:`,
       list: {
         items: rows.map(
           (r) =>

@@ -76,7 +76,18 @@ class Responder {
     }
     const isPrivate = r.visibility !== 'public';
     // A public answer is a channel post: too long, it shows its first page and "Show all" answers privately.
-    const opts = messageOptions(renderContent(r, { ...(dmGuildId ? { guildId: dmGuildId } : {}), post: !isPrivate }));
+    const how = { ...(dmGuildId ? { guildId: dmGuildId } : {}), post: !isPrivate };
+    const rendered = renderContent(r, how);
+    await this.first(r, isPrivate, messageOptions(rendered));
+    // A long answer no command can page goes on in follow-ups, in order.
+    for (let page = 1; page < rendered.parts; page++) {
+      await i.followUp({ ...messageOptions(renderContent({ ...r, page }, how)), ...ephemeral(isPrivate) });
+    }
+  }
+
+  /** The answer's first message, by how the interaction stands (answered, deferred, a button's update). */
+  private async first(r: Reply, isPrivate: boolean, opts: BaseMessageOptions): Promise<void> {
+    const i = this.i;
     switch (this.mode) {
       case 'none':
         if (r.replaceOriginal && i.isMessageComponent()) await i.update(opts);

@@ -80,10 +80,10 @@ export class DiscordMessagePort implements MessagePort {
       if (existing) return await this.edit(existing, content, target.kind === 'dm' ? guildId : undefined);
       switch (target.kind) {
         case 'channel':
-          return await this.post(target.channelRef, renderContent(content, { post: true }));
+          return await this.postAll(target.channelRef, content, { post: true });
         case 'conversation': {
           const thread = await this.privateThread(target.channelRef, target.title, target.userIds);
-          return await thread.next(() => this.post(thread.id, renderContent(content, { post: true })));
+          return await thread.next(() => this.postAll(thread.id, content, { post: true }));
         }
         case 'dm':
           return await this.dm(guildId, target.userId, target.fallbackChannelRef, content);
@@ -118,6 +118,26 @@ export class DiscordMessagePort implements MessagePort {
     const route = Routes.channelMessages(channelId);
     const m = await this.request<APIMessage>(route, () => this.deps.rest.post(route, restMessage(rendered)));
     return { channelRef: channelId, messageRef: m.id };
+  }
+
+  /**
+   * A content as one message, or as consecutive ones when it must page but names no command to re-run
+   * (render.ts `parts`). Only the first decides the send: a later part that fails is logged, never retried whole.
+   */
+  private async postAll(channelId: string, content: Content, opts: { guildId?: string; post?: boolean }) {
+    const first = renderContent(content, opts);
+    const ref = await this.post(channelId, first);
+    for (let page = 1; page < first.parts; page++) {
+      try {
+        await this.post(channelId, renderContent({ ...content, page }, opts));
+      } catch (err) {
+        this.deps.log.error(
+          { platform: 'discord', channel: channelId, err: { message: (err as Error).message } },
+          'a further part of a long message failed after the first was posted',
+        );
+      }
+    }
+    return ref;
   }
 
   private async edit(existing: PostedRef, content: Content, dmGuildId?: string): Promise<PostedRef> {
@@ -168,7 +188,7 @@ export class DiscordMessagePort implements MessagePort {
     const cached = known && !known.blocked ? known.channelId : undefined;
     try {
       const channelId = cached ?? (await this.openDm(guildId, userId, !known?.blocked));
-      const ref = await this.post(channelId, renderContent(content, { guildId }));
+      const ref = await this.postAll(channelId, content, { guildId });
       if (known?.blocked) await saveDmChannel(db, guildId, userId, channelId); // they take DMs again
       return ref;
     } catch (err) {
@@ -203,7 +223,7 @@ export class DiscordMessagePort implements MessagePort {
   ): Promise<PostedRef> {
     if (threadId) {
       try {
-        return await this.post(threadId, renderContent(content));
+        return await this.postAll(threadId, content, {});
       } catch (err) {
         const gone =
           err instanceof DiscordAPIError &&
@@ -213,7 +233,7 @@ export class DiscordMessagePort implements MessagePort {
     }
     const thread = await this.privateThread(fallbackChannelRef, 'Roundtable: messages for you', [userId]);
     await markDmBlocked(this.deps.db, guildId, userId, this.deps.clock.now(), thread.id);
-    return thread.next(() => this.post(thread.id, renderContent(content)));
+    return thread.next(() => this.postAll(thread.id, content, {}));
   }
 }
 

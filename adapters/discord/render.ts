@@ -38,6 +38,11 @@ export interface RenderedMessage {
   allowedMentions: APIAllowedMentions;
   /** How many pages the whole content takes (1 when it fits one message). */
   pages: number;
+  /**
+   * How many messages it takes to show everything: 1 when it fits or pages by buttons; else each further part is
+   * sent as the next message (render it with `page: n`).
+   */
+  parts: number;
 }
 
 /** Shortens a label Discord limits (a button, a title): only where the platform forces it, by its own figure. */
@@ -118,7 +123,8 @@ export function renderContent(content: Content, opts: { guildId?: string; post?:
   const total = Math.max(1, pages.length);
   const key = content.more ? encodeRerun(content.more) : undefined;
   const pageable = total > 1 && key !== undefined && rerunFits(key, opts.guildId);
-  const page = pageable && !opts.post ? Math.min(Math.max(0, content.page ?? 0), total - 1) : 0;
+  // With no command to re-run, the pages go out as consecutive messages (`parts`): each renders its own page.
+  const page = pageable && opts.post ? 0 : Math.min(Math.max(0, content.page ?? 0), total - 1);
   const nav: Button[] = !pageable
     ? []
     : opts.post
@@ -130,7 +136,7 @@ export function renderContent(content: Content, opts: { guildId?: string; post?:
       ? opts.post
         ? `${pageLine(0, total)}: Show all to read the rest.`
         : pageLine(page, total)
-      : `${pageLine(0, total)} (the rest could not be shown here)`;
+      : `Part ${page + 1} of ${total}`;
     body = body ? `${body}\n${line}` : line;
   }
 
@@ -164,6 +170,7 @@ export function renderContent(content: Content, opts: { guildId?: string; post?:
     files,
     allowedMentions: NO_MENTIONS,
     pages: total,
+    parts: total > 1 && !pageable ? total : 1,
   };
 }
 

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { commands } from '../../commands/index.js';
@@ -59,7 +60,11 @@ export async function runShell(argv: string[], config: Config, log: Logger): Pro
       catchUp: 'all', // `:advance` moves time by hand: the bot counts as running throughout
       ...(args.data ? { config: { ...config, DATABASE_URL: undefined, DATA_DIR: args.data } } : {}),
     });
-    const session = new ShellSession(core, clock, print, { actor });
+    // A transcript's files go to a private folder of its own (or the kept data directory's), never a shared one.
+    const session = new ShellSession(core, clock, print, {
+      actor,
+      ...(args.data ? { exportDir: exportsBeside(args.data) } : {}),
+    });
     try {
       // stdin is read after the database is open, so the data directory is held while a script streams in
       await session.runScript(args.script && args.script !== '-' ? text : fs.readFileSync(0, 'utf8'));
@@ -77,11 +82,12 @@ export async function runShell(argv: string[], config: Config, log: Logger): Pro
 
   const clock = new OffsetClock();
   const core = await buildCore({ commands, clock, log, config, catchUp: 'all' });
-  const session = new ShellSession(core, clock, print, { actor });
+  const session = new ShellSession(core, clock, print, { actor, exportDir: exportsBeside(config.DATA_DIR) });
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: `${session.actor}> ` });
   process.stdout.write(
     `Roundtable shell — one local community on ${core.deps.database.kind === 'pglite' ? `PGlite in ${config.DATA_DIR}` : 'PostgreSQL'}.\n` +
-      'Type /help for commands, /setup to create your group, /as NAME to act as someone else, Ctrl-D to quit.\n',
+      'Type /help for commands, /setup to create your group, /as NAME to act as someone else, Ctrl-D to quit.\n' +
+      `Files the bot sends you (exports, charts) are written to ${exportsBeside(config.DATA_DIR)} (private to you).\n`,
   );
   rl.prompt();
   for await (const line of rl) {
@@ -97,6 +103,11 @@ export async function runShell(argv: string[], config: Config, log: Logger): Pro
   }
   await core.deps.database.close();
   return 0;
+}
+
+/** Files of a kept database go beside its directory (`./data` → `./data-exports`), never inside PGlite's own. */
+function exportsBeside(dataDir: string): string {
+  return `${path.resolve(dataDir)}-exports`;
 }
 
 function readScript(path: string): string | null {

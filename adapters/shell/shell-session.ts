@@ -8,7 +8,7 @@ import type { Core } from '../../src/core.js';
 import type { DispatchResult } from '../../src/dispatch/dispatcher.js';
 import type { Invocation } from '../../src/dispatch/invocation.js';
 import { UserError } from '../../src/errors.js';
-import { type Content, encodeAction } from '../../src/messages.js';
+import { type Content, encodeAction, type FormRequest } from '../../src/messages.js';
 import type { Capabilities, MessagePort, PostedRef, ResolvedTarget } from '../../src/platform.js';
 import { type ShellMessage, shellMessage } from './shell-message.js';
 import { type Directive, parseLine, TranscriptError } from './transcript.js';
@@ -44,6 +44,8 @@ export class ShellSession implements MessagePort {
   channel = SHELL_CHANNEL;
   private seq = 0;
   private readonly seen: Seen[] = [];
+  /** The form each member was last asked to fill in (the shell's stand-in for a modal), until `:fill`. */
+  private readonly forms = new Map<string, FormRequest>();
 
   constructor(
     private readonly core: Core,
@@ -52,11 +54,12 @@ export class ShellSession implements MessagePort {
     opts: { actor?: string; community?: { ref: string; name: string }; exportDir?: string } = {},
   ) {
     this.actor = opts.actor ?? 'me';
-    this.exportDir = opts.exportDir ?? path.join(os.tmpdir(), 'roundtable-files');
+    this.exportDir = opts.exportDir;
     this.community = opts.community ?? SHELL_COMMUNITY;
   }
   private readonly community: { ref: string; name: string };
-  private readonly exportDir: string;
+  /** Where attachments go; unset: a private folder made for this session on its first file. */
+  private exportDir: string | undefined;
   /** MessagePort: this session serves its one community only. */
   get communityRefs(): readonly string[] {
     return [this.community.ref];
@@ -105,6 +108,9 @@ export class ShellSession implements MessagePort {
       case 'choose':
         if (d.actor) this.actor = d.actor;
         return this.press(d.kind, d.label, lineNo);
+      case 'fill':
+        if (d.actor) this.actor = d.actor;
+        return this.fill(d.values, lineNo);
       case 'advance':
         this.clock.advance(d.ms);
         await this.core.runDue(this, this.community.ref);
@@ -176,11 +182,49 @@ export class ShellSession implements MessagePort {
     );
   }
 
+  /** Submits the actor's pending form with the values typed, as a modal's submission would be. */
+  private async fill(values: Record<string, string>, lineNo: number): Promise<void> {
+    const form = this.forms.get(this.actor);
+    if (!form) throw new TranscriptError(lineNo, `${this.actor} has no form to fill in`);
+    const known = new Set(form.fields.map((f) => f.name));
+    const unknown = Object.keys(values).filter((k) => !known.has(k));
+    if (unknown.length)
+      throw new TranscriptError(
+        lineNo,
+        `the form has no field ${unknown.join(', ')} (fields: ${[...known].join(', ')})`,
+      );
+    this.forms.delete(this.actor);
+    const options: Record<string, string> = { ...(form.hidden ?? {}) };
+    for (const f of form.fields) {
+      const v = values[f.name] ?? f.value;
+      if (v !== undefined && v !== '') options[f.name] = v;
+    }
+    await this.core.handle(
+      this.invocation({ kind: 'command', name: form.command, options, fromForm: true }),
+      this,
+      async (r) => this.answer(r),
+    );
+  }
+
+  /** A form as the shell shows it: its fields, and how to answer with `:fill`. */
+  private formPrompt(form: FormRequest): string {
+    const fields = form.fields.map(
+      (f) =>
+        `  ${f.name}: ${f.label}${f.required ? ' (required)' : ''}${f.value ? ` [${f.value}]` : f.placeholder ? ` e.g. ${f.placeholder}` : ''}`,
+    );
+    const example = form.fields
+      .filter((f) => f.required)
+      .map((f) => `${f.name}:${f.placeholder && !/\s/.test(f.placeholder) ? f.placeholder : '"…"'}`)
+      .join(' ');
+    return [`Form: ${form.title}`, ...fields, `Answer with :fill ${example || 'field:value'}`].join('\n');
+  }
+
   private answer(r: DispatchResult): void {
     const reply = r.reply;
     if (reply.form) {
-      // The shell has no forms, so the dispatcher never asks for one; keep the guard for a future misuse.
-      reply.text = `${reply.text}\n(This command needs its options here: type /help ${reply.form.command}.)`;
+      // The shell has no modals: the form becomes a prompt, answered with `:fill field:value …`.
+      this.forms.set(this.actor, reply.form);
+      reply.text = `${reply.text}\n${this.formPrompt(reply.form)}`;
     }
     const where =
       reply.visibility === 'public'
@@ -206,14 +250,35 @@ export class ShellSession implements MessagePort {
     return message;
   }
 
-  /** The shell has no file uploads: attachments are written to files and the message says where. */
+  /** The folder files are written to (created private, 0700, when first needed). */
+  filesDir(): string {
+    if (!this.exportDir) this.exportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roundtable-files-'));
+    else fs.mkdirSync(this.exportDir, { recursive: true, mode: 0o700 });
+    // Exports carry members' names and prospects' contacts: only the user running the shell may read them.
+    fs.chmodSync(this.exportDir, 0o700);
+    return this.exportDir;
+  }
+
+  /**
+   * The shell has no file uploads: attachments are written to files (0600, in the private folder) and the message
+   * says where. A name already there is never overwritten: a second export of the same day gets `-2`, `-3`….
+   */
   private saveAttachments(content: Content): Content {
     if (!content.attachments?.length) return content;
-    fs.mkdirSync(this.exportDir, { recursive: true });
+    const dir = this.filesDir();
     const lines = content.attachments.map((a) => {
-      const file = path.join(this.exportDir, `${++this.seq}-${a.filename.replace(/[^\w.-]/g, '_')}`);
-      fs.writeFileSync(file, a.data);
-      return `(file written to ${file})`;
+      const safe = a.filename.replace(/[^\w.-]/g, '_');
+      const dot = safe.lastIndexOf('.');
+      const [stem, ext] = dot > 0 ? [safe.slice(0, dot), safe.slice(dot)] : [safe, ''];
+      for (let n = 1; ; n++) {
+        const file = path.join(dir, n === 1 ? safe : `${stem}-${n}${ext}`);
+        try {
+          fs.writeFileSync(file, a.data, { flag: 'wx', mode: 0o600 });
+          return `(file written to ${file})`;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        }
+      }
     });
     return { ...content, attachments: [], text: [content.text, ...lines].join('\n') };
   }

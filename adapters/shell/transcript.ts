@@ -1,4 +1,6 @@
 import { parseDuration } from '../../src/clock.js';
+import { tokenize } from '../../src/commands/parse-text.js';
+import { UserError } from '../../src/errors.js';
 
 /** One line of a shell transcript, understood. */
 export type Directive =
@@ -7,6 +9,8 @@ export type Directive =
   | { kind: 'moderator'; member: string }
   | { kind: 'press'; label: string; actor?: string }
   | { kind: 'choose'; label: string; actor?: string }
+  /** Fills in and submits the form the bot last opened for the actor: `:fill amount:4500 currency:USD`. */
+  | { kind: 'fill'; values: Record<string, string>; actor?: string }
   | { kind: 'advance'; ms: number; text: string };
 
 export class TranscriptError extends Error {
@@ -31,8 +35,8 @@ export function parseLine(raw: string, lineNo: number): Directive | null {
     if (!NAME.test(actor)) throw new TranscriptError(lineNo, `“${m[1]}” is not a member name (letters, digits, . _ -)`);
     const rest = m[2]!.trim();
     if (rest === '') return { kind: 'as', actor };
-    if (rest.startsWith(':press') || rest.startsWith(':choose')) {
-      const d = parseLine(rest, lineNo) as Extract<Directive, { kind: 'press' | 'choose' }>;
+    if (rest.startsWith(':press') || rest.startsWith(':choose') || rest.startsWith(':fill')) {
+      const d = parseLine(rest, lineNo) as Extract<Directive, { kind: 'press' | 'choose' | 'fill' }>;
       return { ...d, actor };
     }
     if (!rest.startsWith('/')) throw new TranscriptError(lineNo, `expected a /command or :press after @${actor}`);
@@ -59,6 +63,20 @@ export function parseLine(raw: string, lineNo: number): Directive | null {
         if (!label) throw new TranscriptError(lineNo, `:${word} needs a label, e.g. :${word} "Accept"`);
         return { kind: word, label };
       }
+      case 'fill': {
+        const values: Record<string, string> = {};
+        try {
+          for (const t of tokenize(arg)) {
+            if (t.key === undefined)
+              throw new TranscriptError(lineNo, `:fill takes field:value pairs (got “${t.value}”)`);
+            values[t.key] = t.value;
+          }
+        } catch (err) {
+          if (err instanceof UserError) throw new TranscriptError(lineNo, err.message);
+          throw err;
+        }
+        return { kind: 'fill', values };
+      }
       case 'advance': {
         const ms = parseDuration(arg);
         if (ms === null)
@@ -66,7 +84,10 @@ export function parseLine(raw: string, lineNo: number): Directive | null {
         return { kind: 'advance', ms, text: arg };
       }
       default:
-        throw new TranscriptError(lineNo, `unknown directive :${word} (known: :moderator, :press, :choose, :advance)`);
+        throw new TranscriptError(
+          lineNo,
+          `unknown directive :${word} (known: :moderator, :press, :choose, :fill, :advance)`,
+        );
     }
   }
   throw new TranscriptError(lineNo, 'unparsable line: expected @member /command, /command, :directive or # comment');

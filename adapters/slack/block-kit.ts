@@ -77,6 +77,8 @@ export interface RenderedBlocks {
   blocks: Block[];
   /** How many pages the whole content takes (1 when it fits one message). */
   pages: number;
+  /** Messages it takes to show everything: more than 1 when it must page but has no command to re-run. */
+  parts: number;
 }
 
 /**
@@ -110,11 +112,12 @@ export function renderPage(content: Content, opts: { post?: boolean } = {}): Ren
   const total = Math.max(1, pages.length);
   const key = content.more ? encodeRerun(content.more) : undefined;
   const pageable = total > 1 && key !== undefined && `_page:99999:${key}`.length <= SLACK.actionId;
-  const page = pageable && !opts.post ? Math.min(Math.max(0, content.page ?? 0), total - 1) : 0;
+  // With no command to re-run, the pages go out as consecutive messages (`parts`): each renders its own page.
+  const page = pageable && opts.post ? 0 : Math.min(Math.max(0, content.page ?? 0), total - 1);
   const blocks = [...fixedTop, ...(pages[page] ?? []), ...fixedBottom];
   if (total > 1) {
     const line = !pageable
-      ? `${pageLine(0, total)} (the rest could not be shown here)`
+      ? `Part ${page + 1} of ${total}`
       : opts.post
         ? `${pageLine(0, total)}: Show all to read the rest.`
         : pageLine(page, total);
@@ -122,7 +125,7 @@ export function renderPage(content: Content, opts: { post?: boolean } = {}): Ren
     const nav = !pageable ? [] : opts.post ? [showAllButton(content.more!)] : pageButtons(page, total, content.more!);
     blocks.push(...buttonBlocks(nav, 'rt-buttons-page'));
   }
-  return { blocks, pages: total };
+  return { blocks, pages: total, parts: total > 1 && !pageable ? total : 1 };
 }
 
 export const renderBlocks = (content: Content, opts: { post?: boolean } = {}): Block[] =>
@@ -136,4 +139,18 @@ export function fallbackText(content: Content): string {
 /** A message body for chat.postMessage / chat.postEphemeral / chat.update / respond. */
 export function renderMessage(content: Content, opts: { post?: boolean } = {}): { text: string; blocks: Block[] } {
   return { text: fallbackText(content), blocks: renderBlocks(content, opts) };
+}
+
+/**
+ * Every message a content takes: one, or, when it must page and names no command to re-run, one per page, sent
+ * in order (each a whole message Slack accepts; nothing cut).
+ */
+export function renderMessages(content: Content, opts: { post?: boolean } = {}): { text: string; blocks: Block[] }[] {
+  const first = renderPage(content, opts);
+  const out = [{ text: fallbackText(content), blocks: first.blocks }];
+  for (let page = 1; page < first.parts; page++) {
+    const part = { ...content, page };
+    out.push({ text: `(part ${page + 1} of ${first.parts})`, blocks: renderPage(part, opts).blocks });
+  }
+  return out;
 }

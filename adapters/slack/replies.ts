@@ -1,7 +1,7 @@
 import type { RespondFn } from '@slack/bolt';
 import type { Logger } from '../../src/logger.js';
 import type { Reply } from '../../src/messages.js';
-import { renderMessage } from './block-kit.js';
+import { type renderMessage, renderMessages } from './block-kit.js';
 import type { SlackPort } from './slack-port.js';
 import type { WebClient } from './workspace-clients.js';
 
@@ -22,15 +22,22 @@ export interface Invoker {
  */
 export async function answerInvoker(port: SlackPort, to: Invoker, reply: Reply, log: Logger): Promise<void> {
   const isPublic = reply.visibility === 'public';
-  const body = renderMessage(reply, { post: isPublic });
+  const [body, ...parts] = renderMessages(reply, { post: isPublic }) as [
+    ReturnType<typeof renderMessage>,
+    ...ReturnType<typeof renderMessage>[],
+  ];
   if (to.respond) {
     if (reply.replaceOriginal) await to.respond({ ...body, replace_original: true });
     else await to.respond({ ...body, response_type: isPublic ? 'in_channel' : 'ephemeral', replace_original: false });
+    // A long answer no command can page goes on in further messages, in order.
+    for (const part of parts)
+      await to.respond({ ...part, response_type: isPublic ? 'in_channel' : 'ephemeral', replace_original: false });
   } else if (isPublic) {
     await port.post(to.client, to.teamId, to.channel, { ...reply, attachments: [] });
   } else {
     try {
       await to.client.chat.postEphemeral({ channel: to.channel, user: to.userId, ...body });
+      for (const part of parts) await to.client.chat.postEphemeral({ channel: to.channel, user: to.userId, ...part });
     } catch (err) {
       // The bot is not in that channel (a modal opened from elsewhere): the DM always works.
       log.info({ platform: 'slack', err: { message: (err as Error).message } }, 'ephemeral reply fell back to a DM');

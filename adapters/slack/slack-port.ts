@@ -11,7 +11,7 @@ import {
   type PostedRef,
   type ResolvedTarget,
 } from '../../src/platform.js';
-import { renderMessage } from './block-kit.js';
+import { renderMessage, renderMessages } from './block-kit.js';
 import { absorbShortRateLimits, dmRefusal, slackError } from './delivery-errors.js';
 import type { WebClient, WorkspaceClients } from './workspace-clients.js';
 
@@ -103,7 +103,10 @@ export class SlackPort implements MessagePort {
     existing?: PostedRef,
   ): Promise<PostedRef> {
     // Anything but a DM (D…) is seen by several people: too long, it shows its first page and "Show all".
-    const body = renderMessage(content, { post: !channel.startsWith('D') });
+    const [body, ...parts] = renderMessages(content, { post: !channel.startsWith('D') }) as [
+      ReturnType<typeof renderMessage>,
+      ...ReturnType<typeof renderMessage>[],
+    ];
     if (existing && existing.channelRef === channel) {
       try {
         await this.call('chat.update', () => client.chat.update({ channel, ts: existing.messageRef, ...body }));
@@ -114,6 +117,20 @@ export class SlackPort implements MessagePort {
       }
     }
     const res = await this.call('chat.postMessage', () => client.chat.postMessage({ channel, ...body }));
+    // Further parts (a long message with no command to page it) follow; like the files, they never fail the send.
+    for (const part of parts) {
+      try {
+        await waitOutRateLimits(
+          () => this.call('chat.postMessage', () => client.chat.postMessage({ channel, ...part })),
+          { sleep: this.sleep },
+        );
+      } catch (err) {
+        this.log.error(
+          { platform: 'slack', community: teamId, channel, err: { message: (err as Error).message } },
+          'a further part of a long message failed after the first was posted',
+        );
+      }
+    }
     await this.uploadAfterPost(client, teamId, channel, content.attachments);
     return { channelRef: res.channel ?? channel, messageRef: res.ts ?? '' };
   }
@@ -141,7 +158,7 @@ export class SlackPort implements MessagePort {
     }
   }
 
-  private async upload(client: WebClient, teamId: string, channel: string, attachments?: Attachment[]): Promise<void> {
+  private async upload(client: WebClient, _teamId: string, channel: string, attachments?: Attachment[]): Promise<void> {
     if (!attachments?.length) return;
     await this.call('files.uploadV2', () =>
       client.filesUploadV2({

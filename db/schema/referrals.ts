@@ -19,6 +19,8 @@ export const referrals = pgTable(
     receiverId: integer('receiver_id').references(() => members.id, { onDelete: 'set null' }),
     prospectName: text('prospect_name'),
     prospectContact: text('prospect_contact'),
+    /** The prospect's phone when an email was given too (prospect_contact then holds the email). */
+    prospectPhone: text('prospect_phone'),
     need: text('need'),
     temperature: integer('temperature').notNull(),
     kind: text('kind').notNull(),

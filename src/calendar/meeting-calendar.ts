@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, gte, inArray } from 'drizzle-orm';
+import { and, asc, eq, gte } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { calendarFeeds, meetingCalendar, meetings, members, profiles } from '../../db/schema.js';
+import { calendarFeeds, meetingCalendar, meetings } from '../../db/schema.js';
 import { feedText, type InviteEvent, inviteAttachment } from '../booking/invite.js';
 import type { GroupRow } from '../communities/rows.js';
 import type { MeetingRow } from '../meetings/meetings.js';
@@ -72,7 +72,10 @@ export function meetingEvent(
   };
 }
 
-/** Each member's invite for a meeting (REQUEST, or CANCEL when it was cancelled), one query for all their names. */
+/**
+ * The meeting's invite (REQUEST, or CANCEL when it was cancelled) for these members: one file for all of them, made
+ * once (a reminder goes to every member of the group; one iCalendar text per member made the sweep slow).
+ */
 export async function meetingInvites(
   db: Db,
   group: GroupRow,
@@ -80,19 +83,12 @@ export async function meetingInvites(
   memberIds: number[],
   now: Date,
 ): Promise<Map<number, Attachment>> {
-  const state = await calendarState(db, m);
-  const people = memberIds.length
-    ? await db
-        .select({ id: members.id, name: members.displayName, email: profiles.email })
-        .from(members)
-        .leftJoin(profiles, eq(profiles.memberId, members.id))
-        .where(inArray(members.id, memberIds))
-    : [];
   const out = new Map<number, Attachment>();
-  for (const p of people) {
-    const event = meetingEvent(m, group, state.sequence, now, [{ memberId: p.id, name: p.name, email: p.email }]);
-    out.set(p.id, inviteAttachment(event, m.status === 'cancelled' ? 'CANCEL' : 'REQUEST', 'meeting.ics'));
-  }
+  if (memberIds.length === 0) return out;
+  const state = await calendarState(db, m);
+  const event = meetingEvent(m, group, state.sequence, now, []);
+  const file = inviteAttachment(event, m.status === 'cancelled' ? 'CANCEL' : 'REQUEST', 'meeting.ics');
+  for (const id of memberIds) out.set(id, file);
   return out;
 }
 

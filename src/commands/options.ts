@@ -14,6 +14,9 @@ export interface OptionInfo {
   choices?: string[];
   maxLength?: number;
   minLength?: number;
+  /** Bounds of a number option, told when a value is out of range or of the wrong type. */
+  min?: number;
+  max?: number;
   /** Long text: shown as a paragraph in forms. */
   long: boolean;
 }
@@ -82,6 +85,11 @@ export function describeOptions(schema: z.ZodObject): OptionInfo[] {
       choices = Object.values(def.entries ?? {});
     } else throw new Error(`option ${name}: unsupported zod type ${def.type}`);
     const str = def.type === 'string' ? (inner as z.ZodString) : undefined;
+    const num = def.type === 'number' ? (inner as z.ZodNumber) : undefined;
+    const bound = (v: number | null | undefined) =>
+      v != null && Number.isFinite(v) && Math.abs(v) < 2 ** 52 ? v : undefined;
+    const min = bound(num?.minValue);
+    const max = bound(num?.maxValue);
     return {
       name,
       kind,
@@ -90,6 +98,8 @@ export function describeOptions(schema: z.ZodObject): OptionInfo[] {
       ...(choices ? { choices } : {}),
       ...(str?.maxLength != null ? { maxLength: str.maxLength } : {}),
       ...(str?.minLength != null ? { minLength: str.minLength } : {}),
+      ...(min !== undefined ? { min } : {}),
+      ...(max !== undefined ? { max } : {}),
       long: chain.some((c) => longMeta.has(c)),
     };
   });

@@ -402,7 +402,7 @@ export class Dispatcher {
       return { text: cmd.def.form!.title, visibility: 'private', form: await buildForm(cmd, ctx, options) };
     }
     const parsed = this.deps.registry.strictSchema(cmd.def.name).safeParse(coerceOptions(cmd.options, options));
-    if (!parsed.success) throw optionError(parsed.error, cmd.options, this.deps.registry.usage(cmd.def.name));
+    if (!parsed.success) throw optionError(parsed.error, cmd.options, this.deps.registry.usage(cmd.def.name), options);
     checkChannelOptions(cmd, options, inv);
     // The level was checked in context(): the handler's narrower context type holds.
     const reply: Reply = await cmd.def.run({ ...ctx, options: parsed.data } as never);

@@ -51,27 +51,6 @@ export async function claimNotice(db: Db, meetingId: number, kind: string, membe
   return rows.length > 0;
 }
 
-/**
- * Closes a meeting's attendance: every active member who joined before it started and has no status gets one from
- * their answer (a substitute sent counts as substitute; anything else, silence included, is an absence).
- * Returns the members newly marked absent.
- */
-export async function closeAttendance(db: Db, meeting: MeetingRow, now: Date): Promise<number[]> {
-  const rows = rowsOf<{ member_id: number; status: string }>(
-    await db.execute(sql`
-      insert into attendance (meeting_id, member_id, group_id, rsvp, status, updated_at)
-      select ${meeting.id}, gm.member_id, gm.group_id, a.rsvp,
-        case when a.rsvp = 'substitute' then 'substitute' else 'absent' end, ${now.toISOString()}
-      from group_memberships gm
-      left join attendance a on a.meeting_id = ${meeting.id} and a.member_id = gm.member_id
-      where gm.group_id = ${meeting.groupId} and gm.status = 'active'
-        and a.status is null
-      on conflict (meeting_id, member_id) do update set status = excluded.status, updated_at = excluded.updated_at
-      returning member_id, status`),
-  );
-  return rows.filter((r) => r.status === 'absent').map((r) => Number(r.member_id));
-}
-
 /** Absences counting toward the rule (not medical, not substitute) of each member in the rolling window. */
 export async function absenceCounts(
   db: Db,

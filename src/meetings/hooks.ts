@@ -1,6 +1,7 @@
 import { and, asc, count, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import {
+  groups,
   members,
   pairingGroupMembers,
   pairingGroups,
@@ -9,6 +10,7 @@ import {
   pairingRounds,
 } from '../../db/schema.js';
 import { openCommitments } from '../nudges/commitments.js';
+import { formatLocalZoned } from '../time/zoned.js';
 
 /**
  * What the meetings and reports code reads from other capabilities: the sections of the day-before reminder (a
@@ -26,9 +28,13 @@ export const reminderSections: ReminderSection[] = [openCommitmentLines];
 /** The member's open commitments, for the day-before reminder (issue 8). */
 async function openCommitmentLines(db: Db, _communityId: number, memberId: number): Promise<string[]> {
   const open = await openCommitments(db, memberId);
-  return open.length
-    ? ['Your open commitments:', ...open.map((c) => `• ${c.what} (by ${c.dueAt.toISOString().slice(0, 10)})`)]
-    : [];
+  if (!open.length) return [];
+  // Deadlines in the member's own zone (their /me time zone, else the group's, as /commit read them), named.
+  const [me] = await db.select({ tz: members.timezone }).from(members).where(eq(members.id, memberId));
+  const groupId = open[0]!.groupId;
+  const [group] = groupId ? await db.select({ tz: groups.timezone }).from(groups).where(eq(groups.id, groupId)) : [];
+  const tz = me?.tz ?? group?.tz ?? 'UTC';
+  return ['Your open commitments:', ...open.map((c) => `• ${c.what} (by ${formatLocalZoned(c.dueAt, tz)})`)];
 }
 
 /** 1-to-1s a member held (their round groups answered "met") in the group's rounds started since `from`. */

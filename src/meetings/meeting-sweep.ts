@@ -9,14 +9,18 @@ import type { OutboxMessage } from '../delivery/outbox.js';
 import { readSettings } from '../groups/group-settings.js';
 import type { Button } from '../messages.js';
 import { defineJobKind } from '../scheduler/job-kinds.js';
-import { absenceRuleMessages, claimNotice, closeAttendance } from './attendance.js';
+import { claimNotice } from './attendance.js';
 import { reminderSections } from './hooks.js';
 import { describeMeeting, ensureMeetings, type MeetingRow } from './meetings.js';
+import { rollCallMessages, unmarkedCount } from './roll-call.js';
+import { formatTally, rsvpTally } from './rsvp-tally.js';
 import { visitorsOf } from './visitors.js';
 
 const DAY = 86_400_000;
 /** Meetings further back than this are not caught up (a bot down for weeks does not send stale prompts). */
 const CATCH_UP_DAYS = 35;
+/** How long after a meeting the moderators are reminded of a roll call that still has members unmarked. */
+const ROLL_CALL_REMINDER_HOURS = 24;
 
 export const RSVP_BUTTONS = (meetingId: number): Button[] => [
   {
@@ -97,8 +101,9 @@ async function sweepGroup(db: Db, group: GroupRow, now: Date): Promise<OutboxMes
       });
     }
     if (t >= end && (await claimNotice(db, id, 'closed'))) {
-      const absent = await closeAttendance(db, meeting, now);
-      out.push(...(await absenceRuleMessages(db, group, meeting, absent, now)));
+      // Nobody is marked absent by the clock: the moderators take the roll (check-ins are already present), and
+      // a meeting whose attendance was not taken counts for nobody.
+      out.push(...(await rollCallMessages(db, group, meeting)));
       for (const v of await visitorsOf(db, id)) {
         out.push({
           target: { kind: 'dm', memberId: v.inviterId },
@@ -111,6 +116,39 @@ async function sweepGroup(db: Db, group: GroupRow, now: Date): Promise<OutboxMes
         });
       }
     }
+  }
+  out.push(...(await rollCallReminders(db, group, now)));
+  return out;
+}
+
+/** A day after a meeting whose roll call is incomplete, its moderators are reminded once, with the roll call. */
+async function rollCallReminders(db: Db, group: GroupRow, now: Date): Promise<OutboxMessage[]> {
+  const due = await db
+    .select()
+    .from(meetings)
+    .where(
+      and(
+        eq(meetings.groupId, group.id),
+        eq(meetings.status, 'scheduled'),
+        gte(meetings.endsAt, new Date(now.getTime() - CATCH_UP_DAYS * DAY)),
+        lte(meetings.endsAt, new Date(now.getTime() - ROLL_CALL_REMINDER_HOURS * 3_600_000)),
+        sql`exists (select 1 from meeting_notices n where n.meeting_id = ${meetings.id} and n.kind = 'closed')`,
+        sql`not exists (select 1 from meeting_notices n where n.meeting_id = ${meetings.id} and n.kind = 'rollcall-reminder')`,
+      ),
+    );
+  const out: OutboxMessage[] = [];
+  for (const meeting of due) {
+    if (!(await claimNotice(db, meeting.id, 'rollcall-reminder'))) continue;
+    const missing = await unmarkedCount(db, meeting);
+    if (!missing) continue;
+    out.push(
+      ...(await rollCallMessages(
+        db,
+        group,
+        meeting,
+        `Reminder: attendance for ${describeMeeting(meeting, group.timezone)} is not taken for ${missing} member${missing === 1 ? '' : 's'}.`,
+      )),
+    );
   }
   return out;
 }
@@ -131,6 +169,7 @@ async function reminders(db: Db, group: GroupRow, meeting: MeetingRow, now: Date
       order by r.number`),
   );
   const what = describeMeeting(meeting, group.timezone);
+  const tally = formatTally(await rsvpTally(db, meeting));
   // each reminder carries the meeting's calendar invite (issue 18)
   const invites = await meetingInvites(db, group, meeting, people, now);
   const out: OutboxMessage[] = [];
@@ -151,7 +190,7 @@ async function reminders(db: Db, group: GroupRow, meeting: MeetingRow, now: Date
       target: { kind: 'dm', memberId: id },
       optOutKey: 'meeting-reminder',
       content: {
-        text: [`Reminder: ${group.name} meets ${what}. Will you be there?`, ...lines].join('\n'),
+        text: [`Reminder: ${group.name} meets ${what}. Will you be there?`, `${tally}.`, ...lines].join('\n'),
         buttons: RSVP_BUTTONS(meeting.id),
         // Too long for one message (dozens of open referrals), the rest reads in pages of /referrals open.
         more: { command: 'referrals', options: { which: 'open' } },

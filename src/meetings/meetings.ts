@@ -131,6 +131,8 @@ export async function addEvent(
 ): Promise<MeetingRow> {
   const startsAt = localToUtc(input.date, input.time, group.timezone);
   const minutes = input.minutes ?? readSettings(group.settings).meetings.durationMinutes;
+  // The regular meeting of that slot may not be materialised yet: it is, first, so the event never hides it.
+  await ensureMeetings(db, group, startsAt, new Date(startsAt.getTime() + 1));
   const [row] = await db
     .insert(meetings)
     .values({
@@ -144,13 +146,39 @@ export async function addEvent(
     })
     .onConflictDoNothing()
     .returning();
-  if (!row) {
-    throw new UserError(
-      'conflict',
-      `${group.name} already has a meeting at ${formatMeetingTime(startsAt, group.timezone)}.`,
-    );
+  if (row) return row;
+  const [there] = await db
+    .select()
+    .from(meetings)
+    .where(and(eq(meetings.groupId, group.id), eq(meetings.startsAt, startsAt)))
+    .for('update');
+  const when = formatMeetingTime(startsAt, group.timezone);
+  if (there?.status === 'cancelled') {
+    // The slot of a cancelled meeting is free again: the event takes it (one meeting per start).
+    const [reused] = await db
+      .update(meetings)
+      .set({
+        kind: 'event',
+        title: input.title,
+        place: input.place ?? readSettings(group.settings).meeting?.place ?? null,
+        endsAt: new Date(startsAt.getTime() + minutes * 60_000),
+        status: 'scheduled',
+        note: null,
+      })
+      .where(eq(meetings.id, there.id))
+      .returning();
+    return reused!;
   }
-  return row;
+  const date = `${input.date.y}-${String(input.date.m).padStart(2, '0')}-${String(input.date.d).padStart(2, '0')}`;
+  throw new UserError(
+    'conflict',
+    there?.kind === 'regular'
+      ? `${when} is ${group.name}'s regular meeting.`
+      : `${group.name} already has ${there?.title ?? 'a meeting'} at ${when}.`,
+    there?.kind === 'regular'
+      ? `To hold the event instead, cancel the regular one first (/meeting cancel date:${date}) and add it again; to hold both, pick another time (time:HH:MM).`
+      : 'Pick another time (time:HH:MM) or another date.',
+  );
 }
 
 /** "Tue 13 Jan 2026, 07:00 at The Grand Hotel" (or the event's title first). */

@@ -14,18 +14,21 @@ export interface FoundEntry extends DirectoryEntry {
   idealReferral: string;
 }
 
+/** Scripts written without one-letter words being noise: a single Han or kana character is a word. */
+const IDEOGRAPHIC = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+
 /**
  * Words of a search as two OR-queries: exact lexemes (`leak | roof`) and prefixes (`leak:* | roof:*`). Prefixes find
- * "plumb" in "plumber"; exact matches rank higher so "back pain" prefers backs to backups.
+ * "plumb" in "plumber"; exact matches rank higher so "back pain" prefers backs to backups. Letters of every script
+ * are kept (Arabic "زهور", Cyrillic "сантехник", "café" as written), as Postgres's parser indexes them on the card;
+ * only letters, marks and digits survive, so nothing of to_tsquery's syntax can get in.
  */
 export function searchQuery(words: string): { exact: string; prefix: string } | null {
   const terms = words
+    .normalize('NFC')
     .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim()
-    .split(' ')
-    .filter((w) => w.length > 1)
+    .split(/[^\p{L}\p{M}\p{N}]+/u)
+    .filter((w) => [...w].length > 1 || IDEOGRAPHIC.test(w))
     .slice(0, 12);
   return terms.length ? { exact: terms.join(' | '), prefix: terms.map((t) => `${t}:*`).join(' | ') } : null;
 }

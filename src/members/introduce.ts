@@ -9,6 +9,7 @@ import type { Reply } from '../messages.js';
 import { resolveCategory } from './categories.js';
 import { introKey, profileCard } from './profile-card.js';
 import { getProfile, type ProfileFields, type ProfileRow, saveProfile } from './profile-repo.js';
+import { rivalApplicants } from './seat-conflicts.js';
 import { checkSeatFree } from './seats.js';
 
 export type IntroInput = Partial<ProfileFields>;
@@ -84,15 +85,23 @@ export async function introduce(ctx: HandlerContext, input: IntroInput): Promise
     await setSeat(ctx, group.id, seatKey);
     const [pending] = await ctx.db
       .insert(applications)
-      .values({ communityId: ctx.community.id, groupId: group.id, memberId: ctx.actor.id })
+      .values({ communityId: ctx.community.id, groupId: group.id, memberId: ctx.actor.id, createdAt: ctx.clock.now() })
       .onConflictDoNothing()
       .returning();
-    for (const mod of await moderatorsOf(ctx.db, group.id)) {
+    // Two applicants for one seat: both sides hear it now, not when the second approval fails.
+    const rivals = readSettings(group.settings).oneSeatPerCategory
+      ? await rivalApplicants(ctx.db, group.id, seatKey, ctx.actor.id)
+      : [];
+    const conflict = rivals.length
+      ? `\n⚠ Seat conflict: ${rivals.map((r) => r.displayName).join(', ')} also applied for the “${fields.category}” seat, and ${group.name} has one member per profession. /applications shows who is waiting.`
+      : '';
+    const mods = await moderatorsOf(ctx.db, group.id);
+    for (const mod of mods) {
       ctx.send({
         target: { kind: 'dm', memberId: mod.id },
         key: `application:${group.id}:${ctx.actor.id}:${mod.id}`,
         content: {
-          text: `${pending ? 'New application' : 'Updated application'} to ${group.name} from ${ctx.actor.displayName}:`,
+          text: `${pending ? 'New application' : 'Updated application'} to ${group.name} from ${ctx.actor.displayName}:${conflict}`,
           card,
           buttons: [
             {
@@ -109,10 +118,19 @@ export async function introduce(ctx: HandlerContext, input: IntroInput): Promise
         },
       });
     }
+    const contested = rivals.length
+      ? `\nNote: another applicant is also waiting for the “${fields.category}” seat, and ${group.name} has one member per profession: the moderators will decide between you, or let you share it.`
+      : '';
+    // Never "the moderators have your card" when there are none (a group whose last moderator was forgotten).
+    const nobody = mods.length
+      ? ''
+      : `\n${group.name} has no moderator right now, so nobody can decide yet: a server or workspace admin can appoint one with /moderator add.`;
     return {
-      text: pending
-        ? `Thanks! ${group.name} accepts members by application: the moderators have your card and will tell you their decision.`
-        : 'Your application is still with the moderators; they now see your updated card.',
+      text: `${
+        pending
+          ? `Thanks! ${group.name} accepts members by application: the moderators have your card and will tell you their decision.`
+          : 'Your application is still with the moderators; they now see your updated card.'
+      }${contested}${nobody}`,
       card,
       visibility: 'private',
     };

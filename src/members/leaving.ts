@@ -1,10 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import { groupMemberships, groups, members } from '../../db/schema.js';
+import { forgetBookingsOf } from '../booking/forget-bookings.js';
 import type { HandlerContext } from '../commands/define.js';
 import type { GroupRow } from '../communities/rows.js';
 import { eraseOutboxOf } from '../delivery/forget-outbox.js';
 import { UserError } from '../errors.js';
 import { anonymiseReferralsOf } from '../referrals/forget.js';
+import { returnSlipsOf } from '../referrals/returned-slips.js';
 import { forgetMessagesOf } from './forget-messages.js';
 import { introKey } from './profile-card.js';
 
@@ -17,7 +19,10 @@ function retractCard(ctx: HandlerContext, group: GroupRow, memberId: number, tex
   });
 }
 
-/** Ends a membership (left or removed): the seat is freed and the posted card replaced by a notice. */
+/**
+ * Ends a membership (left or removed): the seat is freed, the open slips the member received are returned to their
+ * givers, and the posted card replaced by a notice.
+ */
 export async function endMembership(
   ctx: HandlerContext,
   group: GroupRow,
@@ -31,6 +36,7 @@ export async function endMembership(
     .where(and(eq(groupMemberships.groupId, group.id), eq(groupMemberships.memberId, memberId)))
     .returning();
   if (!row) return false;
+  await returnSlipsOf(ctx, group, memberId, status);
   retractCard(
     ctx,
     group,
@@ -55,6 +61,7 @@ export async function forgetMember(ctx: HandlerContext): Promise<void> {
   // What the outbox's own erasure leaves: messages naming their visitors, their DM's tracked messages and ids.
   await forgetMessagesOf(ctx.db, ctx.community.id, ctx.actor);
   await anonymiseReferralsOf(ctx.db, ctx.community.id, ctx.actor.id);
+  await forgetBookingsOf(ctx.db, ctx.community.id, ctx.actor.id);
   const deleted = await ctx.db
     .delete(members)
     .where(and(eq(members.id, ctx.actor.id), eq(members.communityId, ctx.community.id)))

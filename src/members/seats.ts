@@ -25,7 +25,8 @@ export async function seatHolder(db: Db, groupId: number, seatKey: string, excep
   return row?.m ?? null;
 }
 
-async function hasOverride(db: Db, groupId: number, memberId: number, seatKey: string): Promise<boolean> {
+/** A moderator allowed this member to share the seat. */
+export async function hasOverride(db: Db, groupId: number, memberId: number, seatKey: string): Promise<boolean> {
   const rows = await db
     .select({ k: seatOverrides.seatKey })
     .from(seatOverrides)

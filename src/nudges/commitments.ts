@@ -4,7 +4,7 @@ import { commitments } from '../../db/schema.js';
 import { UserError } from '../errors.js';
 import type { Button, Content } from '../messages.js';
 import { cancelJobs, scheduleJob } from '../scheduler/jobs-repo.js';
-import { formatLocal } from '../time/zoned.js';
+import { formatLocalZoned } from '../time/zoned.js';
 
 export type CommitmentRow = typeof commitments.$inferSelect;
 export const COMMITMENT_DUE_KIND = 'commitments.due';
@@ -114,7 +114,7 @@ export async function commitmentsOfWeek(db: Db, groupId: number, from: Date, to:
 }
 
 export const describeCommitment = (c: CommitmentRow, tz: string) =>
-  `#${c.number} ${c.what} — by ${formatLocal(c.dueAt, tz)}${c.private ? ' (private)' : ''}`;
+  `#${c.number} ${c.what} — by ${formatLocalZoned(c.dueAt, tz)}${c.private ? ' (private)' : ''}`;
 
 /** The "Done?" DM at a deadline. */
 export function doneQuestion(c: CommitmentRow, tz: string): Content {
@@ -124,7 +124,7 @@ export function doneQuestion(c: CommitmentRow, tz: string): Content {
     ...(style ? { style } : {}),
   });
   return {
-    text: `Done? You committed to “${c.what}” by ${formatLocal(c.dueAt, tz)}.`,
+    text: `Done? You committed to “${c.what}” by ${formatLocalZoned(c.dueAt, tz)}.`,
     buttons: [b('Done', 'done', 'primary'), b('Not yet', 'later'), b('Drop', 'drop', 'danger')],
   };
 }

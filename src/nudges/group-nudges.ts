@@ -7,6 +7,7 @@ import { readSettings } from '../groups/group-settings.js';
 import { reschedule } from '../scheduler/jobs-repo.js';
 import { recurrenceProblem } from '../scheduler/recurrence.js';
 import { groupSchedules } from './group-schedules.js';
+import { frequencyProblem } from './nudge-interval.js';
 import { NUDGES, type NudgeInfo, nudgeInfo } from './nudge-settings.js';
 
 /** One line per nudge: on/off and timing, for /nudges. */
@@ -26,7 +27,15 @@ export function describeGroupNudges(group: GroupRow): string[] {
   }).concat(`Missed while the bot was down: run if newer than ${n.graceHours} h`);
 }
 
-function parseTiming(info: NudgeInfo, timing: string): { days?: number[]; schedule?: string; hoursBefore?: number } {
+/** Where each scheduled built-in nudge goes, for its minimum interval. */
+const SCHEDULED_TO: Record<string, 'dm' | 'channel'> = { 'weekly-digest': 'channel', 'give-prompt': 'dm' };
+
+function parseTiming(
+  info: NudgeInfo,
+  timing: string,
+  tz: string,
+  now: Date,
+): { days?: number[]; schedule?: string; hoursBefore?: number } {
   if (info.timing === 'hours') {
     const hours = Number(timing.replace(/\s*h(ours?)?$/i, ''));
     if (!Number.isInteger(hours) || hours < 1 || hours > 168) {
@@ -47,6 +56,8 @@ function parseTiming(info: NudgeInfo, timing: string): { days?: number[]; schedu
   if (info.timing === 'schedule') {
     const problem = recurrenceProblem(timing);
     if (problem) throw new UserError('bad_option', problem);
+    const tooOften = frequencyProblem(timing, tz, SCHEDULED_TO[info.name] ?? 'dm', now);
+    if (tooOften) throw new UserError('bad_option', tooOften);
     return { schedule: timing };
   }
   throw new UserError('bad_option', `${info.name} has no timing to set here; turn it on or off.`);
@@ -67,7 +78,7 @@ export async function updateGroupNudge(
     if (!info) throw new UserError('bad_option', `There is no nudge “${change.nudge}”.`);
     const current = settings.nudges[info.setting] as Record<string, unknown>;
     const next: Record<string, unknown> = { ...current, ...(change.on !== undefined ? { enabled: change.on } : {}) };
-    if (change.timing !== undefined) Object.assign(next, parseTiming(info, change.timing));
+    if (change.timing !== undefined) Object.assign(next, parseTiming(info, change.timing, group.timezone, now));
     (settings.nudges as Record<string, unknown>)[info.setting] = next;
     if (typeof next.schedule === 'string' && change.timing !== undefined)
       moved = { key: info.name, spec: next.schedule };

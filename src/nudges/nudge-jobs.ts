@@ -5,6 +5,7 @@ import { commitments, groupMemberships, groups, nudgeDeliveries } from '../../db
 import type { OutboxMessage } from '../delivery/outbox.js';
 import { readSettings } from '../groups/group-settings.js';
 import { defineJobKind, type JobContext } from '../scheduler/job-kinds.js';
+import { formatLocalDay } from '../time/zoned.js';
 import { COMMITMENT_DUE_KIND, doneQuestion } from './commitments.js';
 import { weekDigest } from './weekly-digest.js';
 
@@ -53,7 +54,8 @@ export const introReminderJob = defineJobKind({
         idempotencyKey: `intro-reminder:${g.group.id}:${r.member_id}:${step}`,
         optOutKey: 'intro-reminder',
         content: {
-          text: `You joined ${g.group.name} ${days[step - 1]} days ago and haven’t introduced yourself yet. Members pass referrals to people they know: tell them what you do with /intro.${last ? ' (This is the last reminder.)' : ''}`,
+          // An absolute date: quiet hours may hold this DM for days, and "3 days ago" would then be untrue.
+          text: `You joined ${g.group.name} on ${formatLocalDay(new Date(r.joined_at), g.group.timezone)} and, as of ${formatLocalDay(new Date(joined + days[step - 1]! * DAY), g.group.timezone)}, haven’t introduced yourself yet. Members pass referrals to people they know: tell them what you do with /intro.${last ? ' (This is the last reminder.)' : ''}`,
         },
       });
     }

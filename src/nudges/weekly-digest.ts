@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import type { GroupRow } from '../communities/rows.js';
-import { formatLocal } from '../time/zoned.js';
+import { formatLocalZoned } from '../time/zoned.js';
 import { commitmentsOfWeek } from './commitments.js';
 
 const DAY = 86_400_000;
@@ -17,7 +17,7 @@ export async function weekDigest(db: Db, group: GroupRow, to: Date): Promise<{ t
   const done = shown.filter((r) => r.c.status === 'done' && r.c.closedAt && r.c.closedAt >= from);
   const made = shown.filter((r) => r.c.createdAt >= from);
   const items = [
-    ...made.map((r) => `${r.name} committed to “${r.c.what}” by ${formatLocal(r.c.dueAt, group.timezone)}`),
+    ...made.map((r) => `${r.name} committed to “${r.c.what}” by ${formatLocalZoned(r.c.dueAt, group.timezone)}`),
     ...done.map((r) => `✓ ${r.name} did “${r.c.what}”`),
   ];
   const text = items.length

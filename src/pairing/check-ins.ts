@@ -137,6 +137,14 @@ export async function answerCheckIn(ctx: HandlerContext, arg: string | undefined
       visibility: 'private',
     };
   }
+  // A check-in of a round that is over (its button pressed late, after the next round began) is recorded, but
+  // offers nothing that belongs to a running round: no rematch, no "I will ask again".
+  if (round.closedAt) {
+    return {
+      text: `Thanks, noted for round ${round.number} of ${program.name}. That round is over, so there is no rematch for it: the current round brings a new match (/pair status).`,
+      visibility: 'private',
+    };
+  }
   if (answer === 'scheduled') {
     return {
       text: `Good to hear the meeting is in the diary. I will ask again before round ${round.number} of ${program.name} ends.`,

@@ -152,7 +152,14 @@ const MODE_TEXT: Record<string, string> = {
 /** The card /pair setup and /pair settings show. */
 export async function programCard(db: Db, program: ProgramRow, group: GroupRow): Promise<Card> {
   const n = await enrolledCount(db, program);
-  const size = program.groupSize === 2 ? 'pairs (a trio when the count is odd)' : `groups of ${program.groupSize}`;
+  // Mentor rounds put each mentor with their mentees; nobody is made into a trio, and a member without a free
+  // mentor waits (the preview shows them unplaced), so the card must not promise pairs with a trio.
+  const size =
+    program.mode === 'mentor-mentee'
+      ? `a mentor with up to ${program.mentorCapacity} mentee${program.mentorCapacity === 1 ? '' : 's'}; members left without a free mentor wait for the next round`
+      : program.groupSize === 2
+        ? 'pairs (a trio when the count is odd)'
+        : `groups of ${program.groupSize}`;
   return {
     title: `${program.name} — pairing in ${group.name}`,
     fields: [

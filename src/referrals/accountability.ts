@@ -60,7 +60,8 @@ export function nextStage(
 }
 
 const WHAT: Record<Rule, (days: number) => string> = {
-  accept: (d) => `has not been accepted (passed ${d} day${d === 1 ? '' : 's'} ago)`,
+  // Phrased so it stays true however late it is read (quiet hours may hold the DM): no "ago", no "yesterday".
+  accept: (d) => `has not been accepted within ${d} day${d === 1 ? '' : 's'} of being passed`,
   update: (d) => `has had no update for ${d} days`,
   open: (d) => `is still open after ${d} days`,
 };
@@ -159,7 +160,7 @@ async function messagesFor(
       {
         target: { kind: 'dm', memberId: r.giver_id },
         content: {
-          text: `For your information: your referral #${r.number} to ${name(r.receiver_id)} ${what}. We reminded them yesterday.`,
+          text: `For your information: your referral #${r.number} to ${name(r.receiver_id)} ${what}. They were reminded first.`,
         },
       },
     ];

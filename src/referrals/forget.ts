@@ -13,7 +13,7 @@ export async function anonymiseReferralsOf(db: Db, communityId: number, memberId
     where note is not null and (actor_id = ${memberId} or referral_id in (
       select id from referrals where community_id = ${communityId} and (giver_id = ${memberId} or receiver_id = ${memberId})))`);
   await db.execute(sql`
-    update referrals set prospect_name = null, prospect_contact = null, need = null, outcome_reason = null
+    update referrals set prospect_name = null, prospect_contact = null, prospect_phone = null, need = null, outcome_reason = null
     where community_id = ${communityId} and (giver_id = ${memberId} or receiver_id = ${memberId})`);
   await db.execute(sql`
     update closed_business set note = null

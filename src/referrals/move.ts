@@ -45,7 +45,7 @@ async function load(ctx: HandlerContext, id: number): Promise<ReferralRow> {
   return r;
 }
 
-/** A form for what a step needs (the amount of a win, the reason for a loss), or the command to type without forms. */
+/** A form for what a step needs (the amount of a win, the reason for a loss). */
 function askDetails(ctx: HandlerContext, r: ReferralRow, to: Status): Reply {
   const currency = readSettings(ctx.group?.settings).referrals.currency;
   const fields =
@@ -75,20 +75,19 @@ function askDetails(ctx: HandlerContext, r: ReferralRow, to: Status): Reply {
             maxLength: 300,
           },
         ];
-  if (ctx.capabilities.forms) {
-    return {
-      text: `Referral #${r.number}: ${STATUS_LABEL[to]}`,
-      visibility: 'private',
-      form: {
-        command: 'referral update',
-        title: `Referral #${r.number}: ${STATUS_LABEL[to]}`,
-        fields,
-        hidden: { id: String(r.number), status: to },
-      },
-    };
-  }
-  const how = to === 'won' ? `amount:1200 currency:${currency}` : 'reason:"…"';
-  return { text: `To record that, run /referral update id:${r.number} status:${to} ${how}`, visibility: 'private' };
+  // Every adapter asks: Discord and Slack open a modal, the shell prompts for the fields. Nothing is made up.
+  const question =
+    to === 'won' ? 'What was the business worth?' : to === 'lost' ? 'Why was it lost?' : 'Why is it not a fit?';
+  return {
+    text: `Referral #${r.number}: ${STATUS_LABEL[to]}. ${question}`,
+    visibility: 'private',
+    form: {
+      command: 'referral update',
+      title: `Referral #${r.number}: ${STATUS_LABEL[to]}`,
+      fields,
+      hidden: { id: String(r.number), status: to },
+    },
+  };
 }
 
 /** The receiver moves a referral one step along its lifecycle; the giver hears of it. */

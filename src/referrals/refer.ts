@@ -7,13 +7,14 @@ import type { Reply } from '../messages.js';
 import { linkReferralToRound } from '../pairing/round-outcomes.js';
 import { TEMPERATURE_LABEL } from './lifecycle.js';
 import { receiverMessage } from './notifications.js';
+import { contactColumns, type ProspectContact } from './prospect-contact.js';
 import { referralCard } from './referral-card.js';
 import { nextReferralNumber } from './referral-repo.js';
 
 export interface ReferInput {
   receiverId: number;
   prospect: string;
-  contact: string;
+  contact: ProspectContact;
   need: string;
   temperature: number;
   kind: 'inside' | 'outside';
@@ -66,7 +67,7 @@ export async function refer(ctx: HandlerContext, input: ReferInput): Promise<Rep
       giverId: ctx.actor.id,
       receiverId: receiver.id,
       prospectName: input.prospect,
-      prospectContact: input.contact,
+      ...contactColumns(input.contact),
       need: input.need,
       temperature: input.temperature,
       kind: input.kind,

@@ -1,7 +1,9 @@
 import type { MemberRow } from '../communities/rows.js';
 import type { Card } from '../messages.js';
+import { formatLocal } from '../time/zoned.js';
 import { STATUS_LABEL, type Status, TEMPERATURE_LABEL } from './lifecycle.js';
 import { formatMoney } from './money.js';
+import { formatContact } from './prospect-contact.js';
 import type { ReferralEventRow, ReferralRow } from './referral-repo.js';
 
 export interface CardPeople {
@@ -19,7 +21,8 @@ const nameOf = (m: MemberRow | undefined) => m?.displayName ?? 'a former member'
 export function referralCard(
   r: ReferralRow,
   people: CardPeople,
-  opts: { withContact: boolean; history?: ReferralEventRow[] },
+  /** `timezone`: the group's, in which history times are shown (and named). */
+  opts: { withContact: boolean; history?: ReferralEventRow[]; timezone?: string },
 ): Card {
   const fields: Card['fields'] = [
     { label: 'From', value: nameOf(people.giver), inline: true },
@@ -30,19 +33,20 @@ export function referralCard(
   ];
   if (opts.withContact) {
     fields.push({ label: 'Prospect', value: r.prospectName ?? '(removed)' });
-    fields.push({ label: 'Contact', value: r.prospectContact ?? '(removed)' });
+    fields.push({ label: 'Contact', value: formatContact(r) ?? '(removed)' });
     fields.push({ label: 'Need', value: r.need ?? '(removed)' });
   }
   if (r.amount && r.currency)
     fields.push({ label: 'Closed business', value: formatMoney(r.amount, r.currency), inline: true });
   if (r.outcomeReason) fields.push({ label: 'Reason', value: r.outcomeReason });
   if (opts.history?.length) {
+    const tz = opts.timezone ?? 'UTC';
     fields.push({
-      label: 'History',
+      label: `History (times in ${tz})`,
       value: opts.history
         .map(
           (e) =>
-            `${e.at.toISOString().slice(0, 16).replace('T', ' ')} ${STATUS_LABEL[e.toStatus as Status] ?? e.toStatus}${e.actorId ? ` by ${people.names.get(e.actorId) ?? 'a former member'}` : ''}${e.note ? ` — ${e.note}` : ''}`,
+            `${formatLocal(e.at, tz)} ${STATUS_LABEL[e.toStatus as Status] ?? e.toStatus}${e.actorId ? ` by ${people.names.get(e.actorId) ?? 'a former member'}` : ''}${e.note ? ` — ${e.note}` : ''}`,
         )
         .join('\n'),
     });

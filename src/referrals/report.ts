@@ -12,6 +12,8 @@ export interface ReportRow {
   connectionsGiven: number;
   /** Closed business credited to the member as giver in the period, per currency. */
   closedBusiness: { currency: string; total: string }[];
+  /** Business the member won as receiver (the same slips, seen from the other side), per currency. */
+  wonBusiness: { currency: string; total: string }[];
   open: number;
   overdue: number;
 }
@@ -56,13 +58,20 @@ export function referralReportSql(
       select receiver_id as id, count(*) as open,
         count(*) filter (where (status = 'new' and created_at < ${acceptCutoff.toISOString()}) or updated_at < ${updateCutoff.toISOString()} or created_at < ${openCutoff.toISOString()}) as overdue
       from referrals where community_id = ${communityId} and group_id = ${groupId} and status in ('new', 'accepted', 'contacted', 'meeting') group by receiver_id`,
-    /** Business closed in the period and credited to its giver, per currency. */
+    /**
+     * Business closed in the period, per currency: credited to its giver (side 'g') and won by its receiver
+     * (side 'r'), so the member who won it does not read "closed none".
+     */
     closed: sql`
-      select giver_id as id, currency, sum(amount)::text as total from (
-        select giver_id, currency, amount from referrals where community_id = ${communityId} and group_id = ${groupId} and status = 'won' and closed_at >= ${since}
+      with x as (
+        select giver_id, receiver_id, currency, amount from referrals where community_id = ${communityId} and group_id = ${groupId} and status = 'won' and closed_at >= ${since}
         union all
-        select giver_id, currency, amount from closed_business where community_id = ${communityId} and group_id = ${groupId} and created_at >= ${since}
-      ) x group by giver_id, currency order by giver_id, currency`,
+        select giver_id, receiver_id, currency, amount from closed_business where community_id = ${communityId} and group_id = ${groupId} and created_at >= ${since}
+      )
+      select 'g' as side, giver_id as id, currency, sum(amount)::text as total from x group by giver_id, currency
+      union all
+      select 'r' as side, receiver_id as id, currency, sum(amount)::text as total from x group by receiver_id, currency
+      order by side, id, currency`,
   };
 }
 
@@ -82,15 +91,18 @@ export async function referralReport(
   const [members, open, closed] = await Promise.all([
     db.execute(q.members).then((r) => rowsOf<Record<string, unknown>>(r)),
     db.execute(q.open).then((r) => rowsOf<{ id: number; open: unknown; overdue: unknown }>(r)),
-    db.execute(q.closed).then((r) => rowsOf<{ id: number; currency: string; total: string }>(r)),
+    db.execute(q.closed).then((r) => rowsOf<{ side: string; id: number; currency: string; total: string }>(r)),
   ]);
   const openBy = new Map(open.map((o) => [Number(o.id), o]));
   const closedBy = new Map<number, ReportRow['closedBusiness']>();
+  const wonBy = new Map<number, ReportRow['wonBusiness']>();
   for (const c of closed) {
+    if (c.id === null) continue;
+    const by = c.side === 'g' ? closedBy : wonBy;
     const id = Number(c.id);
-    const list = closedBy.get(id) ?? [];
+    const list = by.get(id) ?? [];
     list.push({ currency: c.currency, total: String(c.total) });
-    closedBy.set(id, list);
+    by.set(id, list);
   }
   return members.map((x) => {
     const id = Number(x.member_id);
@@ -104,6 +116,7 @@ export async function referralReport(
       receivedOutside: Number(x.ro),
       connectionsGiven: Number(x.conn),
       closedBusiness: closedBy.get(id) ?? [],
+      wonBusiness: wonBy.get(id) ?? [],
       open: o ? Number(o.open) : 0,
       overdue: o ? Number(o.overdue) : 0,
     };

@@ -30,6 +30,11 @@ export function shownMembers(d: ChartData): ChartData['members'] {
 
 /** The alt text: what a reader who cannot see the image needs from it. */
 export function chartAltText(d: ChartData): string {
+  return `${d.title}, last ${d.period}: ${chartSummary(d)}`;
+}
+
+/** The figures of the chart in words, without its title (a caption that names the group already says it). */
+export function chartSummary(d: ChartData): string {
   const given = d.members.reduce((s, m) => s + m.given, 0);
   const top = shownMembers(d)
     .filter((m) => m.given > 0)
@@ -40,7 +45,7 @@ export function chartAltText(d: ChartData): string {
   const oto = d.oneToOnes?.total
     ? `1-to-1s met ${Math.round((100 * d.oneToOnes.met) / d.oneToOnes.total)}%`
     : 'no 1-to-1 rounds';
-  return `${d.title}, last ${d.period}: ${given} referral${given === 1 ? '' : 's'} given by ${d.members.length} members${top.length ? ` (most: ${top.join(', ')})` : ''}; closed business ${d.currency} ${money(business)}; ${att}; ${oto}.`;
+  return `${given} referral${given === 1 ? '' : 's'} given by ${d.members.length} members${top.length ? ` (most: ${top.join(', ')})` : ''}; closed business ${d.currency} ${money(business)}; ${att}; ${oto}.`;
 }
 
 function bars(d: ChartData): string[] {

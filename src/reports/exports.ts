@@ -61,7 +61,7 @@ async function table(
     const rows = rowsOf<Record<string, unknown>>(
       await db.execute(sql`
         select r.number, r.created_at, g.display_name as giver, rc.display_name as receiver, r.kind, r.temperature, r.status,
-          r.amount::text as amount, r.currency, r.closed_at, r.prospect_name, r.prospect_contact, r.need
+          r.amount::text as amount, r.currency, r.closed_at, r.prospect_name, r.prospect_contact, r.prospect_phone, r.need
         from referrals r left join members g on g.id = r.giver_id left join members rc on rc.id = r.receiver_id
         where r.group_id = ${group.id} and r.created_at >= ${since} order by r.number`),
     );
@@ -78,7 +78,7 @@ async function table(
       'closed',
     ];
     return {
-      header: contacts ? [...header, 'prospect', 'prospect_contact', 'need'] : header,
+      header: contacts ? [...header, 'prospect', 'prospect_contact', 'prospect_phone', 'need'] : header,
       rows: rows.map((r) => {
         const base: Cell[] = [
           Number(r.number),
@@ -97,6 +97,7 @@ async function table(
               ...base,
               (r.prospect_name as string) ?? null,
               (r.prospect_contact as string) ?? null,
+              (r.prospect_phone as string) ?? null,
               (r.need as string) ?? null,
             ]
           : base;

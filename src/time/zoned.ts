@@ -107,3 +107,22 @@ export function formatLocal(instant: Date, tz: string): string {
   const p = localParts(instant, tz);
   return `${WEEKDAY_NAMES[p.weekday]!.slice(0, 3)} ${p.day} ${MONTH_NAMES[p.month - 1]} ${p.year} ${formatClockTime(p.hour * 60 + p.minute)}`;
 }
+
+/** The zone as people read it beside a time: "EST", "GMT+4", "UTC" (its offset when it has no common name). */
+export function zoneAbbreviation(instant: Date, tz: string): string {
+  const part = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'short' })
+    .formatToParts(instant)
+    .find((p) => p.type === 'timeZoneName');
+  return part?.value ?? tz;
+}
+
+/** "Mon 12 Jan 2026 17:00 PST": a time shown to someone who may live in another zone names its zone. */
+export function formatLocalZoned(instant: Date, tz: string): string {
+  return `${formatLocal(instant, tz)} ${zoneAbbreviation(instant, tz)}`;
+}
+
+/** "Mon 5 Jan 2026": a date that stays true however late the message is read (unlike "3 days ago"). */
+export function formatLocalDay(instant: Date, tz: string): string {
+  const p = localParts(instant, tz);
+  return `${WEEKDAY_NAMES[p.weekday]!.slice(0, 3)} ${p.day} ${MONTH_NAMES[p.month - 1]} ${p.year}`;
+}

@@ -106,6 +106,7 @@ runContract('booking 1-to-1s', [
 @carol :press "Book Thu 13:00"
 @bob :press "Cancel"
 @bob /booking list
+:advance 4h
 `,
     check(m) {
       const move = conversations(m).find((x) => x.text.includes('bob would like to move your 1-to-1'))!;
@@ -115,11 +116,12 @@ runContract('booking 1-to-1s', [
       const moved = to(m, 'bob').find((x) => x.text.startsWith('Rescheduled by carol'))!;
       expect(moved.text).toContain('moves from Tue 6 Jan 13:00 to Thu 8 Jan 13:00');
       expect(moved.text).toContain('invite.ics');
+      // 09:00 UTC is 04:00 in New York: Carol's cancellation waits out her quiet hours, then arrives
       const cancelled = to(m, 'carol').find((x) => x.text.startsWith('Cancelled by bob'))!;
       expect(cancelled.text).toContain('on Thu 8 Jan 08:00 is off');
       expect(cancelled.text).toContain('invite.ics');
       expect(latest(m).buttons).toEqual(['Find new times', 'We’ll arrange it ourselves']);
-      expect(to(m, 'bob').at(-1)!.text).toContain('You have no 1-to-1 booked');
+      expect(to(m, 'bob').find((x) => x.text.includes('You have no 1-to-1 booked'))).toBeDefined();
     },
   },
   {
@@ -161,7 +163,11 @@ runContract('booking 1-to-1s', [
 @alice /pair setup name:Coffee cadence:weekly day:monday time:09:00 who:everyone
 @alice /booking settings video:template link:https://meet.jit.si/no-room-here
 @alice /booking settings program:Coffee rolling:true
+@bob /pair exclude member:@carol
+@bob /pair exclude member:@dave
 @alice /pair start
+@bob /pair exclude member:@carol undo:true
+@bob /pair exclude member:@dave undo:true
 @bob :press "Book Mon 12:00"
 @carol :press "Book Mon 12:00"
 :advance 4h
@@ -173,6 +179,7 @@ runContract('booking 1-to-1s', [
       expect(saved!.text).toContain('Rolling 1-to-1s (one always booked ahead): 1 program(s)');
       const answered = to(m, 'carol').find((x) => x.text.includes('Did it lead to a referral'))!;
       expect(answered.text).toContain('Your next 1-to-1 is proposed in a new conversation');
+      // the round paired bob with erin and carol with dave (bob's exclusions, lifted after the round started)
       const next = m.filter((x) => (x.to?.length ?? 0) === 2 && x.text.includes('so one is always in the diary'));
       // carol and dave each get a new partner among bob and erin, never the one they just met
       expect(next).toHaveLength(2);

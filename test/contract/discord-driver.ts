@@ -5,6 +5,7 @@ import { type Db, rowsOf } from '../../db/client.js';
 import { parseCommandText } from '../../src/commands/parse-text.js';
 import { makeModerator } from '../../src/communities/moderators.js';
 import { UserError } from '../../src/errors.js';
+import type { ShownModal } from '../fakes/discord/fake-state.js';
 import { ChannelType, type FakeMessage, isEphemeral, type MessageEvent } from '../fakes/discord/fake-state.js';
 import { DiscordHarness } from '../fakes/discord/harness.js';
 import type { Driver, DriverFactory, NormalizedMessage } from './driver.js';
@@ -21,6 +22,8 @@ export const discordDriver: DriverFactory = async (database) => {
   const h = await DiscordHarness.start(database);
   let actor = 'alice';
   const extra: NormalizedMessage[] = [];
+  /** A modal left open for the next line's `:fill` (instead of being submitted with its prefilled values). */
+  let held: ShownModal | null = null;
 
   const name = (userId: string) => h.fake.users.get(userId)?.username ?? userId;
 
@@ -55,10 +58,12 @@ export const discordDriver: DriverFactory = async (database) => {
     return out;
   }
 
-  async function submitModals(from: number): Promise<void> {
+  async function submitModals(from: number, hold: boolean): Promise<void> {
     for (let i = from; i < h.fake.events.length; i++) {
       const e = h.fake.events[i]!;
-      if (e.kind === 'modal') await h.submit(e.modal);
+      if (e.kind !== 'modal') continue;
+      if (hold) held = e.modal;
+      else await h.submit(e.modal);
     }
   }
 
@@ -101,7 +106,7 @@ export const discordDriver: DriverFactory = async (database) => {
     );
   }
 
-  async function run(d: Directive, lineNo: number): Promise<void> {
+  async function run(d: Directive, lineNo: number, holdModals: boolean): Promise<void> {
     const before = h.fake.events.length;
     switch (d.kind) {
       case 'as':
@@ -127,6 +132,15 @@ export const discordDriver: DriverFactory = async (database) => {
         if (d.actor) actor = d.actor;
         await press(d.kind, d.label, lineNo);
         break;
+      case 'fill': {
+        if (d.actor) actor = d.actor;
+        const modal = held;
+        held = null;
+        if (!modal || name(modal.userId) !== actor)
+          throw new TranscriptError(lineNo, `${actor} has no form to fill in`);
+        await h.submit(modal, d.values);
+        break;
+      }
       case 'advance':
         h.clock.advance(d.ms);
         await h.core.runDue(h.bot.port, h.guild.id);
@@ -135,7 +149,7 @@ export const discordDriver: DriverFactory = async (database) => {
           await h.core.runDue(h.bot.port, h.guild.id);
         return;
     }
-    await submitModals(before);
+    await submitModals(before, holdModals);
   }
 
   const driver: Driver = {
@@ -148,7 +162,10 @@ export const discordDriver: DriverFactory = async (database) => {
         if (!d) continue;
         const start = h.fake.events.length;
         extra.length = 0;
-        await run(d, i + 1);
+        // A modal this line opens waits for the next line when that line fills it in.
+        let next: Directive | null = null;
+        for (let j = i + 1; j < lines.length && !next; j++) next = parseLine(lines[j]!, j + 1);
+        await run(d, i + 1, next?.kind === 'fill');
         out.push(...extra, ...normalize(h.fake.events.slice(start)));
       }
       return out;

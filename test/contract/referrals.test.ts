@@ -112,7 +112,7 @@ ${REFER()}
       expect(bob[0]!.text).toContain('cannot refer a prospect to yourself');
       expect(bob[1]!.text).toMatch(/erin/);
       expect(bob[2]!.text).toContain('must agree to be contacted');
-      expect(bob[3]!.text).toContain('`contact` must be an email address or a phone number');
+      expect(bob[3]!.text).toContain('`contact` must be an email address, a phone number, or both');
       expect(bob[4]!.text).toContain('`temperature` is too large: at most 5');
       expect(bob[5]!.text).toContain('not given any referrals yet');
       expect(to(m, 'carol').at(-1)!.text).toContain('no referral #1');

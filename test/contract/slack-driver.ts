@@ -52,6 +52,8 @@ export const slackDriver: DriverFactory = async (database) => {
   const names = new Names(fake, team);
   const seen: Seen[] = [];
   let actor = 'alice';
+  /** The last modal the bot opened, for `:fill`. */
+  let openView: { view: Loose; user: string } | null = null;
   let mark = fake.calls.length ? fake.calls[fake.calls.length - 1]!.seq : 0;
 
   const place = (m: NormalizedMessage, blocks: Loose[] | undefined, channel: string, ts: string, ephemeral: boolean) =>
@@ -92,6 +94,7 @@ export const slackDriver: DriverFactory = async (database) => {
       edit(a.channel, a.ts, a, out);
     } else if (c.method === 'views.open') {
       const v = a.view;
+      openView = { view: { ...v, id: c.result?.view?.id }, user: actor };
       const labels = (v.blocks as Loose[]).map((b) => `${b.label.text}${b.optional ? ' (optional)' : ''}`);
       out.push({ to: [actor], channel: null, private: true, text: [v.title.text, ...labels].join('\n'), buttons: [] });
     } else if (c.method === 'files.completeUploadExternal') {
@@ -193,6 +196,22 @@ export const slackDriver: DriverFactory = async (database) => {
           lineNo,
           `${actor} has no message with ${d.kind === 'press' ? 'a button' : 'a choice'} “${d.label}”`,
         );
+      }
+      case 'fill': {
+        if (d.actor) actor = d.actor;
+        const open = openView;
+        openView = null;
+        if (!open || open.user !== actor) throw new TranscriptError(lineNo, `${actor} has no form to fill in`);
+        const res = await client.viewSubmission({
+          team,
+          user: names.id(actor),
+          userName: actor,
+          view: open.view,
+          values: d.values,
+        });
+        if (res.status !== 200) throw new Error(`the bot answered ${res.status} to :fill`);
+        ackBody(res.body, names.channelId('general'), out);
+        return collect(out);
       }
       case 'advance':
         h.clock.advance(d.ms);

@@ -24,6 +24,8 @@ const LINES: Record<string, string[]> = {
   commitments: ['@bob /commitments', '@alice /commitments week:true'],
   help: ['@bob /help', '@alice /help referrals', '@bob /help pair'],
   'booking list': ['@bob /booking list'],
+  applications: ['@alice /applications'],
+  moderators: ['@carol /moderators', '@alice /moderators'],
   'powerteam show': ['@bob /powerteam show', '@alice /powerteam show member:@carol period:all'],
   'powerteam report': ['@alice /powerteam report period:all'],
 };

@@ -33,14 +33,24 @@ describeEachDatabase('meetings and attendance', (db) => {
     const h = shellHarness(db());
     await h.run(SETUP);
     const when: Record<string, string> = {};
-    // Bob sends a substitute to the March–July meetings (the Mondays before them), and misses the others.
+    // Bob sends a substitute to the March–July meetings (the Mondays before them), and misses the others. Alice
+    // takes the roll after each meeting from the roll call she is sent, and never marks herself.
     const substitute = ['2026-03-02', '2026-04-06', '2026-05-04', '2026-06-01', '2026-07-06'];
+    let rollCalls = 0;
     for (let week = 1; week <= 35; week++) {
       const out = await h.run(':advance 1w');
       const day = h.clock.now().toISOString().slice(0, 10);
+      if (substitute.includes(day)) out.push(...(await h.run('@bob :press "Sending a substitute"')));
+      const roll = out.find((m) => m.to?.includes('alice') && m.text.startsWith('Roll call for Chapter'));
+      if (roll) {
+        rollCalls++;
+        const saidSubstitute = roll.text.includes('bob: not marked (said: substitute)');
+        out.push(...(await h.run(`@alice :press "bob: ${saidSubstitute ? 'Substitute' : 'Absent'}"`)));
+        out.push(...(await h.run('@alice :press "carol: Absent"')));
+      }
       for (const m of out) when[m.text] = day;
-      if (substitute.includes(day)) await h.run('@bob :press "Sending a substitute"');
     }
+    expect(rollCalls).toBe(9); // one after each of the nine meetings, January's included
     const bobWarned = texts(h, 'bob', 'You were marked absent');
     expect(bobWarned.map((t) => when[t])).toEqual(['2026-02-09', '2026-09-07']);
     expect(bobWarned[0]).toContain('2 absences in the last 6 months; at 3 the moderators');
@@ -49,11 +59,15 @@ describeEachDatabase('meetings and attendance', (db) => {
     expect(when[carolTold[0]!]).toBe('2026-03-09');
     expect(carolTold[0]).toContain('carol has 3 absences in the last 6 months (the limit is 3)');
     expect(texts(h, 'carol', 'You were marked absent')).toHaveLength(1);
+    // Alice's attendance was never taken: it counts for nothing, so she is never warned.
+    expect(texts(h, 'alice', 'You were marked absent')).toEqual([]);
+    expect(texts(h, 'alice', 'Attendance: alice')).toEqual([]);
     // Reminders came the day before each of the nine meetings, with the RSVP buttons.
     const reminders = h.messages.filter((m) => m.to?.includes('bob') && m.text.startsWith('Reminder: Chapter meets'));
     expect(reminders).toHaveLength(8); // January's came before any sweep ran
     expect(reminders[0]!.buttons).toEqual(['Attending', 'Absent', 'Sending a substitute']);
-  });
+    // 35 weekly ticks of the whole scheduler (jobs, the three sweeps, the outbox) with a roll call after each meeting
+  }, 120_000);
 
   it('moderators mark medical and late; medical and substitutes do not count; check-in is only open while meeting', async () => {
     const h = shellHarness(db());
@@ -72,8 +86,8 @@ describeEachDatabase('meetings and attendance', (db) => {
     await h.run('@alice /export what:attendance period:week');
     const rows = parseCsv(writtenFile(h.messages.at(-1)!.text).toString('utf8'));
     expect(rows[0]).toEqual(['meeting', 'starts_at', 'kind', 'title', 'meeting_status', 'member', 'rsvp', 'status']);
+    // Alice neither checked in nor was marked: attendance not taken counts for nobody, so she has no row.
     expect(rows.slice(1).map((r) => [r[5], r[7]])).toEqual([
-      ['alice', 'absent'],
       ['bob', 'present'],
       ['carol', 'medical'],
     ]);
@@ -113,9 +127,13 @@ describeEachDatabase('meetings and attendance', (db) => {
     expect(texts(h, 'bob', 'Your visitor Sam Lee is expected at Tue, 6 Jan 2026')).toHaveLength(1);
     expect(texts(h, 'bob', 'Your visitor Sam Lee was invited')).toHaveLength(1);
     expect(texts(h, 'bob', 'Noted: you followed up with Sam Lee')).toHaveLength(1);
-    expect(texts(h, 'bob', 'Visitors of Chapter')[0]).toContain('Sam Lee (sam@example.com), invited by bob');
-    expect(texts(h, 'bob', 'Visitors of Chapter')[0]).toContain('followed up');
-    expect(texts(h, 'carol', 'No visitors')).toHaveLength(1);
+    expect(texts(h, 'bob', 'Your visitors to Chapter')[0]).toContain('Sam Lee (sam@example.com), invited by bob');
+    expect(texts(h, 'bob', 'Your visitors to Chapter')[0]).toContain('followed up');
+    // Carol invited nobody; others did, so she is not told the group had no visitors.
+    expect(texts(h, 'carol', 'You have invited no visitors')).toEqual([
+      expect.stringContaining('members see only their own'),
+    ]);
+    expect(texts(h, 'carol', 'No visitors')).toEqual([]);
     expect(texts(h, 'alice', 'Visitors of Chapter')[0]).toContain('sam@example.com');
     for (const m of h.messages) {
       if (!m.to?.every((n) => n === 'bob' || n === 'alice')) expect(m.text).not.toContain('sam@example.com');
@@ -223,7 +241,7 @@ describeEachDatabase('meetings and attendance', (db) => {
 @alice /export what:referrals period:week
 @bob /export what:pairings`);
     const open = parseCsv(writtenFile(texts(h, 'alice', 'referrals of Chapter')[1]!).toString('utf8'));
-    expect(open[1]!.slice(-3)).toEqual(['Jane, "JD" Doe', 'jane@example.com', 'A lease']);
+    expect(open[1]!.slice(-4)).toEqual(['Jane, "JD" Doe', 'jane@example.com', '', 'A lease']);
     expect(h.messages.at(-1)!.text).toContain('Only moderators can use /export');
   });
 });
