@@ -25,8 +25,8 @@ afterAll(async () => {
 });
 
 /**
- * Community sizes of the random runs; a 200-member community runs once besides (a few minutes on a busy 2-core
- * machine; LIMITS_PROPERTY_FULL=0 skips it).
+ * Community sizes of the random runs; a 200-member community runs once besides (about 25 s on these 2-core
+ * machines; LIMITS_PROPERTY_FULL=0 skips it).
  */
 const SIZES = (process.env.LIMITS_PROPERTY_MEMBERS ?? '9,60').split(',').map(Number);
 const FULL = process.env.LIMITS_PROPERTY_FULL !== '0';
