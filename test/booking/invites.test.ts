@@ -22,7 +22,7 @@ const script = `
 /** The invite file a message says it wrote (the shell writes attachments where exports go). */
 function inviteOf(m: ShellMessage): ICAL.Component {
   const text = JSON.stringify(m);
-  const path = /file written to ([^)"\\]+invite\.ics)/.exec(text)?.[1];
+  const path = /file written to ([^)"\\]+invite(?:-\d+)?\.ics)/.exec(text)?.[1]; // a second file of one name is numbered
   if (!path) throw new Error(`no invite in: ${m.content.text}`);
   return new ICAL.Component(ICAL.parse(fs.readFileSync(path, 'utf8')));
 }
