@@ -65,7 +65,7 @@ describe('shell --script', () => {
   it('keeps data with --data, and refuses a second process on the same directory', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-data-'));
     expect(runCli(['--script', tmpFile(SCRIPT), '--data', dir]).status).toBe(0);
-    const again = runCli(['--script', tmpFile('@carol /profile bob\n'), '--data', dir, '--json']);
+    const again = runCli(['--script', tmpFile('@alice /profile bob\n'), '--data', dir, '--json']);
     expect(again.status).toBe(0);
     expect(JSON.parse(again.stdout.trim()).text).toContain("Bob's Pipes");
 
