@@ -1,9 +1,9 @@
-import { and, asc, eq, ne } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { applications, groupMemberships, members, profiles } from '../../db/schema.js';
 import type { GroupRow, MemberRow } from '../communities/rows.js';
 import { readSettings } from '../groups/group-settings.js';
-import { hasOverride, seatHolder } from './seats.js';
+import { hasOverride, membersInSeat, seatHolder } from './seats.js';
 
 /** A pending application with what stands in its way in a one-seat group. */
 export interface PendingApplication {
@@ -21,21 +21,8 @@ export interface PendingApplication {
 }
 
 /** Other applicants to the group waiting for the same seat, by name. */
-export async function rivalApplicants(db: Db, groupId: number, seatKey: string, except: number): Promise<MemberRow[]> {
-  const rows = await db
-    .select({ m: members })
-    .from(groupMemberships)
-    .innerJoin(members, eq(members.id, groupMemberships.memberId))
-    .where(
-      and(
-        eq(groupMemberships.groupId, groupId),
-        eq(groupMemberships.seatKey, seatKey),
-        eq(groupMemberships.status, 'applicant'),
-        ne(groupMemberships.memberId, except),
-      ),
-    )
-    .orderBy(asc(groupMemberships.joinedAt), asc(members.id));
-  return rows.map((r) => r.m);
+export function rivalApplicants(db: Db, groupId: number, seatKey: string, except: number): Promise<MemberRow[]> {
+  return membersInSeat(db, groupId, seatKey, 'applicant', except);
 }
 
 /** The group's pending applications, oldest first, each with its seat conflicts (one-seat groups only). */

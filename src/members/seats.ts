@@ -7,9 +7,15 @@ import { readSettings } from '../groups/group-settings.js';
 import { encodeAction } from '../messages.js';
 import { normalizeCategory } from './categories.js';
 
-/** Who holds a seat in a group (active members only), other than `except`. */
-export async function seatHolder(db: Db, groupId: number, seatKey: string, except: number): Promise<MemberRow | null> {
-  const [row] = await db
+/** Members of a group in a seat with one membership status, other than `except`, in the order they joined. */
+export async function membersInSeat(
+  db: Db,
+  groupId: number,
+  seatKey: string,
+  status: 'active' | 'applicant',
+  except: number,
+): Promise<MemberRow[]> {
+  const rows = await db
     .select({ m: members })
     .from(groupMemberships)
     .innerJoin(members, eq(members.id, groupMemberships.memberId))
@@ -17,12 +23,17 @@ export async function seatHolder(db: Db, groupId: number, seatKey: string, excep
       and(
         eq(groupMemberships.groupId, groupId),
         eq(groupMemberships.seatKey, seatKey),
-        eq(groupMemberships.status, 'active'),
+        eq(groupMemberships.status, status),
         ne(groupMemberships.memberId, except),
       ),
     )
-    .limit(1);
-  return row?.m ?? null;
+    .orderBy(asc(groupMemberships.joinedAt), asc(members.id));
+  return rows.map((r) => r.m);
+}
+
+/** Who holds a seat in a group (active members only), other than `except`. */
+export async function seatHolder(db: Db, groupId: number, seatKey: string, except: number): Promise<MemberRow | null> {
+  return (await membersInSeat(db, groupId, seatKey, 'active', except))[0] ?? null;
 }
 
 /** A moderator allowed this member to share the seat. */
