@@ -4,9 +4,9 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { acquireDataDirLock, DATA_DIR_LOCK_FILE } from './data-dir-lock.js';
 import { dataDirHasDatabase, discardSnapshot, migratedSchemaTarball } from './pglite-snapshot.js';
-import * as schema from './schema.js';
+import type * as schemaModule from './schema.js';
 
-export type Schema = typeof schema;
+export type Schema = typeof schemaModule;
 /** Both drivers' databases and their transactions share this type, so one set of repositories serves both. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
@@ -30,12 +30,16 @@ export interface OpenOptions {
 /** Opens the configured database and applies pending migrations. */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   // Each driver is loaded only when used: the embedded shell never pays for postgres.js, a server never for PGlite.
+  // The schema (drizzle's table builders, ~0.1 s of module loading) loads while the database starts.
+  const schemaLoaded = import('./schema.js');
   if (opts.url) {
-    const [{ default: postgres }, { drizzle: drizzlePostgres }, { migrate: migratePostgres }] = await Promise.all([
-      import('postgres'),
-      import('drizzle-orm/postgres-js'),
-      import('drizzle-orm/postgres-js/migrator'),
-    ]);
+    const [schema, { default: postgres }, { drizzle: drizzlePostgres }, { migrate: migratePostgres }] =
+      await Promise.all([
+        schemaLoaded,
+        import('postgres'),
+        import('drizzle-orm/postgres-js'),
+        import('drizzle-orm/postgres-js/migrator'),
+      ]);
     const client = postgres(opts.url, {
       max: opts.poolSize ?? 10,
       onnotice: () => {},
@@ -54,13 +58,15 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     }
     return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
   }
-  const [{ drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
-    import('drizzle-orm/pglite'),
-    import('drizzle-orm/pglite/migrator'),
-  ]);
   const release = opts.dataDir ? acquireDataDirLock(opts.dataDir) : () => {};
   try {
-    const client = await startPglite(opts.dataDir);
+    // PGlite's WebAssembly start is the longest step: begun first, the driver's and schema's modules load beside it.
+    const [client, schema, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+      startPglite(opts.dataDir),
+      schemaLoaded,
+      import('drizzle-orm/pglite'),
+      import('drizzle-orm/pglite/migrator'),
+    ]);
     const db = drizzlePglite(client, { schema }) as unknown as Db;
     // After a snapshot this applies nothing (a few catalogue reads); it brings an older data directory up to date.
     await migratePglite(db as never, { migrationsFolder });

@@ -2,9 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { drizzle } from 'drizzle-orm/pglite';
-import { migrate } from 'drizzle-orm/pglite/migrator';
+import { gunzipSync } from 'node:zlib';
 
 /**
  * A fresh PGlite runs initdb (a second WebAssembly Postgres) and then every migration: about 3–4 s and 730 MiB on
@@ -87,6 +85,12 @@ function readValid(files: SnapshotFiles): Buffer | undefined {
 
 /** Migrates a new in-memory PGlite and dumps it; written under temporary names and renamed, so readers never see half. */
 async function build(files: SnapshotFiles): Promise<Buffer> {
+  // Loaded here: a start that finds the snapshot cached (nearly every start) never needs the migrator's modules.
+  const [{ PGlite }, { drizzle }, { migrate }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ]);
   // 1 MiB WAL segments instead of 16: the embedded database's files live in memory, and a 16 MiB segment file
   // (mostly zeros, which the compressed snapshot hardly stores) would sit in every instance's memory.
   const client = new PGlite({ initDbStartParams: ['--wal-segsize=1'] });
@@ -126,11 +130,13 @@ export async function loadOrBuildSnapshot(): Promise<{ bytes: Buffer; built: boo
 }
 
 /**
- * The migrated schema as a data-directory tarball: from the cache when it is valid, else built (once per process
- * however many callers ask at the same time).
+ * The migrated schema as an uncompressed data-directory tar: from the cache when it is valid, else built (once per
+ * process however many callers ask at the same time). The file stays gzipped (3 MiB instead of 25), but PGlite gets
+ * the plain tar: Node's native gunzip takes about 0.1 s where PGlite's own, in JavaScript, takes about 0.3 s of every
+ * start (measured: 0.54–0.67 s to a first answer against 0.80–0.96 s).
  */
 export function migratedSchemaTarball(): Promise<Blob> {
-  inProcess ??= loadOrBuildSnapshot().then(({ bytes }) => new Blob([new Uint8Array(bytes)]));
+  inProcess ??= loadOrBuildSnapshot().then(({ bytes }) => new Blob([new Uint8Array(gunzipSync(bytes))]));
   inProcess.catch(() => {
     inProcess = undefined;
   });

@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import { commands } from '../../commands/index.js';
-import { buildCore } from '../../src/bootstrap.js';
-import { ManualClock, OffsetClock } from '../../src/clock.js';
+import { type OpenOptions, openDatabase } from '../../db/client.js';
+import { type AdvanceableClock, ManualClock, OffsetClock } from '../../src/clock.js';
 import type { Config } from '../../src/config.js';
+import type { Core } from '../../src/core.js';
 import type { Logger } from '../../src/logger.js';
-import { toJson, toReadable } from './shell-message.js';
-import { ShellSession } from './shell-session.js';
+import type { ShellMessage } from './shell-message.js';
+import type { ShellSession } from './shell-session.js';
 import { TranscriptError } from './transcript.js';
 
 const USAGE = `Usage: npm start [-- --script FILE | < FILE] [--json] [--data DIR] [--as NAME]
@@ -42,26 +42,15 @@ export async function runShell(argv: string[], config: Config, log: Logger): Pro
     return 0;
   }
   const scripted = args.script !== undefined || !process.stdin.isTTY;
-  const print = args.json
-    ? (m: Parameters<typeof toJson>[0]) => process.stdout.write(`${toJson(m)}\n`)
-    : (m: Parameters<typeof toReadable>[0]) => process.stdout.write(`${toReadable(m)}\n\n`);
+  const json = args.json === true;
   const actor = (args.as ?? process.env.USER ?? 'me').toLowerCase().replace(/[^a-z0-9._-]/g, '') || 'me';
 
   if (scripted) {
     const text = args.script && args.script !== '-' ? readScript(args.script) : '';
     if (text === null) return 1;
     const clock = new ManualClock();
-    const core = await buildCore({
-      commands,
-      clock,
-      log,
-      config,
-      inMemory: args.data === undefined,
-      catchUp: 'all', // `:advance` moves time by hand: the bot counts as running throughout
-      ...(args.data ? { config: { ...config, DATABASE_URL: undefined, DATA_DIR: args.data } } : {}),
-    });
     // A transcript's files go to a private folder of its own (or the kept data directory's), never a shared one.
-    const session = new ShellSession(core, clock, print, {
+    const { core, session } = await startSession(args.data ? { dataDir: args.data } : {}, clock, log, config, json, {
       actor,
       ...(args.data ? { exportDir: exportsBeside(args.data) } : {}),
     });
@@ -81,8 +70,14 @@ export async function runShell(argv: string[], config: Config, log: Logger): Pro
   }
 
   const clock = new OffsetClock();
-  const core = await buildCore({ commands, clock, log, config, catchUp: 'all' });
-  const session = new ShellSession(core, clock, print, { actor, exportDir: exportsBeside(config.DATA_DIR) });
+  const { core, session } = await startSession(
+    { url: config.DATABASE_URL, dataDir: config.DATA_DIR },
+    clock,
+    log,
+    config,
+    json,
+    { actor, exportDir: exportsBeside(config.DATA_DIR) },
+  );
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: `${session.actor}> ` });
   process.stdout.write(
     `Roundtable shell — one local community on ${core.deps.database.kind === 'pglite' ? `PGlite in ${config.DATA_DIR}` : 'PostgreSQL'}.\n` +
@@ -103,6 +98,36 @@ export async function runShell(argv: string[], config: Config, log: Logger): Pro
   }
   await core.deps.database.close();
   return 0;
+}
+
+/**
+ * Opens the database and, beside it, loads the commands and the session: PGlite's WebAssembly start and tsx's
+ * module loading (each about half a second here) overlap instead of running one after the other.
+ */
+async function startSession(
+  database: OpenOptions,
+  clock: AdvanceableClock,
+  log: Logger,
+  config: Config,
+  json: boolean,
+  sessionOptions: ConstructorParameters<typeof ShellSession>[3],
+): Promise<{ core: Core; session: ShellSession }> {
+  const opened = openDatabase(database);
+  const [{ commands }, { buildCore }, { ShellSession }, { toJson, toReadable }] = await Promise.all([
+    import('../../commands/index.js'),
+    import('../../src/bootstrap.js'),
+    import('./shell-session.js'),
+    import('./shell-message.js'),
+  ]).catch(async (err) => {
+    await opened.then((d) => d.close()).catch(() => {});
+    throw err;
+  });
+  const print = json
+    ? (m: ShellMessage) => process.stdout.write(`${toJson(m)}\n`)
+    : (m: ShellMessage) => process.stdout.write(`${toReadable(m)}\n\n`);
+  // `:advance` and the interactive offset clock move time by hand: the bot counts as running throughout.
+  const core = await buildCore({ commands, clock, log, config, database: await opened, catchUp: 'all' });
+  return { core, session: new ShellSession(core, clock, print, sessionOptions) };
 }
 
 /** Files of a kept database go beside its directory (`./data` → `./data-exports`), never inside PGlite's own. */
