@@ -47,6 +47,9 @@ export function blocksToText(blocks: Loose[] | undefined, fallback: string): { t
     } else if (id === 'rt-select') {
       const s = b.elements[0];
       lines.push(`${s.placeholder.text}: ${s.options.map((o: Loose) => o.text.text).join(' | ')}`);
+    } else if (id === 'rt-page') {
+      // "Page 2 of 3" under a paged reply: a member reads where they are.
+      lines.push(b.elements.map((e: Loose) => unescapeMrkdwn(e.text)).join(''));
     } else if (id.startsWith('rt-buttons')) {
       // Page buttons (rt-buttons-page) too: a member can press Next.
       buttons.push(...b.elements.map((e: Loose) => String(e.text.text)));
