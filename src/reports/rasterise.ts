@@ -1,5 +1,16 @@
 import { existsSync } from 'node:fs';
-import { Resvg } from '@resvg/resvg-js';
+import { createRequire } from 'node:module';
+
+type ResvgModule = typeof import('@resvg/resvg-js');
+let resvgModule: ResvgModule | undefined;
+/**
+ * resvg's native addon (and its libc probe, a full process report) loads on the first chart, not at start-up:
+ * most runs of the bot, and every shell transcript, never draw one.
+ */
+const loadResvg = (): ResvgModule => {
+  resvgModule ??= createRequire(import.meta.url)('@resvg/resvg-js') as ResvgModule;
+  return resvgModule;
+};
 
 /** Fonts read from known files: scanning every system font on each render costs more than drawing the chart. */
 const FONT_FILES = [
@@ -9,7 +20,7 @@ const FONT_FILES = [
 
 /** SVG → PNG with resvg (Rust, no browser); falls back to the system fonts where DejaVu is not installed. */
 export function svgToPng(svg: string): Uint8Array {
-  const resvg = new Resvg(svg, {
+  const resvg = new (loadResvg().Resvg)(svg, {
     font: FONT_FILES.length
       ? { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' }
       : { loadSystemFonts: true },

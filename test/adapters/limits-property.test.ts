@@ -70,7 +70,8 @@ function script(c: Community): string {
       `@${name} /intro business:${q(`${'Business '.repeat(9).slice(0, 70)}${i}`)} category:${q(`trade ${i} ${'x'.repeat(40)}`.slice(0, 60))} pitch:${q(pitch)} ideal_referral:${q(c.ideal)} area:${q('North county and all the villages around it, '.repeat(3).slice(0, 100))} website:https://m${i}.example email:m${i}@example.com phone:+44207946${String(1000 + i).slice(-4)}`,
     );
   }
-  for (let i = 0; i < Math.min(25, c.members); i++) lines.push(`@m${i} /ask text:${q(c.ask)}`);
+  // Open for 30 days: still open after the two pairing rounds below (16 days), so /asks lists all 25.
+  for (let i = 0; i < Math.min(25, c.members); i++) lines.push(`@m${i} /ask text:${q(c.ask)} days:30`);
   for (let i = 1; i < Math.min(12, c.members); i++) {
     lines.push(
       `@m${i} /refer member:@m0 prospect:${q(`Prospect ${'with a long name '.repeat(6)}`.slice(0, 120))} contact:prospect${i}@example.com need:${q(c.ask.slice(0, 200))} temperature:4 consent:yes`,
