@@ -32,7 +32,8 @@ export interface Placement {
   membership: MembershipRow | null;
 }
 
-function prepareActorPlacements(db: Db) {
+/** A member by platform id, with each group of their community and their membership of it (rows to prepare). */
+function actorWithGroups(db: Db) {
   return db
     .select({ actor: members, group: groups, membership: groupMemberships })
     .from(members)
@@ -43,9 +44,11 @@ function prepareActorPlacements(db: Db) {
         eq(members.communityId, sql.placeholder('communityId')),
         eq(members.platformUserId, sql.placeholder('platformUserId')),
       ),
-    )
-    .orderBy(asc(groups.id))
-    .prepare('actor_placements');
+    );
+}
+
+function prepareActorPlacements(db: Db) {
+  return actorWithGroups(db).orderBy(asc(groups.id)).prepare('actor_placements');
 }
 
 const placementLookups = new WeakMap<Db, ReturnType<typeof prepareActorPlacements>>();
@@ -153,17 +156,7 @@ export async function groupAndMembership(
 }
 
 function prepareActorLookup(db: Db) {
-  return db
-    .select({ actor: members, group: groups, membership: groupMemberships })
-    .from(members)
-    .leftJoin(groups, eq(groups.communityId, members.communityId))
-    .leftJoin(groupMemberships, and(eq(groupMemberships.groupId, groups.id), eq(groupMemberships.memberId, members.id)))
-    .where(
-      and(
-        eq(members.communityId, sql.placeholder('communityId')),
-        eq(members.platformUserId, sql.placeholder('platformUserId')),
-      ),
-    )
+  return actorWithGroups(db)
     .orderBy(sql`(${groups.homeChannelRef} = ${sql.placeholder('channelRef')}) desc`, asc(groups.id))
     .limit(1)
     .prepare('actor_in_channel');
