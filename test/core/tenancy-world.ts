@@ -103,14 +103,14 @@ export async function fingerprint(db: Db, query: ReturnType<typeof sql>): Promis
   return Object.fromEntries(rowsOf<{ t: string; h: string }>(await db.execute(query)).map((r) => [r.t, r.h]));
 }
 
-/** Rows this transaction inserted, updated or deleted so far (even those a savepoint then rolled back). */
-export async function writesInTransaction(db: Db): Promise<number> {
-  const [row] = rowsOf<{ n: number }>(
-    await db.execute(
-      sql`select coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::int as n from pg_stat_xact_user_tables`,
-    ),
-  );
-  return Number(row?.n ?? 0);
+/**
+ * Whether this transaction has written anything so far: any row inserted, updated, deleted or locked (even in a
+ * savepoint rolled back since) gives it a transaction id. Conservative (a sequence's nextval may assign one too); when
+ * it says so, the caller compares a hash of every table.
+ */
+export async function wroteInTransaction(db: Db): Promise<boolean> {
+  const [row] = rowsOf<{ xid: string | null }>(await db.execute(sql`select txid_current_if_assigned()::text as xid`));
+  return row?.xid != null;
 }
 
 class Rollback extends Error {}
