@@ -52,14 +52,16 @@ export function normalizeCategory(text: string): string {
  * stored under the earlier key (ASCII left as typed); keep its SQL (rt_seat_key_0007) in step with this.
  */
 export function categoryKey(text: string): string {
-  const readable = normalizeCategory(text);
-  const skeleton = unhomoglyph(readable).normalize('NFC').toLowerCase().replace(/rn/g, 'm');
-  // Some prototypes are punctuation (% is º/₀): spacing again keeps a key its own key. A category of symbols only
-  // keeps its symbols.
-  const words = skeleton.replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ').trim();
-  if (!words) return readable;
-  // Plurals again after the skeleton: a look-alike letter in "plumbеrs" kept its s the first time.
-  return words.split(' ').map(singular).join(' ');
+  // Normalised again after the skeleton, until nothing changes (once, in practice): some prototypes are punctuation
+  // or compatibility forms (% is º/₀, which is "o 0"), and a look-alike letter in "plumbеrs" kept its s the first
+  // time. So a key is its own key.
+  let key = normalizeCategory(text);
+  for (let i = 0; i < 4; i++) {
+    const next = normalizeCategory(unhomoglyph(key).replace(/rn/g, 'm'));
+    if (next === key) break;
+    key = next;
+  }
+  return key;
 }
 
 /** The seat key after a community's aliases: `Realtors` → `real estate agent` when a moderator said so. */
