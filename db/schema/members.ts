@@ -122,3 +122,21 @@ export const connections = pgTable(
     index('connections_group').on(t.groupId, t.createdAt),
   ],
 );
+
+/**
+ * Members of a one-seat group found holding the same seat after seat keys changed (migration 0007 made ASCII
+ * look-alikes one seat): nobody is removed or merged; the group's moderators are told, and decide (let them share
+ * the seat, or ask one to change their category). `member_ids` lists the holders when the conflict was found.
+ */
+export const seatConflicts = pgTable(
+  'seat_conflicts',
+  {
+    groupId: integer('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    seatKey: text('seat_key').notNull(),
+    memberIds: integer('member_ids').array().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.seatKey] })],
+);

@@ -60,6 +60,13 @@ export const referrals = pgTable(
     index('referrals_open')
       .on(t.communityId, t.status, t.receiverId, t.createdAt, t.updatedAt)
       .where(sql`${t.status} in ('new', 'accepted', 'contacted', 'meeting')`),
+    // the same for one group's report (its open slips per receiver, its closed business by when it closed):
+    index('referrals_group_open')
+      .on(t.groupId, t.status, t.receiverId, t.createdAt, t.updatedAt)
+      .where(sql`${t.status} in ('new', 'accepted', 'contacted', 'meeting')`),
+    index('referrals_group_won')
+      .on(t.groupId, t.closedAt, t.giverId, t.receiverId, t.currency, t.amount)
+      .where(sql`${t.status} = 'won'`),
   ],
 );
 

@@ -340,6 +340,8 @@ export class Dispatcher {
         : moderates(membership, admin);
     if (bootstrap) {
       if (placements.length > 0 && !isModerator) {
+        // A group carried by a form or page the actor has no place in: as a button of a group that is gone.
+        if (wanted?.source === 'button' && membership?.status !== 'active') throw staleButton();
         throw new UserError(
           'forbidden',
           `Only moderators can use ${target.what}.`,

@@ -44,16 +44,24 @@ export function normalizeCategory(text: string): string {
 }
 
 /**
- * The seat key: the readable form with every non-ASCII character replaced by its Unicode TR 39 confusable
- * prototype (unhomoglyph, built from Unicode's confusables.txt), so "Plumbеr" with a Cyrillic е, "Plum\u200bber"
- * and "Plumbers" are one seat, while letters of other scripts that look like nothing Latin stay themselves. ASCII is
- * left as typed: a key of plain words stays readable (and equal to keys stored before skeletons), at the price of
- * not unifying ASCII-only look-alikes such as "rn" and "m". Never empty for text with a visible character.
+ * The seat key: the readable form's Unicode TR 39 confusable skeleton (unhomoglyph, built from Unicode's
+ * confusables.txt), over the whole key, ASCII included, so "Plumbеr" with a Cyrillic е, "Plum\u200bber", "Plumbers",
+ * "Plurnber" and "P1umber" are one seat, while letters of other scripts that look like nothing Latin stay themselves.
+ * Kept readable: the skeleton writes m as "rn", which is turned back into m (no skeleton holds an m, so this loses no
+ * distinction), 0 becomes o and 1 l. Never empty for text with a visible character. Migration 0007 re-keys what was
+ * stored under the earlier key (ASCII left as typed); keep its SQL (rt_seat_key_0007) in step with this.
  */
 export function categoryKey(text: string): string {
-  const skeleton = [...normalizeCategory(text)].map((c) => (c.charCodeAt(0) < 128 ? c : unhomoglyph(c))).join('');
-  // Plurals again after the skeleton: a look-alike letter in "plumbеrs" kept its s the first time.
-  return skeleton.normalize('NFC').toLowerCase().split(' ').map(singular).join(' ');
+  // Normalised again after the skeleton, until nothing changes (once, in practice): some prototypes are punctuation
+  // or compatibility forms (% is º/₀, which is "o 0"), and a look-alike letter in "plumbеrs" kept its s the first
+  // time. So a key is its own key.
+  let key = normalizeCategory(text);
+  for (let i = 0; i < 4; i++) {
+    const next = normalizeCategory(unhomoglyph(key).replace(/rn/g, 'm'));
+    if (next === key) break;
+    key = next;
+  }
+  return key;
 }
 
 /** The seat key after a community's aliases: `Realtors` → `real estate agent` when a moderator said so. */

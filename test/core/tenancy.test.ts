@@ -1,330 +1,306 @@
-import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import type { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../../commands/index.js';
-import { rowsOf } from '../../db/client.js';
-import { ManualClock } from '../../src/clock.js';
-import { Registry } from '../../src/commands/registry.js';
-import { Dispatcher, type DispatchResult } from '../../src/dispatch/dispatcher.js';
-import type { Invocation } from '../../src/dispatch/invocation.js';
-import type { Capabilities } from '../../src/platform.js';
-import { seededRandom } from '../../src/random.js';
+import type { DispatchResult } from '../../src/dispatch/dispatcher.js';
+import { GROUP_OPTION } from '../../src/messages.js';
+import { encodeRerun, PAGE_COMMAND, rerunOf } from '../../src/render/pages.js';
 import { describeEachDatabase } from '../support/databases.js';
-
-const caps: Capabilities = {
-  privateReplies: true,
-  dms: true,
-  channelPosts: true,
-  threads: false,
-  forms: false,
-  buttons: true,
-  files: true,
-};
-
-/** Downtown's secrets: none may appear in an answer to anyone outside Downtown. */
-const SECRETS = [
-  'Downtown',
-  'Persephone Vale',
-  'persephone@vale.example',
-  'lease for the bakery',
-  'the harbour master',
-  'Wilhelmina Krupp',
-  'dm1',
-  'dm2',
-  'dmod',
-];
+import { ACTION_ARGS, COMMAND_OPTIONS, INSIDER, OPEN_TO_ANYONE } from './tenancy-cases.js';
+import {
+  A,
+  type Actions,
+  B,
+  buildWorld,
+  type Community,
+  dispatcherOn,
+  fingerprint,
+  fingerprintQuery,
+  inRolledBack,
+  ok,
+  registry,
+  SECRETS,
+  type World,
+  wroteInTransaction,
+} from './tenancy-world.js';
 
 /**
- * Two communities (A, B), two groups in A (Downtown, North) and one in B (Far), each with a moderator, two members
- * and a removed member, plus people who never joined. Everyone runs every command, button and form that names an
- * object against the other group's and community's objects: the answer is a refusal that reveals nothing, exactly
- * like an id that does not exist, and no table changes.
+ * Every command, button, form and page button, run by each role outside Downtown (a moderator, a member and a
+ * removed member of North, people who never joined, Downtown's own removed member and stranger, and community B's
+ * moderator and member) against Downtown's group and objects: the answer is a refusal that reveals nothing, exactly
+ * like a group or id that does not exist, and no table changes. The cases come from the registry, so a new command
+ * or button fails the coverage test until it has one. The world is built once; each case runs in a transaction that
+ * is rolled back, and "no table changed" is read from the transaction's write counters (falling back to a hash of
+ * every table when something was written and rolled back to a savepoint).
  */
+const outsiders: [string, Community, string][] = [
+  ['North’s moderator', A, 'nmod'],
+  ['a North member', A, 'nm1'],
+  ['North’s removed member', A, 'nrm'],
+  ['a stranger in A', A, 'nstranger'],
+  ['Downtown’s removed member', A, 'drm'],
+  ['Downtown’s stranger', A, 'dstranger'],
+  ['Far’s moderator (community B)', B, 'fmod'],
+  ['a Far member (community B)', B, 'fm1'],
+];
+/** Where each outsider acts: their own group's channel and their DM (community A's people also Downtown's channel). */
+const ownChannels = (actor: string) => [
+  actor.startsWith('f') ? 'far' : actor.startsWith('n') ? 'north' : 'downtown',
+  `dm-${actor}`,
+];
+const MISSING = 99999;
+
+const commandNames = registry.all().map((c) => c.def.name);
+const actionKeys = registry.all().flatMap((c) => Object.keys(c.def.actions ?? {}).map((a) => `${c.def.name}:${a}`));
+const pagedNames = registry
+  .all()
+  .filter((c) => c.def.readOnly)
+  .map((c) => c.def.name);
+
+const normal = (r: DispatchResult) => r.reply.text.replace(/#\d+/g, '#N');
+
 describeEachDatabase('tenancy', (db) => {
-  let d: Dispatcher;
-  const A = { ref: `A-${Math.random()}`, name: 'Chamber A' };
-  const B = { ref: `B-${Math.random()}`, name: 'Chamber B' };
-  const inv = (
-    community: { ref: string; name: string },
-    actor: string,
-    channelRef: string,
-    input: Invocation['input'],
-    isAdmin = false,
-  ): Invocation => ({
-    platform: 'shell',
-    community,
-    channelRef,
-    actor: { platformUserId: actor, displayName: actor, ...(isAdmin ? { isAdmin } : {}) },
-    input,
-  });
-  const cmd = (
-    community: typeof A,
-    actor: string,
-    channel: string,
-    name: string,
-    options: Record<string, unknown> = {},
-    isAdmin = false,
-  ) => d.dispatch(inv(community, actor, channel, { kind: 'command', name, options }, isAdmin), caps);
-  const press = (community: typeof A, actor: string, channel: string, actionId: string) =>
-    d.dispatch(inv(community, actor, channel, { kind: 'action', actionId }), caps);
-  const ok = async (p: Promise<DispatchResult>) => {
-    const r = await p;
-    expect(r.outcome, r.reply.text).toBe('ok');
-    return r;
-  };
-
-  const ids = {} as Record<string, number>;
-  const one = async (q: ReturnType<typeof sql>) => Number(rowsOf<{ id: number }>(await db().db.execute(q))[0]!.id);
-
-  /** Every table's rows, hashed: "no table changes" is this staying the same. */
-  async function snapshot(): Promise<Record<string, string>> {
-    const tables = rowsOf<{ t: string }>(
-      await db().db.execute(
-        sql`select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
-      ),
-    ).map((r) => r.t);
-    const out: Record<string, string> = {};
-    for (const t of tables) {
-      const rows = rowsOf(await db().db.execute(sql.raw(`select * from "${t}"`)));
-      const text = rows
-        .map((r) => JSON.stringify(r))
-        .sort()
-        .join('\n');
-      out[t] = createHash('sha256').update(text).digest('hex');
-    }
-    return out;
-  }
+  let w: World;
+  let query: ReturnType<typeof sql>;
+  let world: Record<string, string>;
+  /** Each outsider's answer for a button, form or page of a group that does not exist. */
+  const gone = new Map<string, DispatchResult>();
 
   beforeAll(async () => {
-    d = new Dispatcher({
-      db: db().db,
-      registry: new Registry(commands),
-      clock: new ManualClock(new Date('2026-01-05T10:00:00Z')),
-      random: seededRandom(7),
-      log: (await import('../../src/logger.js')).silentLogger,
-    });
-    const intro = (c: typeof A, who: string, channel: string, category: string) =>
-      ok(
-        cmd(c, who, channel, 'intro', {
-          business: `${who} Ltd`,
-          category,
-          pitch: 'We help',
-          ideal_referral: 'Anyone',
-          email: `${who}@firm.example`,
-        }),
-      );
-    const meeting = { meeting_day: 'thursday', meeting_time: '08:00', timezone: 'UTC' };
-    await ok(cmd(A, 'dmod', 'downtown', 'setup', { name: 'Downtown', type: 'peer', ...meeting }));
-    // North is created by a platform admin, who becomes its moderator: dmod has no role there.
-    await ok(cmd(A, 'nmod', 'north', 'setup', { name: 'North', type: 'peer', ...meeting }, true));
-    await ok(cmd(B, 'fmod', 'far', 'setup', { name: 'Far', type: 'peer', ...meeting }));
-    for (const [c, g, p] of [
-      [A, 'downtown', 'd'],
-      [A, 'north', 'n'],
-      [B, 'far', 'f'],
-    ] as const) {
-      await intro(c, `${p}mod`, g, 'coach');
-      await intro(c, `${p}m1`, g, 'roofer');
-      await intro(c, `${p}m2`, g, 'lawyer');
-      await intro(c, `${p}rm`, g, 'baker');
-      await ok(cmd(c, `${p}mod`, g, 'remove', { member: `${p}rm` }));
-      await ok(cmd(c, `${p}stranger`, g, 'help'));
+    w = await buildWorld(db());
+    query = await fingerprintQuery(db().db);
+    world = await fingerprint(db().db, query);
+    for (const [, community, actor] of outsiders) {
+      const { out } = await inCase((x) => x.press(community, actor, `dm-${actor}`, `${MISSING}~directory:page:1`));
+      gone.set(actor, out);
     }
-    // Downtown's objects, each with something only Downtown may see.
-    await ok(
-      cmd(A, 'dm1', 'downtown', 'refer', {
-        member: 'dm2',
-        prospect: 'Persephone Vale',
-        contact: 'persephone@vale.example',
-        need: 'lease for the bakery',
-        temperature: '4',
-        consent: 'yes',
+  }, 120_000);
+
+  /** Runs one case in a rolled-back transaction: its results, and the tables it left changed. */
+  async function inCase<T>(body: (x: Actions) => Promise<T>, compare = true): Promise<{ out: T; changed: string[] }> {
+    return inRolledBack(db(), async (tx) => {
+      const out = await body(dispatcherOn(tx));
+      if (!compare || !(await wroteInTransaction(tx))) return { out, changed: [] };
+      const now = await fingerprint(tx, query);
+      return { out, changed: Object.keys(now).filter((t) => now[t] !== world[t]) };
+    });
+  }
+
+  type Run = [where: string, community: Community, r: DispatchResult, missing: DispatchResult | undefined];
+
+  /**
+   * Runs `body` for every outsider and checks what the runs left changed: all in one rolled-back transaction when
+   * nothing may change (any change fails the case anyway), each in its own when the case is open to anyone, so that
+   * what one outsider did (joining, say) is not seen by the next.
+   */
+  async function acrossOutsiders(
+    label: string,
+    open: { tables: string[] } | undefined,
+    body: (x: Actions, community: Community, actor: string) => Promise<Run[]>,
+  ): Promise<Run[]> {
+    const runs: Run[] = [];
+    for (const batch of open ? outsiders.map((o) => [o]) : [outsiders]) {
+      const { out, changed } = await inCase(async (x) => {
+        const mine: Run[] = [];
+        for (const [, community, actor] of batch) mine.push(...(await body(x, community, actor)));
+        return mine;
+      });
+      runs.push(...out);
+      const allowed = open?.tables ?? [];
+      const who = batch.map(([, , actor]) => actor).join(', ');
+      if (!allowed.includes('*'))
+        expect(
+          changed.filter((t) => !allowed.includes(t)),
+          `${label} by ${who} changed a table`,
+        ).toEqual([]);
+    }
+    return runs;
+  }
+
+  /** A refusal that reveals none of `secrets`, sends nothing and, when `missing` is given, answers as it does. */
+  function expectRefusal(where: string, r: DispatchResult, secrets: string[], missing?: DispatchResult) {
+    expect(r.outcome, `${where}: ${r.reply.text}`).toBe('user_error');
+    expect(r.outgoing, where).toEqual([]);
+    const shown = JSON.stringify(r.reply);
+    for (const s of secrets) expect(shown, `${where} reveals ${s}`).not.toContain(s);
+    if (missing) expect(normal(r), `${where}: not the answer for a missing one`).toBe(normal(missing));
+  }
+
+  it('every command, button and page button has a case, and every case a command', () => {
+    const options = COMMAND_OPTIONS({} as World);
+    const args = ACTION_ARGS({} as World);
+    expect(Object.keys(options).sort()).toEqual([...commandNames].sort());
+    expect(Object.keys(args).sort()).toEqual([...actionKeys].sort());
+    const open = [
+      ...registry
+        .all()
+        .filter((c) => c.def.access === 'anyone' && !c.def.bootstrap)
+        .map((c) => c.def.name),
+      ...actionKeys.filter((k) => {
+        const [command, action] = splitAction(k);
+        return registry.get(command)?.def.actions?.[action]?.access === 'anyone';
       }),
-    );
-    await ok(cmd(A, 'dm1', 'downtown', 'ask', { text: 'an introduction to the harbour master' }));
-    await ok(cmd(A, 'dm1', 'downtown', 'commit', { what: 'call the harbour master', by: 'friday' }));
-    await ok(cmd(A, 'dm1', 'downtown', 'visitor invite', { name: 'Wilhelmina Krupp', contact: 'w@krupp.example' }));
-    await ok(cmd(A, 'dmod', 'downtown', 'pair setup', { name: 'Coffee', who: 'everyone' }));
-    await ok(cmd(A, 'dmod', 'downtown', 'pair start'));
-    // North's and Far's own slips: #2 in A, #1 in B (numbers are per community).
-    await ok(
-      cmd(A, 'nm1', 'north', 'refer', {
-        member: 'nm2',
-        prospect: 'Nora North',
-        contact: 'nora@north.example',
-        need: 'a roof',
-        temperature: '3',
-        consent: 'yes',
-      }),
-    );
-    await ok(
-      cmd(B, 'fm1', 'far', 'refer', {
-        member: 'fm2',
-        prospect: 'Fay Far',
-        contact: 'fay@far.example',
-        need: 'a will',
-        temperature: '3',
-        consent: 'yes',
-      }),
-    );
-    ids.ask = await one(sql`select id from asks where text like '%harbour master%'`);
-    ids.commitment = await one(sql`select id from commitments where what like '%harbour master%'`);
-    ids.visitor = await one(sql`select id from visitors where name = 'Wilhelmina Krupp'`);
-    ids.meeting = await one(
-      sql`select m.id from meetings m join groups g on g.id = m.group_id where g.name = 'Downtown' order by m.starts_at limit 1`,
-    );
-    ids.program = await one(
-      sql`select p.id from pairing_programs p join groups g on g.id = p.group_id where g.name = 'Downtown'`,
-    );
-    ids.pairing = await one(
-      sql`select pg.id from pairing_groups pg join pairing_rounds r on r.id = pg.round_id where r.program_id = ${ids.program} limit 1`,
-    );
-    ids.downtown = await one(sql`select id from groups where name = 'Downtown'`);
-    ids.dm1 = await one(
-      sql`select m.id from members m join communities c on c.id = m.community_id where c.platform_ref = ${A.ref} and m.platform_user_id = 'dm1'`,
-    );
+    ];
+    expect(Object.keys(OPEN_TO_ANYONE).sort()).toEqual(open.sort());
+  });
+
+  it('the change detector sees a change (so “changes nothing” can fail)', async () => {
+    const { changed } = await inCase((x) => ok(x.cmd(A, 'dm1', 'downtown', 'thanks', { member: 'dm2', amount: '5' })));
+    expect(changed.length).toBeGreaterThan(0);
   });
 
   it('Downtown’s own members reach Downtown’s objects (the suite is not refusing everyone)', async () => {
-    const shown = await ok(cmd(A, 'dm2', 'dm-dm2', 'referral show', { id: 1 }));
-    expect(JSON.stringify(shown.reply)).toContain('persephone@vale.example');
-    const mod = await ok(cmd(A, 'dmod', 'downtown', 'referral show', { id: 1 }));
+    const { out } = await inCase(async (x) => ({
+      member: await ok(x.cmd(A, 'dm2', 'dm-dm2', 'referral show', { id: w.referral })),
+      moderator: await ok(x.cmd(A, 'dmod', 'downtown', 'referral show', { id: w.referral })),
+    }));
+    expect(JSON.stringify(out.member.reply)).toContain('persephone@vale.example');
     // Downtown keeps "moderators see contacts" off: its moderator sees the slip without the contact.
-    expect(JSON.stringify(mod.reply)).not.toContain('persephone@vale.example');
+    expect(JSON.stringify(out.moderator.reply)).not.toContain('persephone@vale.example');
   });
 
-  /** The people outside Downtown, where they act: their own group's channel, a DM, Downtown's channel. */
-  const outsiders: [string, typeof A, string][] = [
-    ['North’s moderator', A, 'nmod'],
-    ['a North member', A, 'nm1'],
-    ['North’s removed member', A, 'nrm'],
-    ['a stranger in A', A, 'nstranger'],
-    ['Downtown’s removed member', A, 'drm'],
-    ['Downtown’s stranger', A, 'dstranger'],
-    ['Far’s moderator (community B)', B, 'fmod'],
-    ['a Far member (community B)', B, 'fm1'],
-  ];
-  const channelsOf = (actor: string) =>
-    actor.startsWith('f')
-      ? ['far', `dm-${actor}`, 'downtown']
-      : [actor.startsWith('n') ? 'north' : 'downtown', `dm-${actor}`, 'downtown'];
-
-  /** What each attack names, and the same attack on an id that does not exist: the two answers must match. */
-  const attacks = (): {
-    label: string;
-    run: (c: typeof A, who: string, ch: string) => Promise<DispatchResult>;
-    missing: (c: typeof A, who: string, ch: string) => Promise<DispatchResult>;
-  }[] => {
-    const both = (
-      label: string,
-      f: (id: string) => (c: typeof A, who: string, ch: string) => Promise<DispatchResult>,
-      real: string,
-      fake = '99999',
-    ) => ({ label, run: f(real), missing: f(fake) });
-    return [
-      both('/referral show', (id) => (c, w, ch) => cmd(c, w, ch, 'referral show', { id: Number(id) }), '1'),
-      both(
-        '/referral update',
-        (id) => (c, w, ch) => cmd(c, w, ch, 'referral update', { id: Number(id), status: 'accepted' }),
-        '1',
-      ),
-      both('/referral withdraw', (id) => (c, w, ch) => cmd(c, w, ch, 'referral withdraw', { id: Number(id) }), '1'),
-      both(
-        '/referral correct',
-        (id) => (c, w, ch) => cmd(c, w, ch, 'referral correct', { id: Number(id), status: 'won', amount: '99999' }),
-        '1',
-      ),
-      both('Accept button', (id) => (c, w, ch) => press(c, w, ch, `referral update:move:${id}|accepted`), '1'),
-      both('I can help', (id) => (c, w, ch) => press(c, w, ch, `ask:help:${id}`), String(ids.ask)),
-      both('Refer someone', (id) => (c, w, ch) => press(c, w, ch, `ask:refer:${id}`), String(ids.ask)),
-      both('RSVP', (id) => (c, w, ch) => press(c, w, ch, `meeting next:rsvp:${id}|attending`), String(ids.meeting)),
-      both('Check in', (id) => (c, w, ch) => press(c, w, ch, `meeting next:checkin:${id}`), String(ids.meeting)),
-      both('Done?', (id) => (c, w, ch) => press(c, w, ch, `commit:done:${id}`), String(ids.commitment)),
-      both('Drop', (id) => (c, w, ch) => press(c, w, ch, `commit:drop:${id}`), String(ids.commitment)),
-      both('Met', (id) => (c, w, ch) => press(c, w, ch, `pair status:met:${id}`), String(ids.pairing)),
-      both('Rematch', (id) => (c, w, ch) => press(c, w, ch, `pair status:rematch:${id}`), String(ids.pairing)),
-      both('Join program', (id) => (c, w, ch) => press(c, w, ch, `pair status:join:${id}`), String(ids.program)),
-      both('Followed up', (id) => (c, w, ch) => press(c, w, ch, `visitor invite:followed:${id}`), String(ids.visitor)),
-      // Buttons that carry Downtown as their group: moderators' Approve, Allow a seat, a directory page.
-      both(
-        'Approve (Downtown’s button)',
-        (g) => (c, w, ch) => press(c, w, ch, `${g}~approve:press:${ids.dm1}`),
-        String(ids.downtown),
-        '99999',
-      ),
-      both(
-        'Allow a seat (Downtown’s button)',
-        (g) => (c, w, ch) => press(c, w, ch, `${g}~seats:allow:${ids.dm1}|roofer`),
-        String(ids.downtown),
-        '99999',
-      ),
-      both(
-        'Directory page (Downtown’s button)',
-        (g) => (c, w, ch) => press(c, w, ch, `${g}~directory:page:1`),
-        String(ids.downtown),
-        '99999',
-      ),
-    ];
-  };
-
-  const normal = (r: DispatchResult) => r.reply.text.replace(/#\d+/g, '#N');
-
-  describe.each(outsiders)('%s', (_who, community, actor) => {
-    it('is refused every object of Downtown, exactly as a missing one, and nothing changes', async () => {
-      for (const channel of channelsOf(actor)) {
-        // A referral number is counted per community: B's people cannot even name A's slips.
-        for (const a of attacks().filter((x) => community === A || !/^\/referral|^Accept/.test(x.label))) {
-          const before = await snapshot();
-          const r = await a.run(community, actor, channel);
-          const where = `${a.label} by ${actor} in ${channel}`;
-          expect(r.outcome, `${where}: ${r.reply.text}`).toBe('user_error');
-          expect(r.outgoing, where).toEqual([]);
-          for (const s of SECRETS) expect(JSON.stringify(r.reply), `${where} reveals ${s}`).not.toContain(s);
-          const missing = await a.missing(community, actor, channel);
-          expect(normal(r), where).toBe(normal(missing));
-          expect(await snapshot(), `${where} changed a table`).toEqual(before);
+  describe.each(commandNames)('/%s', (name) => {
+    it('is refused to everyone outside Downtown, as a missing group or id is, and changes nothing', async () => {
+      const { def } = registry.get(name)!;
+      const options = COMMAND_OPTIONS(w)[name]!;
+      const open = OPEN_TO_ANYONE[name];
+      const insider = INSIDER[name] ?? (def.access === 'moderator' ? 'dmod' : 'dm1');
+      const fromForm = Boolean(def.form);
+      // The options are valid: Downtown's own people are not refused them.
+      const control = await inCase((x) => x.cmd(A, insider, 'downtown', name, options, { fromForm }), false);
+      expect(['ok', 'user_error'], control.out.reply.text).toContain(control.out.outcome);
+      expect(control.out.code ?? 'ok', `${name} by ${insider}: ${control.out.reply.text}`).not.toMatch(
+        /forbidden|bad_option|unknown_command|not_setup/,
+      );
+      // The answer for an id that does not exist (the same for everyone: it is given before any right is checked).
+      const unknown = def.scope
+        ? (await inCase((x) => x.cmd(A, 'dm1', 'dm-dm1', name, { ...options, [def.scope!.option]: MISSING }))).out
+        : undefined;
+      const out = await acrossOutsiders(`/${name}`, open, async (x, community, actor) => {
+        const runs: Run[] = [];
+        const carried = (g: number) =>
+          x.cmd(community, actor, `dm-${actor}`, name, { ...options, [GROUP_OPTION]: String(g) }, { fromForm });
+        // A form or page of Downtown's, submitted from elsewhere: as one of a group that does not exist. (An id
+        // decides the group itself, whatever group is carried: naming it is the case below.)
+        if (!def.scope) {
+          const missing = open && community === A ? undefined : gone.get(actor);
+          runs.push([`carried by ${actor}`, community, await carried(w.downtown), missing]);
+        }
+        if (community === A) {
+          const r = await x.cmd(A, actor, 'downtown', name, options, { fromForm });
+          runs.push([`by ${actor} in Downtown’s channel`, A, r, undefined]);
+        }
+        // An id of Downtown's, named anywhere (referral numbers are per community: B cannot name A's).
+        if (def.scope && community === A) {
+          for (const ch of ownChannels(actor)) {
+            const named = (id: number) =>
+              x.cmd(community, actor, ch, name, { ...options, [def.scope!.option]: id }, { fromForm });
+            runs.push([
+              `naming Downtown’s by ${actor} in ${ch}`,
+              A,
+              await named(options[def.scope.option] as number),
+              unknown,
+            ]);
+          }
+        }
+        return runs;
+      });
+      for (const [where, community, r, missing] of out) {
+        if (open) {
+          const shown = JSON.stringify([r.reply, r.outgoing]);
+          const hidden = community === A ? SECRETS.slice(1, 6) : SECRETS;
+          for (const s of hidden) expect(shown, `/${name} ${where} reveals ${s}`).not.toContain(s);
+          if (missing) expect(normal(r), `/${name} ${where}`).toBe(normal(missing));
+        } else {
+          // In Downtown's channel the refusal may name Downtown, whose channel it is.
+          expectRefusal(
+            `/${name} ${where}`,
+            r,
+            where.includes('Downtown’s channel') ? SECRETS.slice(1) : SECRETS,
+            missing,
+          );
+          if (!missing && !def.scope)
+            expect(r.reply.text).toMatch(/no longer a member of Downtown|Only members of Downtown|Only moderators/);
         }
       }
-    }, 240_000);
+    });
   });
 
-  it('members-only commands refuse the removed and the never-joined, and change nothing', async () => {
-    const memberCommands: [string, Record<string, unknown>][] = [
-      ['profile', { member: 'dm1' }],
-      ['directory', {}],
-      ['find', { words: 'roofer' }],
-      ['thanks', { member: 'dm2', amount: '999999999999', currency: 'USD' }],
-      ['connect', { member_a: 'dm1', member_b: 'dm2', reason: 'You should meet' }],
-      [
-        'refer',
-        { member: 'dm2', prospect: 'X Y', contact: 'x@y.example', need: 'n', temperature: '3', consent: 'yes' },
-      ],
-      ['ask', { text: 'anyone at all' }],
-      ['asks', {}],
-      ['balance', {}],
-      ['referrals', {}],
-      ['visitor list', {}],
-      ['meeting next', {}],
-      ['pair join', {}],
-    ];
-    for (const actor of ['drm', 'dstranger']) {
-      for (const [name, options] of memberCommands) {
-        const before = await snapshot();
-        const r = await cmd(A, actor, 'downtown', name, options);
-        expect(r.outcome, `/${name} by ${actor}: ${r.reply.text}`).toBe('user_error');
-        expect(r.reply.text).toMatch(/no longer a member of Downtown|Only members of Downtown/);
-        for (const s of SECRETS.slice(1)) expect(JSON.stringify(r.reply), `/${name} reveals ${s}`).not.toContain(s);
-        expect(await snapshot(), `/${name} by ${actor} changed a table`).toEqual(before);
+  describe.each(actionKeys)('button %s', (key) => {
+    it('is refused to everyone outside Downtown, as a missing group or object is, and changes nothing', async () => {
+      const [command, action] = splitAction(key);
+      const def = registry.get(command)!.def.actions![action]!;
+      const arg = ACTION_ARGS(w)[key]!;
+      const open = OPEN_TO_ANYONE[key];
+      const id = (group: number | null, a: string) => `${group === null ? '' : `${group}~`}${command}:${action}:${a}`;
+      const missingArg = arg.replace(/^\d+/, String(MISSING));
+      const unknown = def.scope
+        ? (await inCase((x) => x.press(A, 'dm1', 'dm-dm1', id(null, missingArg)))).out
+        : undefined;
+      const out = await acrossOutsiders(key, open, async (x, community, actor) => {
+        const runs: Run[] = [];
+        if (def.scope) {
+          if (community === B && command.startsWith('referral')) return runs;
+          // The object decides the group, wherever the button is pressed.
+          for (const ch of [...ownChannels(actor), ...(community === A ? ['downtown'] : [])]) {
+            runs.push([`by ${actor} in ${ch}`, community, await x.press(community, actor, ch, id(null, arg)), unknown]);
+          }
+        } else {
+          // A button of Downtown's message, pressed in a DM: as a button of a group that is gone.
+          const dm = `dm-${actor}`;
+          const missing = open && community === A ? undefined : gone.get(actor);
+          runs.push([
+            `carried by ${actor}`,
+            community,
+            await x.press(community, actor, dm, id(w.downtown, arg)),
+            missing,
+          ]);
+        }
+        return runs;
+      });
+      for (const [where, community, r, missing] of out) {
+        if (open) {
+          const shown = JSON.stringify([r.reply, r.outgoing]);
+          for (const s of community === A ? SECRETS.slice(1, 6) : SECRETS)
+            expect(shown, `${key} ${where} reveals ${s}`).not.toContain(s);
+        } else expectRefusal(`${key} ${where}`, r, SECRETS, missing);
       }
-    }
-  }, 240_000);
+    });
+  });
+
+  describe.each(pagedNames)('page button of /%s', (name) => {
+    it('turned outside Downtown answers as a page of a group that does not exist', async () => {
+      const options = COMMAND_OPTIONS(w)[name]!;
+      const page = (g: number) =>
+        `${PAGE_COMMAND}:1:${encodeRerun(rerunOf(name, { ...options, [GROUP_OPTION]: String(g) }))}`;
+      // An id decides its own group, whatever group a page carries (the /referral show cases name it).
+      if (registry.get(name)?.def.scope) return;
+      const out = await acrossOutsiders(`page of /${name}`, undefined, async (x, community, actor) => [
+        [`by ${actor}`, community, await x.press(community, actor, `dm-${actor}`, page(w.downtown)), gone.get(actor)],
+      ]);
+      for (const [where, , r, missing] of out) {
+        if (OPEN_TO_ANYONE[name]) {
+          for (const s of SECRETS.slice(1, 6))
+            expect(JSON.stringify(r.reply), `page of /${name} ${where}`).not.toContain(s);
+        } else expectRefusal(`page of /${name} ${where}`, r, SECRETS, missing);
+      }
+    });
+  });
 
   it('a group report counts that group only', async () => {
-    await ok(cmd(A, 'nm2', 'north', 'thanks', { member: 'nm1', amount: '4321', currency: 'EUR' }));
-    const r = await ok(cmd(A, 'dmod', 'downtown', 'report referrals', {}));
-    expect(JSON.stringify(r.outgoing)).toContain('Referral report');
-    expect(JSON.stringify(r.outgoing)).not.toContain('4,321');
-    const north = await ok(cmd(A, 'nmod', 'north', 'report referrals', {}));
-    expect(JSON.stringify(north.outgoing)).toContain('4,321');
+    const { out } = await inCase(async (x) => {
+      await ok(x.cmd(A, 'nm2', 'north', 'thanks', { member: 'nm1', amount: '4321', currency: 'EUR' }));
+      return [
+        await ok(x.cmd(A, 'dmod', 'downtown', 'report referrals', {})),
+        await ok(x.cmd(A, 'nmod', 'north', 'report referrals', {})),
+      ];
+    });
+    expect(JSON.stringify(out[0]!.outgoing)).toContain('Referral report');
+    expect(JSON.stringify(out[0]!.outgoing)).not.toContain('4,321');
+    expect(JSON.stringify(out[1]!.outgoing)).toContain('4,321');
   });
 });
+
+/** `pair status:met` → [`pair status`, `met`] (command names hold no colon). */
+function splitAction(key: string): [string, string] {
+  const at = key.lastIndexOf(':');
+  return [key.slice(0, at), key.slice(at + 1)];
+}

@@ -84,6 +84,46 @@ describe('seat keys', () => {
     );
   });
 
+  it('are the same when ASCII letters are swapped for ASCII look-alikes (m/rn, l/1/I, o/0)', () => {
+    const ASCII: Record<string, string[]> = { m: ['rn'], l: ['1', 'I'], o: ['0'] };
+    fc.assert(
+      fc.property(category, fc.infiniteStream(fc.nat()), (c, picks) => {
+        const disguised = [...c]
+          .map((ch) => {
+            const alts = ASCII[ch];
+            const n = picks.next().value as number;
+            return alts && n % 2 === 0 ? alts[n % alts.length]! : ch;
+          })
+          .join('');
+        expect(categoryKey(disguised)).toBe(categoryKey(c));
+      }),
+    );
+    expect(categoryKey('Plurnber')).toBe('plumber');
+    expect(categoryKey('P1umber')).toBe('plumber');
+    expect(categoryKey('R00fers')).toBe('roofer');
+  });
+
+  it('stay readable: a key of plain words without look-alikes is its words, and a key is its own key', () => {
+    const plain = fc
+      .array(
+        fc
+          .string({ unit: fc.constantFrom(...'abcdefghijkpqstuvwxyz'), minLength: 4, maxLength: 12 })
+          .map((w) => `${w}er`),
+        { minLength: 1, maxLength: 3 },
+      )
+      .map((w) => w.join(' '));
+    fc.assert(
+      fc.property(plain, (c) => {
+        expect(categoryKey(c)).toBe(c);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 20 }), (s) => {
+        expect(categoryKey(categoryKey(s))).toBe(categoryKey(s));
+      }),
+    );
+  });
+
   it('keep categories of other scripts apart and beside their Latin look-alikes', () => {
     const keys = ['Сантехник', 'Юрист', 'محامي', 'Plumber', '配管工', 'प्लंबर'].map(categoryKey);
     expect(new Set(keys).size).toBe(keys.length);

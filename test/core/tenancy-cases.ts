@@ -1,0 +1,157 @@
+import type { World } from './tenancy-world.js';
+
+/**
+ * What the tenancy suite runs. Every registered command, every button its handlers define and every read-only
+ * command's page button must have an entry here (tenancy.test.ts fails otherwise), so a new command cannot escape
+ * the suite. Options and arguments are ones Downtown's own people may use: the suite checks that they are accepted
+ * from inside Downtown before it checks that everyone outside is refused.
+ */
+
+/** Valid options for each command, naming Downtown's objects where the command takes an id. */
+export const COMMAND_OPTIONS = (w: World): Record<string, Record<string, unknown>> => ({
+  help: {},
+  intro: { business: 'Stranger Ltd', category: 'florist', pitch: 'Flowers', ideal_referral: 'Weddings' },
+  profile: { member: 'dm1' },
+  find: { words: 'roofer' },
+  directory: {},
+  group: {},
+  seats: {},
+  connect: { member_a: 'dm2', member_b: 'dmod', reason: 'You should meet' },
+  refer: { member: 'dm2', prospect: 'X Y', contact: 'x@y.example', need: 'n', temperature: '3', consent: 'yes' },
+  'referral show': { id: w.referral },
+  'referral update': { id: w.referral, status: 'accepted' },
+  'referral withdraw': { id: w.referral },
+  referrals: {},
+  thanks: { member: 'dm2', amount: '999', currency: 'USD' },
+  ask: { text: 'anyone at all' },
+  asks: {},
+  balance: {},
+  leave: {},
+  'forget-me': {},
+  setup: { description: 'Changed by an outsider' },
+  approve: { member: 'dm1' },
+  decline: { member: 'dm1', reason: 'No' },
+  applications: {},
+  remove: { member: 'dm1' },
+  'moderator add': { member: 'dm1' },
+  'moderator remove': { member: 'dmod' },
+  moderators: {},
+  'seat-alias': { alias: 'roofing', category: 'roofer' },
+  'seat-wanted': { category: 'plumber' },
+  'referral correct': { id: w.referral, status: 'won', amount: '99999' },
+  'referral settings': { moderators_see_contacts: 'yes' },
+  givers: {},
+  'report referrals': {},
+  commit: { what: 'call someone', by: 'friday' },
+  commitments: {},
+  me: { timezone: 'Europe/Paris' },
+  nudges: {},
+  'nudge create': { schedule: 'every monday 9:00', message: 'Hello' },
+  'nudge list': {},
+  'nudge pause': { id: 1 },
+  'nudge delete': { id: 1 },
+  'pair join': {},
+  'pair leave': {},
+  'pair snooze': { weeks: 2 },
+  'pair skip': {},
+  'pair exclude': { member: 'dm2' },
+  'pair status': {},
+  'pair setup': { name: 'Walks', who: 'everyone' },
+  'pair settings': {},
+  'pair preview': {},
+  'pair start': {},
+  'pair history': {},
+  'pair stats': {},
+  'pair starters': { add: 'What are you reading?' },
+  'booking list': {},
+  'booking settings': { minutes: 45 },
+  'meeting next': {},
+  'meeting settings': { duration_minutes: 90 },
+  'meeting cancel': { date: '2026-01-08' },
+  'meeting add': { title: 'Social', date: '2026-01-20', time: '18:00' },
+  'meeting calendar': {},
+  attendance: {},
+  'visitor invite': { name: 'V Isitor', contact: 'v@isitor.example' },
+  'visitor list': {},
+  'scorecard show': {},
+  'scorecard settings': {},
+  'report chart': {},
+  export: { what: 'members' },
+  'powerteam show': {},
+  'powerteam report': {},
+  'powerteam sphere': {},
+  'powerteam know': { seat: 'plumber', name: 'P Lumber', contact: 'p@lumber.example' },
+});
+
+/** Who in Downtown may run a command, where it is not its moderator (moderator level) or dm1 (member level). */
+export const INSIDER: Record<string, string> = {
+  'referral update': 'dm2',
+};
+
+/** Each button's argument, as its handler's messages encode it, naming Downtown's objects. */
+export const ACTION_ARGS = (w: World): Record<string, string> => ({
+  'directory:page': '1',
+  'seats:ask': 'roofer',
+  'seats:allow': `${w.dm1}|roofer`,
+  'seats:refuse': `${w.dm1}|roofer`,
+  'referral update:move': `${w.referral}|accepted`,
+  'referrals:page': '1',
+  'ask:help': String(w.ask),
+  'ask:refer': String(w.ask),
+  'forget-me:confirm': '',
+  'forget-me:cancel': '',
+  'approve:press': String(w.dm1),
+  'decline:press': String(w.dm1),
+  'applications:page': '1',
+  'applications:approve': String(w.dm1),
+  'applications:share': String(w.dm1),
+  'commit:done': String(w.commitment),
+  'commit:drop': String(w.commitment),
+  'commit:later': String(w.commitment),
+  'pair status:met': String(w.pairing),
+  'pair status:scheduled': String(w.pairing),
+  'pair status:couldnt': String(w.pairing),
+  'pair status:outcome': `${w.pairing}|good`,
+  'pair status:rematch': String(w.pairing),
+  'pair status:norematch': String(w.pairing),
+  'pair status:join': String(w.program),
+  'booking list:book': `${w.booking}|2026-01-06T09:00:00.000Z`,
+  'booking list:more': `${w.booking}|1`,
+  'booking list:self': String(w.booking),
+  'booking list:reschedule': String(w.booking),
+  'booking list:keep': String(w.booking),
+  'booking list:cancel': String(w.booking),
+  'meeting next:rsvp': `${w.meeting}|attending`,
+  'meeting next:checkin': String(w.meeting),
+  'attendance:mark': `${w.meeting}|${w.dm1}|present|0`,
+  'attendance:all': `${w.meeting}|0`,
+  'attendance:notheld': String(w.meeting),
+  'attendance:roll': String(w.meeting),
+  'visitor invite:followed': String(w.visitor),
+  'powerteam show:ask': String(w.dm2),
+  'powerteam know:form': 'plumber',
+});
+
+/**
+ * Commands and buttons open to anyone (`access: 'anyone'`): an outsider may run them, so instead of a refusal the
+ * suite checks they reveal none of Downtown's secrets and change only the tables listed, each for the reason given.
+ * Every case runs in a transaction rolled back afterwards, so what they do is not seen by the next.
+ */
+export const OPEN_TO_ANYONE: Record<string, { tables: string[]; why: string }> = {
+  help: { tables: [], why: 'reads the command list' },
+  intro: {
+    tables: ['profiles', 'group_memberships', 'applications', 'outbox'],
+    why: 'an outsider introducing themselves joins or applies to the group: their own card, membership, application',
+  },
+  group: { tables: [], why: 'describes the group of the channel' },
+  seats: { tables: [], why: 'lists the seats of the channel’s group (a public board)' },
+  leave: { tables: [], why: 'an outsider has no membership to leave' },
+  'forget-me': { tables: [], why: 'asks for confirmation first' },
+  me: { tables: ['member_preferences', 'members'], why: 'the actor’s own preferences' },
+  'seats:ask': { tables: ['outbox'], why: 'someone refused a seat asks the moderators to let them share it' },
+  'forget-me:confirm': {
+    tables: ['*'],
+    why: 'deletes the actor’s own data everywhere (test/members/forget-me.test.ts checks what)',
+  },
+  'forget-me:cancel': { tables: [], why: 'changes nothing' },
+};
