@@ -6,12 +6,7 @@ import type { Clock } from '../clock.js';
 import type { ActionDefinition, HandlerContext, ObjectScope } from '../commands/define.js';
 import { coerceOptions } from '../commands/options.js';
 import type { RegisteredCommand, Registry } from '../commands/registry.js';
-import {
-  actorPlacements,
-  ensureCommunity,
-  ensureMember,
-  findMemberByPlatformId,
-} from '../communities/community-repo.js';
+import { actorPlacements, ensureCommunity } from '../communities/community-repo.js';
 import type { CommunityRow } from '../communities/rows.js';
 import { enqueueOutbox } from '../delivery/outbox.js';
 import { UserError } from '../errors.js';
@@ -33,6 +28,7 @@ import { moderates, noGroup, refusal, resolveGroup } from './access.js';
 import { checkChannelOptions } from './channel-options.js';
 import { buildForm, needsForm } from './forms.js';
 import type { Invocation } from './invocation.js';
+import { resolveNamedMember } from './named-member.js';
 import { optionError } from './option-errors.js';
 import { isDatabaseUnavailable } from './outage.js';
 
@@ -376,18 +372,7 @@ export class Dispatcher {
       defaultTimezone: this.deps.defaultTimezone ?? 'UTC',
       commands: this.deps.registry.all(),
       send: (m) => outgoing.push(stamp(m)),
-      resolveMember: async (id) => {
-        const known = await findMemberByPlatformId(db, communityRow.id, id);
-        if (known) return known;
-        // A mention the platform resolved is a real person of this server/workspace, met for the first time.
-        const seen = inv.users?.[id];
-        if (seen) return ensureMember(db, communityRow.id, id, seen.displayName);
-        throw new UserError(
-          'not_found',
-          `I don’t know a member “${id}” in this community.`,
-          'Mention someone who has used the bot here, e.g. member:@ann.',
-        );
-      },
+      resolveMember: (id) => resolveNamedMember(db, communityRow, group, id, inv.users?.[id]),
       requireGroup: () => {
         if (!group) throw noGroup(resolved, target.what);
         return group;

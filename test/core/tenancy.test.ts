@@ -285,6 +285,40 @@ describeEachDatabase('tenancy', (db) => {
     });
   });
 
+  // Commands whose options name members: run in North's own channel by North's people, naming Downtown's.
+  const memberOptionCommands = registry
+    .all()
+    .filter((c) => c.options.some((o) => o.kind === 'member'))
+    .map((c) => c.def.name);
+  it('has member-option commands to check (the next case is not vacuous)', () => {
+    expect(memberOptionCommands).toEqual(expect.arrayContaining(['profile', 'connect', 'thanks', 'refer']));
+  });
+  describe.each(memberOptionCommands)('/%s naming Downtown’s members from North', (name) => {
+    it('answers as for a member nobody knows, reveals nothing and changes nothing', async () => {
+      const cmd = registry.get(name)!;
+      const options = COMMAND_OPTIONS(w)[name]!;
+      // Every member option, the optional ones too (`/balance member:dm2`), names one of Downtown's people.
+      const memberOptions = cmd.options.filter((o) => o.kind === 'member').map((o) => o.name);
+      const downtowners = memberOptions.map((o) => String(options[o] ?? 'dm2'));
+      const actor = cmd.def.access === 'moderator' ? 'nmod' : 'nm1';
+      const naming = (who: string) => ({
+        ...options,
+        ...Object.fromEntries(memberOptions.map((o, i) => [o, who === 'downtown' ? downtowners[i] : 'nobody-here'])),
+      });
+      const fromForm = Boolean(cmd.def.form);
+      const { out, changed } = await inCase(async (x) => [
+        await x.cmd(A, actor, 'north', name, naming('downtown'), { fromForm }),
+        await x.cmd(A, actor, 'north', name, naming('nobody'), { fromForm }),
+      ]);
+      const [named, nobody] = out as [DispatchResult, DispatchResult];
+      expect(changed, `/${name} by ${actor} changed`).toEqual([]);
+      // The answer may repeat the name the actor typed, and nothing else of Downtown's.
+      const secrets = SECRETS.filter((x) => !downtowners.includes(x));
+      expectRefusal(`/${name} by ${actor} in North naming Downtown’s`, named, secrets, undefined);
+      expect(normal(named).replace(/“[^”]*”/g, '“X”')).toBe(normal(nobody).replace(/“[^”]*”/g, '“X”'));
+    });
+  });
+
   it('a group report counts that group only', async () => {
     const { out } = await inCase(async (x) => {
       await ok(x.cmd(A, 'nm2', 'north', 'thanks', { member: 'nm1', amount: '4321', currency: 'EUR' }));
