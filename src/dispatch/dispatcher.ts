@@ -3,31 +3,25 @@ import { lt } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { processedInteractions } from '../../db/schema.js';
 import type { Clock } from '../clock.js';
-import type { ActionDefinition, HandlerContext, ObjectScope } from '../commands/define.js';
+import type { HandlerContext } from '../commands/define.js';
 import { coerceOptions } from '../commands/options.js';
-import type { RegisteredCommand, Registry } from '../commands/registry.js';
+import type { Registry } from '../commands/registry.js';
 import { actorPlacements, ensureCommunity } from '../communities/community-repo.js';
 import type { CommunityRow } from '../communities/rows.js';
 import { enqueueOutbox } from '../delivery/outbox.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import {
-  type ActionRef,
-  decodeAction,
-  GROUP_OPTION,
-  type OutgoingMessage,
-  type Reply,
-  withGroup,
-} from '../messages.js';
+import { GROUP_OPTION, type OutgoingMessage, type Reply, withGroup } from '../messages.js';
 import type { DispatchEvent } from '../ops/metrics.js';
 import { safeError } from '../ops/safe-error.js';
 import type { Capabilities } from '../platform.js';
 import type { Random } from '../random.js';
-import { decodeRerun, PAGE_COMMAND, rerunOf, SHOW_ALL } from '../render/pages.js';
+import { rerunOf, SHOW_ALL } from '../render/pages.js';
 import { moderates, noGroup, refusal, resolveGroup } from './access.js';
 import { checkChannelOptions } from './channel-options.js';
 import { buildForm, needsForm } from './forms.js';
 import type { Invocation } from './invocation.js';
+import { invocationTarget, type Target } from './invocation-target.js';
 import { resolveNamedMember } from './named-member.js';
 import { optionError } from './option-errors.js';
 import { isDatabaseUnavailable } from './outage.js';
@@ -228,82 +222,6 @@ export class Dispatcher {
     }
   }
 
-  /** The group an invocation names: the object its id or button names, or the group a button or form carries. */
-  private async wanted(
-    db: Db,
-    communityId: number,
-    inv: Invocation,
-  ): Promise<{ target: Target; wanted: Wanted | null; bootstrap: boolean }> {
-    const input = inv.input;
-    if (input.kind === 'command') {
-      const cmd = this.deps.registry.get(input.name);
-      if (!cmd) {
-        throw new UserError(
-          'unknown_command',
-          `There is no command /${input.name}.`,
-          'Type /help to see the commands you can use.',
-        );
-      }
-      return this.commandTarget(db, communityId, cmd, input.options);
-    }
-    const ref = decodeAction(input.actionId);
-    if (ref?.command === PAGE_COMMAND) {
-      // A page button re-runs a read-only command, with the same access checks as typing it.
-      const rerun = decodeRerun(ref.arg ?? '');
-      const cmd = rerun && this.deps.registry.get(rerun.command);
-      if (!rerun || !cmd?.def.readOnly || (ref.action !== SHOW_ALL && !/^\d{1,5}$/.test(ref.action))) {
-        throw new UserError('unknown_command', 'That button no longer does anything.', 'Run the command again.');
-      }
-      return this.commandTarget(db, communityId, cmd, rerun.options ?? {}, ref.action);
-    }
-    const cmd = ref && this.deps.registry.get(ref.command);
-    const action = ref && cmd?.def.actions?.[ref.action];
-    if (!ref || !cmd || !action) {
-      throw new UserError(
-        'unknown_command',
-        'That button no longer does anything.',
-        'Run the command again for a fresh message.',
-      );
-    }
-    const target: Target = { kind: 'action', cmd, action, ref, what: 'that button' };
-    const scope = action.scope;
-    const raw = scope?.fromArg ? scope.fromArg(ref.arg ?? '') : ref.arg;
-    const key = scope ? scope.key(raw) : null;
-    if (scope && key !== null)
-      return { target, wanted: await objectGroup(db, communityId, scope, key), bootstrap: false };
-    return {
-      target,
-      wanted: ref.group !== undefined ? { groupId: ref.group, source: 'button' } : null,
-      bootstrap: false,
-    };
-  }
-
-  /** A command's target: its object's group (scope), else the group its form or page button carries. */
-  private async commandTarget(
-    db: Db,
-    communityId: number,
-    cmd: RegisteredCommand,
-    raw: Record<string, unknown>,
-    page?: string,
-  ): Promise<{ target: Target; wanted: Wanted | null; bootstrap: boolean }> {
-    const { [GROUP_OPTION]: carried, ...options } = raw;
-    const target: Target = {
-      kind: 'command',
-      cmd,
-      options,
-      what: `/${cmd.def.name}`,
-      ...(page !== undefined ? { page } : {}),
-    };
-    const scope = cmd.def.scope;
-    const key = scope ? scope.key(options[scope.option]) : null;
-    if (scope && key !== null)
-      return { target, wanted: await objectGroup(db, communityId, scope, key), bootstrap: false };
-    const groupId = Number(carried);
-    const wanted: Wanted | null =
-      carried !== undefined && Number.isInteger(groupId) ? { groupId, source: 'button' } : null;
-    return { target, wanted, bootstrap: Boolean(cmd.def.bootstrap) };
-  }
-
   private async context(
     db: Db,
     inv: Invocation,
@@ -320,7 +238,7 @@ export class Dispatcher {
       inv.actor.platformUserId,
       inv.actor.displayName,
     );
-    const { target, wanted, bootstrap } = await this.wanted(db, community.id, inv);
+    const { target, wanted, bootstrap } = await invocationTarget(this.deps.registry, db, community.id, inv);
     const resolved = resolveGroup(placements, inv.channelRef, wanted, bootstrap);
     if (wanted && !resolved.group) {
       // A button of a group that is gone, or of another community: nothing to act on.
@@ -421,30 +339,6 @@ const staleButton = () =>
     'That button no longer does anything.',
     'Run the command again for a fresh message.',
   );
-
-type Target =
-  | {
-      kind: 'command';
-      cmd: RegisteredCommand;
-      options: Record<string, unknown>;
-      what: string;
-      /** Run from a page button: the page asked for (`all` or a number). */
-      page?: string;
-    }
-  | { kind: 'action'; cmd: RegisteredCommand; action: ActionDefinition; ref: ActionRef; what: string };
-
-interface Wanted {
-  groupId: number;
-  source: 'object' | 'button';
-  /** For an object: its "does not exist" answer, also given when the actor has no right to its group. */
-  missing?: UserError;
-}
-
-async function objectGroup(db: Db, communityId: number, scope: ObjectScope, key: number): Promise<Wanted> {
-  const groupId = await scope.groupOf(db, communityId, key);
-  if (groupId === null) throw scope.missing(key);
-  return { groupId, source: 'object', missing: scope.missing(key) };
-}
 
 /** Drops processed-interaction records older than the platforms' retry windows. */
 export async function pruneProcessedInteractions(db: Db, olderThan: Date): Promise<void> {
