@@ -6,6 +6,7 @@ import type { Button, OutgoingMessage, Reply } from '../messages.js';
 import { type GroupContext, groupPeople, memberGroup } from '../pairing/check-ins.js';
 import { pairingMessage } from '../pairing/round-messages.js';
 import type { Person } from '../pairing/round-plan.js';
+import { ASK_KIND, askMessage } from '../powerteam/ask-booking.js';
 import {
   type BookingRow,
   type BookingSettings,
@@ -14,9 +15,9 @@ import {
   readBookingSettings,
 } from './booking-repo.js';
 import {
+  groupWindow,
   type ProposalView,
   people as proposalPeople,
-  roundWindow,
   slotLine,
   slotsForGroups,
   withProposal,
@@ -54,7 +55,7 @@ export const names = (L: Loaded) => L.people.map((p) => ({ id: p.member.id, name
 
 /** Slot candidates for the booking's group now: its own booked time is free to move into, but not offered again. */
 export async function candidates(ctx: HandlerContext, L: Loaded) {
-  const { from, to } = roundWindow(L.round, ctx.clock.now());
+  const { from, to } = groupWindow(L.pg, L.round, ctx.clock.now());
   const { results, data } = await slotsForGroups(ctx.db, [
     {
       groupId: L.group.id,
@@ -71,9 +72,15 @@ export async function candidates(ctx: HandlerContext, L: Loaded) {
   return { starts: r.starts.filter((t) => t !== held), nearest: r.nearest, data };
 }
 
+/** The group's first message: the round's pairing message, or for a 1-to-1 asked for from /powerteam its own. */
+function baseMessage(L: Loaded): OutgoingMessage {
+  if (L.pg.kind === ASK_KIND) return askMessage(L.program, L.people, L.pg.starter);
+  return pairingMessage(L.program, L.group, L.people, L.round, L.pg.starter, L.pg.kind === 'rematch');
+}
+
 /** The pair's conversation message as it stands: their cards, then what the booking is at (times, booked, …). */
 export function conversation(L: Loaded, field: { label: string; value: string }, buttons: Button[], text?: string) {
-  const base = pairingMessage(L.program, L.group, L.people, L.round, L.pg.starter, L.pg.kind === 'rematch');
+  const base = baseMessage(L);
   const card = base.content.card!;
   return {
     ...base,
@@ -87,8 +94,7 @@ export function conversation(L: Loaded, field: { label: string; value: string },
 
 /** The conversation message offering times (the first proposal, the next page, or new times for a move). */
 export function proposalMessage(L: Loaded, v: ProposalView, text?: string): OutgoingMessage {
-  const base = pairingMessage(L.program, L.group, L.people, L.round, L.pg.starter, L.pg.kind === 'rematch');
-  const m = withProposal(base, v);
+  const m = withProposal(baseMessage(L), v);
   return text ? { ...m, content: { ...m.content, text } } : m;
 }
 

@@ -188,6 +188,27 @@ export function roundWindow(round: { startedAt: Date; endsAt: Date }, now: Date)
   return { from: new Date(Math.max(now.getTime(), round.startedAt.getTime()) + LEAD_MS), to: round.endsAt };
 }
 
+/** The pairing group kind of a 1-to-1 asked for from /powerteam (src/powerteam/ask-booking.ts). */
+export const ASK_KIND = 'ask';
+
+/** How far ahead an asked-for 1-to-1 (from /powerteam) is proposed, and how long a second ask finds the first. */
+export const ASK_WINDOW_DAYS = 14;
+
+/** The span an asked-for 1-to-1's times lie in, from when it was asked. */
+export const askWindow = (askedAt: Date) => ({
+  startedAt: askedAt,
+  endsAt: new Date(askedAt.getTime() + ASK_WINDOW_DAYS * 86_400_000),
+});
+
+/** The window of a pairing group's times: its round's, or for an ask its own two weeks. */
+export function groupWindow(
+  pg: { kind: string; createdAt: Date },
+  round: { startedAt: Date; endsAt: Date },
+  now: Date,
+): { from: Date; to: Date } {
+  return roundWindow(pg.kind === ASK_KIND ? askWindow(pg.createdAt) : round, now);
+}
+
 export interface NewProposal {
   pairingGroupId: number;
   members: { id: number; name: string }[];
