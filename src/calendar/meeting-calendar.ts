@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, gte } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { calendarFeeds, meetingCalendar, meetings } from '../../db/schema.js';
+import { calendarFeeds, groups, meetingCalendar, meetings } from '../../db/schema.js';
 import { feedText, type InviteEvent, inviteAttachment } from '../booking/invite.js';
 import type { GroupRow } from '../communities/rows.js';
 import type { MeetingRow } from '../meetings/meetings.js';
@@ -124,6 +124,34 @@ export async function feedRows(db: Db, group: GroupRow, now: Date): Promise<Feed
     .where(and(eq(meetings.groupId, group.id), gte(meetings.startsAt, new Date(now.getTime() - FEED_PAST_MS))))
     .orderBy(asc(meetings.startsAt))
     .limit(500);
+}
+
+/**
+ * A feed's group and rows in one round trip, by the feed's token (null for an unknown token): calendars poll feeds
+ * often, so the token's lookup and the meetings are one statement.
+ */
+export async function feedByToken(
+  db: Db,
+  token: string,
+  now: Date,
+): Promise<{ group: GroupRow; rows: FeedRow[] } | null> {
+  const found = await db
+    .select({ group: groups, m: meetings, c: meetingCalendar })
+    .from(calendarFeeds)
+    .innerJoin(groups, eq(groups.id, calendarFeeds.groupId))
+    .leftJoin(
+      meetings,
+      and(eq(meetings.groupId, groups.id), gte(meetings.startsAt, new Date(now.getTime() - FEED_PAST_MS))),
+    )
+    .leftJoin(meetingCalendar, eq(meetingCalendar.meetingId, meetings.id))
+    .where(eq(calendarFeeds.token, token))
+    .orderBy(asc(meetings.startsAt))
+    .limit(500);
+  if (found.length === 0) return null;
+  return {
+    group: found[0]!.group,
+    rows: found.flatMap(({ m, c }) => (m ? [{ m, c }] : [])),
+  };
 }
 
 /** What the feed's text depends on: equal fingerprints give the same calendar (a cache may serve it again). */
