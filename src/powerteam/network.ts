@@ -47,25 +47,23 @@ export interface Network {
 
 const num = (v: unknown) => Number(v ?? 0);
 
-/** Active members of the group with their seats, as SQL (the network reads it inside its one statement). */
-const seatsSql = (groupId: number) => sql`
-  select m.id, m.display_name as name, p.category_key, p.category
-  from group_memberships gm
-  join members m on m.id = gm.member_id
-  left join profiles p on p.member_id = m.id
-  where gm.group_id = ${groupId} and gm.status = 'active'`;
-
-type SeatRow = { id: number; name: string; category_key: string | null; category: string | null };
-const seatOf = (r: SeatRow): NetMember => ({
-  id: Number(r.id),
-  name: r.name,
-  categoryKey: r.category_key || null,
-  category: r.category || null,
-});
-
 /** Active members of the group with their seats. */
 export async function groupSeats(db: Db, groupId: number): Promise<NetMember[]> {
-  return rowsOf<SeatRow>(await db.execute(sql`${seatsSql(groupId)} order by m.display_name, m.id`)).map(seatOf);
+  const rows = rowsOf<{ id: number; name: string; category_key: string | null; category: string | null }>(
+    await db.execute(sql`
+      select m.id, m.display_name as name, p.category_key, p.category
+      from group_memberships gm
+      join members m on m.id = gm.member_id
+      left join profiles p on p.member_id = m.id
+      where gm.group_id = ${groupId} and gm.status = 'active'
+      order by m.display_name, m.id`),
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    name: r.name,
+    categoryKey: r.category_key || null,
+    category: r.category || null,
+  }));
 }
 
 /**
@@ -132,19 +130,15 @@ export async function loadNetwork(
   opts: { memberId?: number } = {},
 ): Promise<Network> {
   const currency = readSettings(group.settings).referrals.currency;
-  // One statement, each part as one JSON array: a round trip and a row decode per part cost more here than the
-  // aggregates themselves (a quarter of a busy group is a few thousand pairs).
-  const parts = (q: ReturnType<typeof sql>, order = sql``) =>
-    sql`(select coalesce(json_agg(x${order}), '[]'::json) from (${q}) x)`;
-  const [row] = rowsOf<Record<'seats' | 'flows' | 'conns' | 'ones', unknown>>(
-    await db.execute(sql`select ${parts(seatsSql(group.id), sql` order by x.name, x.id`)} as seats,
-      ${parts(flowsSql(group.id, from, to, currency, opts.memberId))} as flows,
-      ${parts(connectionsSql(group.id, from, to, opts.memberId))} as conns,
-      ${parts(oneToOnesSql(group.id, from, to, opts.memberId))} as ones`),
-  );
-  const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : (v ?? [])) as Record<string, unknown>[];
-  const members = (json(row!.seats) as unknown as SeatRow[]).map(seatOf);
-  const flows: Flow[] = json(row!.flows).map((r) => ({
+  // independent reads: on PostgreSQL outside a transaction (read-only commands) they run on pooled connections at once
+  const [members, flowResult, connectionResult, oneToOneResult] = await Promise.all([
+    groupSeats(db, group.id),
+    db.execute(flowsSql(group.id, from, to, currency, opts.memberId)),
+    db.execute(connectionsSql(group.id, from, to, opts.memberId)),
+    db.execute(oneToOnesSql(group.id, from, to, opts.memberId)),
+  ]);
+  const flowRows = rowsOf<Record<string, unknown>>(flowResult);
+  const flows: Flow[] = flowRows.map((r) => ({
     giverId: num(r.giver_id),
     receiverId: num(r.receiver_id),
     slips: num(r.slips),
@@ -164,13 +158,13 @@ export async function loadNetwork(
     return t;
   };
   const connectionsGiven = new Map<number, number>();
-  for (const r of json(row!.conns)) {
+  for (const r of rowsOf<Record<string, unknown>>(connectionResult)) {
     const n = num(r.n);
     const onPair = opts.memberId === undefined || num(r.a) === opts.memberId || num(r.b) === opts.memberId;
     if (onPair) tie(num(r.a), num(r.b)).connections += n;
     if (r.giver_id !== null) connectionsGiven.set(num(r.giver_id), (connectionsGiven.get(num(r.giver_id)) ?? 0) + n);
   }
-  for (const r of json(row!.ones)) {
+  for (const r of rowsOf<Record<string, unknown>>(oneToOneResult)) {
     const t = tie(num(r.a), num(r.b));
     t.oneToOnes += num(r.n);
     t.lastOneToOne = r.last ? new Date(r.last as string) : null;
