@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { arrangeOurselves, book, cancelBooking, keep, more, reschedule } from '../src/booking/booking-actions.js';
+import { arrangeOurselves, book, more } from '../src/booking/booking-actions.js';
+import { cancelBooking, keep, reschedule } from '../src/booking/booking-changes.js';
 import { readBookingSettings, saveBookingSettings } from '../src/booking/booking-repo.js';
 import { upcomingBookings, upcomingLines } from '../src/booking/my-bookings.js';
 import { defineCommand } from '../src/commands/define.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../db/client.js';
-import { bookings } from '../../db/schema.js';
+import { sql } from 'drizzle-orm';
+import { type Db, rowsOf } from '../../db/client.js';
 import type { Button, CardField, OutgoingMessage } from '../messages.js';
 import { formatClockTime } from '../time/zoned.js';
 import {
@@ -12,7 +12,7 @@ import {
   readBookingSettings,
   slotMembers,
 } from './booking-repo.js';
-import { findSlots, type Interval, pageOf, type SlotResult } from './slots.js';
+import { findSlots, type Interval, pageOf, type SlotResult, type WeekCache } from './slots.js';
 import { localParts } from './zone-cache.js';
 
 /** The command whose actions carry the booking buttons. */
@@ -156,9 +156,13 @@ export async function slotsForGroups(
   const ids = [...new Set(scopes.flatMap((s) => s.memberIds))];
   const from = new Date(Math.min(...scopes.map((s) => s.from.getTime())));
   const to = new Date(Math.max(...scopes.map((s) => s.to.getTime())));
-  const data = await memberSlotData(db, ids, scopes[0]!.groupTz);
-  const booked = await bookedTimes(db, ids, from, to, scopes[0]!.exceptBookingId);
-  const meetingsBusy = await meetingTimes(db, scopes[0]!.groupId, from, to);
+  // three independent reads: PostgreSQL pipelines them on the transaction's connection
+  const [data, booked, meetingsBusy] = await Promise.all([
+    memberSlotData(db, ids, scopes[0]!.groupTz),
+    bookedTimes(db, ids, from, to, scopes[0]!.exceptBookingId),
+    meetingTimes(db, scopes[0]!.groupId, from, to),
+  ]);
+  const cache: WeekCache = new Map();
   const results = scopes.map((s) =>
     findSlots({
       members: slotMembers(s.memberIds, data, booked),
@@ -166,6 +170,7 @@ export async function slotsForGroups(
       to: s.to.getTime(),
       minutes: s.minutes,
       busy: meetingsBusy,
+      cache,
     }),
   );
   return { results, data };
@@ -186,6 +191,27 @@ export const people = (
 /** The window a round's slots lie in: from a little after now to the round's end. */
 export function roundWindow(round: { startedAt: Date; endsAt: Date }, now: Date): { from: Date; to: Date } {
   return { from: new Date(Math.max(now.getTime(), round.startedAt.getTime()) + LEAD_MS), to: round.endsAt };
+}
+
+/** The pairing group kind of a 1-to-1 asked for from /powerteam (src/powerteam/ask-booking.ts). */
+export const ASK_KIND = 'ask';
+
+/** How far ahead an asked-for 1-to-1 (from /powerteam) is proposed, and how long a second ask finds the first. */
+export const ASK_WINDOW_DAYS = 14;
+
+/** The span an asked-for 1-to-1's times lie in, from when it was asked. */
+export const askWindow = (askedAt: Date) => ({
+  startedAt: askedAt,
+  endsAt: new Date(askedAt.getTime() + ASK_WINDOW_DAYS * 86_400_000),
+});
+
+/** The window of a pairing group's times: its round's, or for an ask its own two weeks. */
+export function groupWindow(
+  pg: { kind: string; createdAt: Date },
+  round: { startedAt: Date; endsAt: Date },
+  now: Date,
+): { from: Date; to: Date } {
+  return roundWindow(pg.kind === ASK_KIND ? askWindow(pg.createdAt) : round, now);
 }
 
 export interface NewProposal {
@@ -221,20 +247,20 @@ export async function proposeForRound(
       minutes: s.minutes,
     })),
   );
-  const rows = await db
-    .insert(bookings)
-    .values(
-      entries.map((e, i) => ({
-        communityId: round.communityId,
-        groupId: group.id,
-        pairingGroupId: e.pairingGroupId,
-        offered: pageOf(results[i]!.starts, 0).map((t) => new Date(t).toISOString()),
-        nearest: results[i]!.nearest,
-        uid: `${randomUUID()}@roundtable`,
-      })),
-    )
-    .returning({ id: bookings.id, pairingGroupId: bookings.pairingGroupId });
-  const idOf = new Map(rows.map((r) => [r.pairingGroupId, r.id]));
+  // one row per group from four text arrays (cast in SQL, so both drivers bind them alike): a few parameters
+  // instead of six per row, whose building and binding cost more than the insert itself
+  const text = (xs: unknown[]) => sql.param(xs.map(String));
+  const rows = rowsOf<{ id: number; pairing_group_id: number }>(
+    await db.execute(sql`
+      insert into bookings (community_id, group_id, pairing_group_id, offered, nearest, uid)
+      select ${round.communityId}::int, ${group.id}::int, u.pg::int, u.offered::jsonb, u.nearest::boolean, u.uid
+      from unnest(${text(entries.map((e) => e.pairingGroupId))}::text[],
+                  ${text(results.map((r) => JSON.stringify(pageOf(r.starts, 0).map((t) => new Date(t).toISOString()))))}::text[],
+                  ${text(results.map((r) => r.nearest))}::text[],
+                  ${text(entries.map(() => `${randomUUID()}@roundtable`))}::text[]) as u(pg, offered, nearest, uid)
+      returning id, pairing_group_id`),
+  );
+  const idOf = new Map(rows.map((r) => [Number(r.pairing_group_id), Number(r.id)]));
   return entries.map((e, i) =>
     withProposal(e.message, {
       bookingId: idOf.get(e.pairingGroupId)!,

@@ -25,6 +25,8 @@ export interface SlotRequest {
   busy: Interval[];
   /** Start times fall on this grid of UTC minutes (30: :00 and :30, or :15/:45 in zones offset by a quarter). */
   stepMinutes?: number;
+  /** One cache for all the requests of a round (see WeekCache). */
+  cache?: WeekCache;
 }
 
 const MIN = 60_000;
@@ -148,10 +150,24 @@ export function quietIntervals(m: Pick<SlotMember, 'tz' | 'quiet'>, from: number
   return normalize(out);
 }
 
+/**
+ * Shared by the requests of one round: members' windows minus quiet hours depend only on zone, windows and quiet
+ * hours, which many members share (the assumed weekday hours, a chapter's one zone), so each is computed once.
+ */
+export type WeekCache = Map<string, Interval[]>;
+
 /** Where a slot of the request may lie for one member: windows, minus quiet hours and their own busy times. */
-function memberFree(m: SlotMember, from: number, to: number, withWindows: boolean): Interval[] {
-  const base: Interval[] = withWindows ? windowIntervals(m, from, to) : [[from - DAY, to + DAY]];
-  return subtract(base, [...quietIntervals(m, from, to), ...m.busy]);
+function memberFree(m: SlotMember, from: number, to: number, withWindows: boolean, cache?: WeekCache): Interval[] {
+  const key =
+    cache &&
+    `${withWindows ? 'w' : 'o'}|${from}|${to}|${m.tz}|${m.quiet.start}-${m.quiet.end}|${JSON.stringify(m.windows)}`;
+  let week = key ? cache!.get(key) : undefined;
+  if (!week) {
+    const base: Interval[] = withWindows ? windowIntervals(m, from, to) : [[from - DAY, to + DAY]];
+    week = subtract(base, quietIntervals(m, from, to));
+    if (key) cache!.set(key, week);
+  }
+  return m.busy.length ? subtract(week, m.busy) : week;
 }
 
 /** Start times of `minutes`-long slots inside the free intervals, on the UTC grid. */
@@ -209,13 +225,13 @@ export function findSlots(req: SlotRequest): SlotResult {
   const organiser = req.members[0]?.tz ?? 'UTC';
   const round: Interval[] = [[req.from, req.to]];
   let free = round;
-  for (const m of req.members) free = intersect(free, memberFree(m, req.from, req.to, true));
+  for (const m of req.members) free = intersect(free, memberFree(m, req.from, req.to, true, req.cache));
   free = subtract(free, req.busy);
   const exact = gridStarts(free, req.minutes, step);
   if (exact.length) return { starts: spread(exact, organiser), nearest: false };
 
   let open = round;
-  for (const m of req.members) open = intersect(open, memberFree(m, req.from, req.to, false));
+  for (const m of req.members) open = intersect(open, memberFree(m, req.from, req.to, false, req.cache));
   open = subtract(open, req.busy);
   const windows = req.members.map((m) => windowIntervals(m, req.from, req.to));
   const len = req.minutes * MIN;

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { calendarFeeds, groups } from '../../db/schema.js';
+import { groups } from '../../db/schema.js';
 import type { Clock } from '../clock.js';
 import { ensureMeetings } from '../meetings/meetings.js';
 import type { OpsRoute } from '../ops/ops-http.js';
-import { feedFingerprint, feedRows, renderFeed } from './meeting-calendar.js';
+import { feedHead, feedRows, renderFeed } from './meeting-calendar.js';
 
 /** The public base of feed URLs (PUBLIC_URL, else this host's PORT), set once at start by the process serving HTTP. */
 export const feedBase = { url: 'http://localhost:3000' };
@@ -35,27 +35,26 @@ export function calendarFeedRoute(db: Db, clock: Clock): OpsRoute {
       const token = /^([\w-]{16,64})\.ics$/.exec(file)?.[1];
       const answer = async () => {
         if (!token) return null;
-        const [row] = await db
-          .select({ group: groups })
-          .from(calendarFeeds)
-          .innerJoin(groups, eq(groups.id, calendarFeeds.groupId))
-          .where(eq(calendarFeeds.token, token));
-        if (!row) return null;
         const now = clock.now();
+        let head = await feedHead(db, token, now);
+        if (!head) return null;
         const hour = Math.floor(now.getTime() / 3_600_000);
-        if (ensured.get(row.group.id) !== hour) {
+        const stale = ensured.get(head.groupId) !== hour;
+        const cached = built.get(head.groupId);
+        if (!stale && cached?.fingerprint === head.fingerprint) return cached.text;
+        const [group] = await db.select().from(groups).where(eq(groups.id, head.groupId));
+        if (!group) return null;
+        if (stale) {
           // regular meetings are materialised on demand (an idempotent insert per start), so the feed runs ahead
-          await ensureMeetings(db, row.group, now, new Date(now.getTime() + AHEAD_MS));
+          await ensureMeetings(db, group, now, new Date(now.getTime() + AHEAD_MS));
           bounded(ensured);
-          ensured.set(row.group.id, hour);
+          ensured.set(group.id, hour);
+          head = (await feedHead(db, token, now)) ?? head;
+          if (cached?.fingerprint === head.fingerprint) return cached.text;
         }
-        const rows = await feedRows(db, row.group, now);
-        const fingerprint = feedFingerprint(row.group, rows);
-        const cached = built.get(row.group.id);
-        if (cached?.fingerprint === fingerprint) return cached.text;
-        const text = renderFeed(row.group, rows, now);
+        const text = renderFeed(group, await feedRows(db, group, now), now);
         bounded(built);
-        built.set(row.group.id, { fingerprint, text });
+        built.set(group.id, { fingerprint: head.fingerprint, text });
         return text;
       };
       answer().then(

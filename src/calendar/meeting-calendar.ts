@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, gte } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { and, asc, eq, gte, sql } from 'drizzle-orm';
+import { type Db, rowsOf } from '../../db/client.js';
 import { calendarFeeds, meetingCalendar, meetings } from '../../db/schema.js';
 import { feedText, type InviteEvent, inviteAttachment } from '../booking/invite.js';
 import type { GroupRow } from '../communities/rows.js';
@@ -112,6 +112,8 @@ export async function feedToken(db: Db, group: GroupRow, rotate = false): Promis
 
 /** How far back the feed lists meetings (recent ones stay visible in subscribed calendars). */
 const FEED_PAST_MS = 30 * 86_400_000;
+/** The most meetings a feed lists. */
+const FEED_LIMIT = 500;
 
 export type FeedRow = { m: MeetingRow; c: MeetingCalendarRow | null };
 
@@ -123,19 +125,35 @@ export async function feedRows(db: Db, group: GroupRow, now: Date): Promise<Feed
     .leftJoin(meetingCalendar, eq(meetingCalendar.meetingId, meetings.id))
     .where(and(eq(meetings.groupId, group.id), gte(meetings.startsAt, new Date(now.getTime() - FEED_PAST_MS))))
     .orderBy(asc(meetings.startsAt))
-    .limit(500);
+    .limit(FEED_LIMIT);
 }
 
-/** What the feed's text depends on: equal fingerprints give the same calendar (a cache may serve it again). */
-export const feedFingerprint = (group: GroupRow, rows: FeedRow[]) =>
-  [
-    group.name,
-    group.timezone,
-    ...rows.map(
-      ({ m, c }) =>
-        `${m.id}:${m.startsAt.getTime()}:${m.endsAt.getTime()}:${m.status}:${m.title}:${m.place}:${m.note}:${sequenceOf(m, c ?? undefined)}`,
-    ),
-  ].join('|');
+/**
+ * A feed's group and what its text depends on, by the feed's token, as one short row (null for an unknown token):
+ * calendars poll feeds often and the meetings rarely change, so the poll reads a fingerprint computed in the database
+ * (the meetings' times, status, texts and sequence as sequenceOf reads it) and the rows only when it changed.
+ */
+export async function feedHead(
+  db: Db,
+  token: string,
+  now: Date,
+): Promise<{ groupId: number; fingerprint: string } | null> {
+  const since = new Date(now.getTime() - FEED_PAST_MS).toISOString();
+  const [row] = rowsOf<{ group_id: number; fingerprint: string }>(
+    await db.execute(sql`
+      select g.id as group_id, md5(concat_ws('|', g.name, g.timezone, (
+        select string_agg(concat_ws(':', m.id, m.starts_at, m.ends_at, m.status, m.title, m.place, m.note,
+                 case when c.meeting_id is null then 0
+                      when c.starts_at = m.starts_at and c.status = m.status then c.sequence
+                      else c.sequence + 1 end), '|' order by m.starts_at, m.id)
+        from (select * from meetings where group_id = g.id and starts_at >= ${since}::timestamptz
+              order by starts_at limit ${FEED_LIMIT}) m
+        left join meeting_calendar c on c.meeting_id = m.id))) as fingerprint
+      from calendar_feeds f join groups g on g.id = f.group_id
+      where f.token = ${token}`),
+  );
+  return row ? { groupId: Number(row.group_id), fingerprint: row.fingerprint } : null;
+}
 
 /** The feed (METHOD:PUBLISH) of those rows; cancelled meetings stay in it as cancelled. */
 export function renderFeed(group: GroupRow, rows: FeedRow[], now: Date): string {

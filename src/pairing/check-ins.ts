@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, or } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import {
   groups,
@@ -12,6 +12,7 @@ import {
   roundOutcomes,
 } from '../../db/schema.js';
 import { heldGroups } from '../booking/booking-repo.js';
+import { ASK_KIND } from '../booking/proposals.js';
 import { keepOneAhead } from '../booking/rolling.js';
 import type { HandlerContext } from '../commands/define.js';
 import { UserError } from '../errors.js';
@@ -53,6 +54,8 @@ export async function sendCheckIns(db: Db, roundId: number, stage: CheckInStage,
       and(
         eq(pairingGroups.roundId, roundId),
         or(eq(pairingGroups.status, 'pending'), eq(pairingGroups.status, 'scheduled')),
+        // a 1-to-1 asked for from /powerteam is not the round's: it is asked "Did you meet?" once it is booked
+        ne(pairingGroups.kind, ASK_KIND),
       ),
     );
   // a booked 1-to-1 gets its own "Did you meet?" shortly after its end (src/booking/booking-jobs.ts)
@@ -105,21 +108,29 @@ export async function answerCheckIn(ctx: HandlerContext, arg: string | undefined
   const g = await memberGroup(ctx, arg);
   const { pg, round, program } = g;
   const now = ctx.clock.now();
-  const [mine] = await ctx.db
-    .select({ answer: pairingRoundMembers.answer })
-    .from(pairingRoundMembers)
-    .where(and(eq(pairingRoundMembers.roundId, round.id), eq(pairingRoundMembers.memberId, ctx.actor.id)));
+  // an asked-for 1-to-1 (/powerteam) is beside the round: its answer is the group's, not the member's round answer
+  const asked = pg.kind === ASK_KIND;
+  const [mine] = asked
+    ? [{ answer: pg.status }]
+    : await ctx.db
+        .select({ answer: pairingRoundMembers.answer })
+        .from(pairingRoundMembers)
+        .where(and(eq(pairingRoundMembers.roundId, round.id), eq(pairingRoundMembers.memberId, ctx.actor.id)));
   // A second press of the same answer (a double click) changes nothing, and says so.
   if (mine?.answer === answer) {
     return {
-      text: `You already answered “${CHECK_IN_LABEL[answer]}” for this round: nothing changed.`,
+      text: asked
+        ? `This 1-to-1 is already marked “${CHECK_IN_LABEL[answer]}”: nothing changed.`
+        : `You already answered “${CHECK_IN_LABEL[answer]}” for this round: nothing changed.`,
       visibility: 'private',
     };
   }
-  await ctx.db
-    .update(pairingRoundMembers)
-    .set({ answer, answeredAt: now })
-    .where(and(eq(pairingRoundMembers.roundId, round.id), eq(pairingRoundMembers.memberId, ctx.actor.id)));
+  if (!asked) {
+    await ctx.db
+      .update(pairingRoundMembers)
+      .set({ answer, answeredAt: now })
+      .where(and(eq(pairingRoundMembers.roundId, round.id), eq(pairingRoundMembers.memberId, ctx.actor.id)));
+  }
   if (pg.status !== 'met') {
     await ctx.db.update(pairingGroups).set({ status: answer }).where(eq(pairingGroups.id, pg.id));
   }
@@ -139,6 +150,12 @@ export async function answerCheckIn(ctx: HandlerContext, arg: string | undefined
   }
   // A check-in of a round that is over (its button pressed late, after the next round began) is recorded, but
   // offers nothing that belongs to a running round: no rematch, no "I will ask again".
+  if (asked) {
+    return {
+      text: 'Sorry it could not happen. Ask again from /powerteam when it suits you both.',
+      visibility: 'private',
+    };
+  }
   if (round.closedAt) {
     return {
       text: `Thanks, noted for round ${round.number} of ${program.name}. That round is over, so there is no rematch for it: the current round brings a new match (/pair status).`,

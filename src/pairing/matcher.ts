@@ -31,8 +31,10 @@
  *   4. then mode preferences: overlapping time zones (smaller circular offset difference). Cross-category's
  *      "complementary categories" is the hard rule "different category".
  * Power-team mode (issue 19) has standard's hard rules; `powerPairs` (sphere partners, high-affinity seats) get a
- * tier of their own between the round-robin class and time zones, and its round-robin course is a schedule whose
- * first classes hold those pairs (power-team-schedule.ts), so partners meet early and nobody repeats before n−1.
+ * tier of their own between the round-robin class and time zones, in which a pair on its sphere's own round robin
+ * (power-course.ts) counts one more, so every member meets each sphere partner within the sphere's size in rounds;
+ * its round-robin course is a schedule whose first classes hold those pairs (power-team-schedule.ts), so nobody
+ * repeats before n−1.
  *
  * Group size 2: an odd count makes exactly one trio (chosen exactly up to 15 members, otherwise the leftover joins
  * the pair where it adds the most), never a silent leftover. A second trio appears only if a member can be placed

@@ -1,6 +1,7 @@
 import type { Random } from '../random.js';
 import { fitsMatching, lexicographicWeight } from './lexicographic-weight.js';
 import type { PairingMode, PairingParticipant, RoundInput, Unplaced } from './pairing-types.js';
+import { powerCourse } from './power-course.js';
 import { powerTeamSchedule } from './power-team-schedule.js';
 import { pickClass, roundRobinSchedule } from './round-robin-schedule.js';
 
@@ -17,8 +18,6 @@ export const PREFERENCE_MAX = 63;
 const UNKNOWN_ZONE_PREFERENCE = 31;
 /** Power-team mode: the highest power score of a pair (sphere partners). */
 export const POWER_MAX = 3;
-/** Power-team mode: the power tier is score × 8 plus an urgency of 0..7 (partners still to meet). */
-const URGENCY_MAX = 7;
 /** Power partners who met within this many days are not preferred again yet. */
 const POWER_AGAIN_DAYS = 180;
 
@@ -44,8 +43,8 @@ export class RoundContext {
   private readonly lastMetAge: Map<number, number>[];
   private scheduleClass: ((i: number, j: number) => boolean) | null = null;
   private readonly power = new Map<number, number>();
-  /** Per vertex: power partners still to meet (power-team mode). */
-  private powerLeft: Int32Array | null = null;
+  /** Power-team mode: whether a power pair is on its sphere's round robin this round (power-course.ts). */
+  private onCourse: ((i: number, j: number) => boolean) | null = null;
 
   constructor(input: RoundInput, random: Random) {
     this.mode = input.mode ?? 'standard';
@@ -132,21 +131,6 @@ export class RoundContext {
     return age === undefined || age >= POWER_AGAIN_DAYS ? s : 0;
   }
 
-  private powerPartnersLeft(): Int32Array {
-    if (this.powerLeft) return this.powerLeft;
-    const left = new Int32Array(this.n);
-    for (const k of this.power.keys()) {
-      const i = Math.floor(k / this.n);
-      const j = k % this.n;
-      if (this.allowed(i, j) && this.powerScore(i, j) > 0) {
-        left[i]!++;
-        left[j]!++;
-      }
-    }
-    this.powerLeft = left;
-    return left;
-  }
-
   /** Mode preference: overlapping time zones (smaller circular offset difference is better). */
   preference(i: number, j: number): number {
     const a = this.people[i]!.utcOffsetMinutes;
@@ -164,8 +148,10 @@ export class RoundContext {
    */
   weigher(maxTerms: number, topTierMax = 0, edgeTerms = 1): EdgeWeigher {
     // Zero-width tiers leave the other modes' weights exactly as they were.
-    const powerMax = this.mode === 'power-team' ? POWER_MAX * (URGENCY_MAX + 1) + URGENCY_MAX : 0;
-    const left = powerMax ? this.powerPartnersLeft() : null;
+    // Power tier: score × 2, plus one for a pair on its sphere's course, so that among rounds with the most power
+    // pairs the one that follows every sphere's round robin wins (a course class is a maximum matching of a sphere).
+    const powerMax = this.mode === 'power-team' ? POWER_MAX * 2 + 1 : 0;
+    const course = powerMax ? this.powerCourse() : null;
     for (const resolution of [255, 127, 63, 31, 15]) {
       const scale = lexicographicWeight(maxTerms, [topTierMax, 1, powerMax, resolution, 1, PREFERENCE_MAX]);
       if (!fitsMatching(scale, edgeTerms)) continue;
@@ -176,10 +162,7 @@ export class RoundContext {
           const since = never ? resolution : Math.floor(resolution * this.recency(i, j));
           const onSchedule = this.scheduleClass?.(i, j) ? 1 : 0;
           const score = powerMax ? this.powerScore(i, j) : 0;
-          // Among power pairs of one score, those whose members have the most partners still to meet go first: like
-          // a round-robin inside each sphere, nobody is left with several partners for the last rounds.
-          const urgency = score && left ? Math.min(URGENCY_MAX, Math.floor((left[i]! + left[j]!) / 2)) : 0;
-          const power = score ? score * (URGENCY_MAX + 1) + urgency : 0;
+          const power = score ? score * 2 + (course?.(i, j) ? 1 : 0) : 0;
           return scale.pack([top, never ? 1 : 0, power, since, onSchedule, this.preference(i, j)]);
         },
       };
@@ -209,6 +192,20 @@ export class RoundContext {
     }
     const chosen = pickClass(scores, this.random);
     this.scheduleClass = (i, j) => schedule.classOf(i, j) === chosen;
+  }
+
+  /** The power pairs' round robins (computed once a round, from the pairs alone: see power-course.ts). */
+  private powerCourse(): (i: number, j: number) => boolean {
+    if (this.onCourse) return this.onCourse;
+    const edges: [number, number][] = [];
+    for (const k of this.power.keys()) {
+      const i = Math.floor(k / this.n);
+      const j = k % this.n;
+      if (this.allowed(i, j) && this.staticPower(i, j) > 0) edges.push([i, j]);
+    }
+    edges.sort((x, y) => x[0] - y[0] || x[1] - y[1]); // the input's order must not matter
+    this.onCourse = powerCourse(this.n, this.ids, edges, (i, j) => this.powerScore(i, j) > 0);
+    return this.onCourse;
   }
 
   /** Power-team mode's course: the never-met pairs coloured into perfect matchings, power pairs first. */

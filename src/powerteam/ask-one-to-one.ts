@@ -5,6 +5,7 @@ import { UserError } from '../errors.js';
 import { connectMembers } from '../members/connections.js';
 import type { Reply } from '../messages.js';
 import { AFFINITY_MIN, affinityKey, affinityTotal, loadAffinities } from './affinity.js';
+import { askThroughProgram } from './ask-booking.js';
 import { groupSeats } from './network.js';
 import { loadSpheres, sharedSpheres } from './spheres.js';
 
@@ -12,7 +13,9 @@ import { loadSpheres, sharedSpheres } from './spheres.js';
 const AGAIN_AFTER_DAYS = 14;
 
 /**
- * "Ask for a 1-to-1" from /powerteam: opens a shared conversation of the two members with both cards and the reason
+ * "Ask for a 1-to-1" from /powerteam. When the group has a pairing program that books (issue 18), the 1-to-1 is
+ * booked through it: a shared conversation with both cards, the reason and up to three times from both members'
+ * availability (ask-booking.ts). Otherwise it opens a shared conversation of the two with both cards and the reason
  * (a connection the asker makes for themselves, as "I can help" on an ask does), so they find a time there. A second
  * press within two weeks does nothing but say so.
  */
@@ -39,6 +42,12 @@ export async function askForOneToOne(ctx: HandlerContext, otherId: number): Prom
     );
   const since = new Date(ctx.clock.now().getTime() - AGAIN_AFTER_DAYS * 86_400_000);
   const me = ctx.actor.id;
+  // one ask of a member at a time: a double click's second press waits here, then finds what the first made
+  await ctx.db
+    .select({ id: groupMemberships.memberId })
+    .from(groupMemberships)
+    .where(and(eq(groupMemberships.groupId, group.id), eq(groupMemberships.memberId, me)))
+    .for('update');
   const [earlier] = await ctx.db
     .select({ id: connections.id })
     .from(connections)
@@ -70,8 +79,23 @@ export async function askForOneToOne(ctx: HandlerContext, otherId: number): Prom
     const n = affinityTotal(a.get(affinityKey(mine.categoryKey, other.categoryKey)));
     if (n >= AFFINITY_MIN) why = `your professions passed ${n} slips to each other in this community`;
   }
-  const reason = `${ctx.actor.displayName} would like a 1-to-1 with ${other.name}${why ? `: ${why}` : ''}. Reply here to find a time that suits you both.`;
-  const r = await connectMembers(ctx, me, otherId, reason, { selfIntroduction: true });
+  const asked = `${ctx.actor.displayName} would like a 1-to-1 with ${other.name}${why ? `: ${why}` : ''}.`;
+  const booking = await askThroughProgram(ctx, group, otherId, asked);
+  if (booking?.kind === 'already') {
+    return {
+      text: `You and ${other.name} already have a 1-to-1 asked for in the last ${AGAIN_AFTER_DAYS} days: pick a time in your shared conversation.`,
+      visibility: 'private',
+    };
+  }
+  if (booking) {
+    return {
+      text: `Asked ${other.name} for a 1-to-1: I proposed times to you both in a shared conversation. One click books it, with a calendar invite for each of you.`,
+      visibility: 'private',
+    };
+  }
+  const r = await connectMembers(ctx, me, otherId, `${asked} Reply here to find a time that suits you both.`, {
+    selfIntroduction: true,
+  });
   return {
     ...r,
     text: `Asked ${other.name} for a 1-to-1: you both have a shared conversation with each other’s card.`,

@@ -41,6 +41,14 @@ describeEachDatabase('calendar feed over HTTP', (db) => {
     expect(cancelled.sequence).toBe(1);
     expect(new Set(events.map((e) => e.uid)).size).toBe(events.length);
     expect((await get('/calendar/not-a-real-token-at-all.ics')).status).toBe(404);
+    // the served text is kept between polls, but a change to a meeting shows in the next one
+    await h.run('@alice /meeting cancel date:2026-01-13 reason:"Holiday"');
+    const again = new ICAL.Component(ICAL.parse(await (await get(`/calendar/${token}.ics`)).text()));
+    const thirteenth = again
+      .getAllSubcomponents('vevent')
+      .map((v) => new ICAL.Event(v))
+      .find((e) => e.startDate.toJSDate().toISOString() === '2026-01-13T07:00:00.000Z')!;
+    expect(thirteenth.component.getFirstPropertyValue('status')).toBe('CANCELLED');
 
     const rotated = await h.run('@alice /meeting calendar rotate:true');
     const fresh = tokenOf(rotated.at(-1)!.content.text);

@@ -45,6 +45,43 @@ runContract('power teams', [
     },
   },
   {
+    name: 'with a pairing program, "Ask … for a 1-to-1" proposes times to both, once; one click books it with invites',
+    script: `${SETUP}
+@alice /pair setup name:Coffee cadence:weekly
+@bob /pair join
+@carol /pair join
+@alice /pair start
+@bob /powerteam show
+@bob :press "Ask dan for a 1-to-1"
+@bob :press "Ask dan for a 1-to-1"
+@dan :press "Book Tue 09:00"
+:advance 26h
+`,
+    check(m) {
+      const pair = m.filter((x) => sortedNames(x.to).join() === 'bob,dan');
+      const offers = pair.filter((x) => x.text.includes('Times that suit you all'));
+      expect(offers).toHaveLength(1); // the second press proposed nothing new
+      expect(offers[0]!.text).toContain('bob would like a 1-to-1 with dan: you both serve home buyers and owners');
+      expect(offers[0]!.text).toContain('Tue 6 Jan 09:00–09:45 UTC');
+      expect(offers[0]!.buttons).toEqual([
+        'Book Mon 12:00',
+        'Book Tue 09:00',
+        'Book Wed 09:00',
+        'None of these',
+        'We’ll arrange it ourselves',
+      ]);
+      expect(to(m, 'bob').some((x) => x.text.includes('I proposed times to you both'))).toBe(true);
+      expect(to(m, 'bob').some((x) => x.text.includes('You and dan already have a 1-to-1 asked for'))).toBe(true);
+      // booked through the program, not a connection
+      expect(m.some((x) => x.text.includes('shared conversation with each other’s card'))).toBe(false);
+      expect(pair.some((x) => x.text.includes('Booked: Tue 6 Jan 09:00–09:45 UTC, by dan'))).toBe(true);
+      const confirm = to(m, 'bob').filter((x) => x.text.startsWith('Booked by dan'));
+      expect(confirm).toHaveLength(1);
+      expect(confirm[0]!.text).toContain('invite.ics');
+      expect(pair.filter((x) => x.text.includes('should be over: did you meet?'))).toHaveLength(1);
+    },
+  },
+  {
     name: '/powerteam report: coverage, thin spheres, givers in waiting and the network PNG, to the moderator only',
     script: `${SETUP}
 @alice /powerteam report period:month
