@@ -111,7 +111,15 @@ export class OutboxSender {
     opts: { once?: boolean } = {},
   ): Promise<number> {
     const key = leaseKey(port);
-    const run: Drain = { port, key, blocked: new Set(), posted: new Map(), released: false, last: false };
+    const run: Drain = {
+      port,
+      key,
+      blocked: new Set(),
+      posted: new Map(),
+      dmOpened: new Set(),
+      released: false,
+      last: false,
+    };
     let sent = 0;
     this.holders.set(key, (this.holders.get(key) ?? 0) + 1);
     try {
@@ -226,7 +234,7 @@ export class OutboxSender {
     // a DM not cached yet opens its channel first (and a Slack group DM each time, conversations.open); a Discord
     // private thread is created, then each member added, then posted into: each call counts against the global limit
     const opensDm =
-      (target.kind === 'dm' && !run.dmOpened?.has(target.userId) && !row.users.get(memberOf(row))?.dmCached) ||
+      (target.kind === 'dm' && !run.dmOpened.has(target.userId) && !row.users.get(memberOf(row))?.dmCached) ||
       (target.kind === 'conversation' && this.pacer.conversationOpens(port.platform));
     const calls = target.kind === 'conversation' ? 2 + target.userIds.length : opensDm ? 2 : 1;
     const wait = this.pacer.delay(port.platform, route, opensDm, calls);
@@ -239,7 +247,7 @@ export class OutboxSender {
       // an earlier row of this drain under the same key posted it: edit that one
       const existing = (row.editKey && run.posted.get(`${row.communityId}:${row.editKey}`)) || row.posted;
       const ref = await port.send(communityRef, target, restoredContent(row.content), existing ?? undefined);
-      if (target.kind === 'dm') (run.dmOpened ??= new Set()).add(target.userId);
+      if (target.kind === 'dm') run.dmOpened.add(target.userId);
       if (row.editKey && ref) run.posted.set(`${row.communityId}:${row.editKey}`, ref);
       // the last send of a commit's own rows gives the lease up in the same statement (unless another drain of this
       // process is sending on it)
@@ -327,7 +335,7 @@ interface Drain {
   /** Platform messages posted under an edit key during this drain (a later row of the key edits them). */
   posted: Map<string, { channelRef: string; messageRef: string }>;
   /** Users whose DM channel this drain opened. */
-  dmOpened?: Set<string>;
+  dmOpened: Set<string>;
   /** This drain's only batch is being sent (a commit's own rows). */
   last: boolean;
   /** The lease was given up with the last sent mark. */
