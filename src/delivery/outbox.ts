@@ -16,11 +16,6 @@ export interface OutboxMessage extends OutgoingMessage {
   optOutKey?: string;
   /** Earliest delivery (default: now). */
   notBefore?: Date;
-  /**
-   * When the message stops making sense (a meeting reminder at the meeting's start, a booking reminder at the
-   * 1-to-1's): held past it by quiet hours or a paused platform, it is recorded as expired and never sent.
-   */
-  validUntil?: Date;
   /** DMs wait out the member's quiet hours unless this is false (an answer they are waiting for). */
   quietHours?: boolean;
   /**
