@@ -8,6 +8,7 @@ import { OutboxSender, type OutboxSenderOptions } from '../delivery/outbox-sende
 import type { Logger } from '../logger.js';
 import type { MessagePort } from '../platform.js';
 import { type ClaimScope, claimScopeOf, withinScope } from './claim-scope.js';
+import { payloadProblem, storedJobError } from './job-error.js';
 import type { JobContext, JobRegistry, JobRow } from './job-kinds.js';
 import { nextOccurrence, parseRecurrence } from './recurrence.js';
 
@@ -211,7 +212,7 @@ export class Scheduler {
       });
     } catch (err) {
       if (claimed.length === 0) throw err;
-      this.o.log.warn({ err: { message: (err as Error).message }, jobs: claimed.length }, 'batch failed: one by one');
+      this.o.log.warn({ err, jobs: claimed.length }, 'batch failed: one by one');
       for (const id of claimed) await this.runAlone(id);
       return claimed.length;
     }
@@ -255,7 +256,7 @@ export class Scheduler {
     const payload = kind.payload.safeParse(job.payload);
     if (!payload.success) {
       this.o.log.error({ jobId: job.id, kind: job.kind }, 'job with an invalid payload marked failed');
-      return `invalid payload: ${payload.error.message}`;
+      return payloadProblem(payload.error);
     }
     const ctx: JobContext = {
       db: tx,
@@ -300,10 +301,11 @@ export class Scheduler {
       } catch (err) {
         const attempts = job.attempts + 1;
         const max = this.o.registry.get(job.kind)?.maxAttempts ?? 5;
-        const message = (err as Error).message ?? String(err);
+        // the logs' scrubbing: a database error's message repeats the failing row (a prospect's name, a contact)
+        const message = storedJobError(err);
         const giveUp = attempts >= max;
         this.o.log.error(
-          { jobId: id, kind: job.kind, attempts, err: { message } },
+          { jobId: id, kind: job.kind, attempts, err },
           giveUp ? 'job failed for good' : 'job failed: will retry',
         );
         await tx
