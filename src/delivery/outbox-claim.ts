@@ -45,6 +45,12 @@ export interface ClaimRequest {
   limit: number;
   now: Date;
   leaseMs: number;
+  /**
+   * Whether a row claimed after its validity end expires (a running bot: it comes late). Otherwise (the shell's
+   * `:advance`, where the clock jumps but the bot counts as running throughout) only a row that was held until past
+   * its end does: one due before it would have gone in time.
+   */
+  lateExpires: boolean;
 }
 
 /**
@@ -61,6 +67,7 @@ export async function claimDue(db: Db, r: ClaimRequest): Promise<ClaimedRow[]> {
   const until = new Date(r.now.getTime() + r.leaseMs).toISOString();
   // stamped with this claim's time, so the log counts only rows taken over now, and the mark survives later retries
   const mark = `${TAKEN_OVER} (at ${now})`;
+  const expired = r.lateExpires ? sql`o.expires_at <= ${now}::timestamptz` : sql`o.expires_at <= o.next_attempt_at`;
   const rows = rowsOf<RawClaimed>(
     await db.execute(sql`
       with cfg as materialized (select set_config('synchronous_commit', 'off', true) as v),
@@ -78,12 +85,12 @@ export async function claimDue(db: Db, r: ClaimRequest): Promise<ClaimedRow[]> {
       ),
       claimed as (
         update outbox o set
-          status = case when o.expires_at <= ${now}::timestamptz then 'expired' else 'sending' end,
+          status = case when ${expired} then 'expired' else 'sending' end,
           attempts = o.attempts + 1,
-          next_attempt_at = case when o.expires_at <= ${now}::timestamptz then o.next_attempt_at
+          next_attempt_at = case when ${expired} then o.next_attempt_at
             else ${until}::timestamptz end,
           -- the SET sees the row as it was: only rows another sender still held get the mark
-          last_error = case when o.expires_at <= ${now}::timestamptz then ${EXPIRED}
+          last_error = case when ${expired} then ${EXPIRED}
             when o.status = 'sending' then ${mark} else o.last_error end
         from picked where o.id = picked.id
         returning o.*

@@ -33,6 +33,8 @@ export interface OutboxSenderOptions {
   /** A row whose route must wait longer than this goes back to the queue instead of holding up the batch. */
   maxWaitMs?: number;
   maxAttempts?: number;
+  /** A row claimed after its validity end expires (default); false where the clock jumps (ClaimRequest). */
+  lateExpires?: boolean;
 }
 
 /**
@@ -158,6 +160,7 @@ export class OutboxSender {
       limit,
       now: this.o.clock.now(),
       leaseMs: this.leaseMs,
+      lateExpires: this.o.lateExpires !== false,
     });
     const takenOver = rows.filter((r) => r.lastError?.startsWith(TAKEN_OVER) && r.status === 'sending').length;
     const expired = rows.filter((r) => r.status === 'expired');
@@ -199,7 +202,7 @@ export class OutboxSender {
       // a member found blocking the bot earlier in this drain: their rows are already marked blocked
       if (row.memberId !== null && run.blocked.has(row.memberId)) continue;
       // held in the batch (pacing, an inline Retry-After) past its validity end
-      if (row.expiresAt && row.expiresAt <= this.o.clock.now()) {
+      if (this.o.lateExpires !== false && row.expiresAt && row.expiresAt <= this.o.clock.now()) {
         await this.finish(row, { status: 'expired', lastError: EXPIRED });
         continue;
       }

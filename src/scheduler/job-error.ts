@@ -9,16 +9,18 @@ import { safeError } from '../ops/safe-error.js';
  */
 export function storedJobError(err: unknown): string {
   const s = safeError(err);
+  if (s.type !== 'DatabaseError') {
+    const words = s.message ?? '(no message)';
+    return (s.type === 'Error' ? words : `${s.type}: ${words}`).slice(0, 500);
+  }
   const parts = [
-    s.type,
     s.code && `code ${s.code}`,
     s.constraint && `constraint ${s.constraint}`,
     s.table && `table ${s.table}`,
     s.column && `column ${s.column}`,
     s.query && `query ${s.query}`,
-    s.message,
   ];
-  return parts.filter(Boolean).join('; ').slice(0, 500);
+  return ['database error', ...parts.filter(Boolean)].join('; ').slice(0, 500);
 }
 
 /** A payload that failed its schema, by the paths and kinds of its problems only: the values stay out. */

@@ -3,7 +3,8 @@ import { expect, it } from 'vitest';
 import { communities, outbox } from '../../db/schema.js';
 import { rateLimited } from '../../src/delivery/delivery-error.js';
 import { enqueueOutbox } from '../../src/delivery/outbox.js';
-import { EXPIRED } from '../../src/delivery/outbox-sender.js';
+import { EXPIRED, OutboxSender } from '../../src/delivery/outbox-sender.js';
+import { silentLogger } from '../../src/logger.js';
 import { FULL_CAPABILITIES, type MessagePort } from '../../src/platform.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { shellHarness } from '../support/shell.js';
@@ -97,5 +98,45 @@ describeEachDatabase('a message whose moment has passed', (database) => {
     const status = Object.fromEntries(rows.map((r) => [(r.content as { text: string }).text, r.status]));
     expect(status['Starting in five minutes: check in']).toBe('expired');
     expect(status['No end to this one']).toBe('sent');
+  });
+
+  it('a running bot that comes to a message only after its end (it was down) drops it', async () => {
+    const h = shellHarness(database());
+    await h.run(setup);
+    const [community] = await database()
+      .db.select()
+      .from(communities)
+      .where(eq(communities.platformRef, h.communityRef));
+    const now = h.clock.now();
+    await enqueueOutbox(
+      database().db,
+      community!.id,
+      [
+        {
+          target: { kind: 'channel', channelRef: 'general' },
+          content: { text: 'The meeting has started: check in' },
+          validUntil: new Date(now.getTime() + 60 * 60_000),
+        },
+      ],
+      { now, timezone: 'UTC' },
+    );
+    const sends: string[] = [];
+    const port: MessagePort = {
+      platform: 'shell',
+      capabilities: FULL_CAPABILITIES,
+      communityRefs: [h.communityRef],
+      async send(_ref, _target, content) {
+        sends.push(content.text);
+        return { channelRef: 'c', messageRef: String(sends.length) };
+      },
+    };
+    // the production sender (late rows expire), back two hours later
+    h.clock.advance(2 * 60 * 60_000);
+    const sender = new OutboxSender({ db: database().db, clock: h.clock, log: silentLogger, workerId: 'late' });
+    expect(await sender.flush([port])).toBe(0);
+    expect(sends).toEqual([]);
+    const rows = await database().db.select().from(outbox).where(eq(outbox.communityId, community!.id));
+    const mine = rows.filter((r) => JSON.stringify(r.content).includes('The meeting has started'));
+    expect(mine.map((r) => r.status)).toEqual(['expired']);
   });
 });

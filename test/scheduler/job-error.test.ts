@@ -58,8 +58,8 @@ describeEachDatabase('a failing job’s recorded error', (database) => {
       expect(r.lastError).not.toContain('jane');
     }
     // still enough to act on: the SQLSTATE and the statement, the error's own words, the field at fault
-    expect(rows[0]!.lastError).toMatch(/DatabaseError; code 22P02; query select/);
-    expect(rows[1]!.lastError).toBe('Error; could not reach the contact');
+    expect(rows[0]!.lastError).toMatch(/^database error; code 22P02; query select/);
+    expect(rows[1]!.lastError).toBe('could not reach the contact');
     expect(rows[2]!.lastError).toBe('invalid payload: email: invalid_type');
     expect(logged.length).toBeGreaterThan(0);
     expect(logged.join('')).not.toContain('jane');
