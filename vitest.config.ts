@@ -10,6 +10,7 @@ const processTests = [
   'test/ops/crash-after-commit.test.ts',
   'test/ops/two-processes.test.ts',
   'test/ops/two-replicas.test.ts',
+  'test/ops/discord-slack-processes.test.ts',
   'test/ops/docker-rehearsal.test.ts',
   'test/ops/graceful-shutdown.test.ts',
   'test/ops/postgres-restart.test.ts',

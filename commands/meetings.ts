@@ -173,6 +173,8 @@ export const meetingAdd = defineCommand({
     if (event.startsAt <= ctx.clock.now()) throw new UserError('bad_option', 'That time has already passed.');
     ctx.send({
       target: { kind: 'channel', channelRef: group.homeChannelRef },
+      // its RSVP buttons are for before the event
+      validUntil: event.startsAt,
       content: {
         text: `New on ${group.name}'s calendar: ${describeMeeting(event, group.timezone)}.`,
         buttons: RSVP_BUTTONS(event.id),

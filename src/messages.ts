@@ -134,6 +134,11 @@ export interface OutgoingMessage {
   content: Content;
   /** Keeps one platform message per key up to date: a later send with the same key edits it. */
   key?: string;
+  /**
+   * When the message stops making sense (a reminder at the start of what it reminds of): held past it by quiet
+   * hours or a paused platform, it is recorded as expired and never sent.
+   */
+  validUntil?: Date;
 }
 
 /** `command:action:arg`, prefixed `G~` with the group's id when the button carries its group. */

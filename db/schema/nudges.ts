@@ -74,11 +74,16 @@ export const outbox = pgTable(
     memberId: integer('member_id').references(() => members.id, { onDelete: 'cascade' }),
     /** Keeps one platform message per key up to date (posted_messages), as the Messenger does. */
     editKey: text('edit_key'),
-    /** pending | sending | sent | failed | blocked */
+    /** pending | sending | sent | failed | blocked | expired */
     status: text('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     /** When the row may be tried (again); for `sending` rows, when the claim's lease ends. */
     nextAttemptAt: at('next_attempt_at').notNull(),
+    /**
+     * After this the message no longer makes sense (a meeting reminder once the meeting has started): a row still
+     * unsent then (held by quiet hours, a paused platform) is marked `expired`, never sent. Null: no end.
+     */
+    expiresAt: at('expires_at'),
     lastError: text('last_error'),
     channelRef: text('channel_ref'),
     messageRef: text('message_ref'),

@@ -100,6 +100,8 @@ export const bookingReminderJob = defineJobKind({
       idempotencyKey: `${jobPrefix(row.b.id)}${row.b.sequence}:remind:${memberId}`,
       // the time was chosen around the member's quiet hours already; holding it back would make it late
       quietHours: false,
+      // a reminder of a 1-to-1 that has begun is late news: one held past the start (a paused platform) is dropped
+      validUntil: row.b.startsAt!,
       content: {
         text: `${soon ? 'In an hour' : 'Coming up'}: your 1-to-1 with ${others.join(' and ')}, ${dayTime(row.b.startsAt!, tz)} (${tz}).${row.b.location ? ` Where: ${row.b.location}` : ''}`,
         buttons: changeButtons(row.b.id),

@@ -1,21 +1,24 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../../db/client.js';
-import { memberPreferences, outbox, postedMessages } from '../../db/schema.js';
+import { memberPreferences, outbox } from '../../db/schema.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import type { MessagePort, PostedRef, ResolvedTarget } from '../platform.js';
+import type { MessagePort, ResolvedTarget } from '../platform.js';
 import { DeliveryError } from './delivery-error.js';
-import { restoredContent, type StoredTarget } from './outbox.js';
+import { restoredContent } from './outbox.js';
+import {
+  type ClaimedRow,
+  claimDue,
+  EXPIRED,
+  recordSent,
+  releaseLease,
+  renewClaims,
+  resolveTarget,
+  TAKEN_OVER,
+} from './outbox-claim.js';
 import { Pacer } from './pacer.js';
 
-type OutboxRow = typeof outbox.$inferSelect;
-
-/**
- * How `last_error` of a row claimed again after its sender's lease ran out begins (the claim's time follows). Its
- * `attempts` count both claims; such a row may have reached the platform twice (the sender sent it, then died before
- * recording it), other rows never do.
- */
-export const TAKEN_OVER = 'taken over after its sender’s lease ran out: may have been delivered twice';
+export { EXPIRED, TAKEN_OVER } from './outbox-claim.js';
 
 export interface OutboxSenderOptions {
   db: Db;
@@ -30,6 +33,8 @@ export interface OutboxSenderOptions {
   /** A row whose route must wait longer than this goes back to the queue instead of holding up the batch. */
   maxWaitMs?: number;
   maxAttempts?: number;
+  /** A row claimed after its validity end expires (default); false where the clock jumps (ClaimRequest). */
+  lateExpires?: boolean;
 }
 
 /**
@@ -67,7 +72,7 @@ export class OutboxSender {
           ? sql`and community_id in (select id from communities where platform = ${port.platform}
               and platform_ref = any(${sql.param([...port.communityRefs])}::text[]))`
           : sql``;
-      sent += await this.drain(port, (limit) => this.claim(port.platform, scope, limit));
+      sent += await this.drain(port, (limit) => this.claim(port, scope, limit));
     }
     return sent;
   }
@@ -84,7 +89,7 @@ export class OutboxSender {
     await this.drain(
       port,
       async (limit) => {
-        const rows = await this.claim(port.platform, sql``, limit, left);
+        const rows = await this.claim(port, sql`and id = any(${sql.param(left)}::int[])`, limit);
         const claimed = new Set(rows.map((r) => r.id));
         left = left.filter((id) => !claimed.has(id));
         return rows;
@@ -104,45 +109,36 @@ export class OutboxSender {
   /** Claims and sends batches through one port while this process holds its sending lease. */
   private async drain(
     port: MessagePort,
-    claim: (limit: number) => Promise<OutboxRow[]>,
+    claim: (limit: number) => Promise<ClaimedRow[]>,
     opts: { once?: boolean } = {},
   ): Promise<number> {
     const key = leaseKey(port);
-    let sent = 0;
-    // members found blocking the bot during this drain: their other rows are already marked blocked
-    const blocked = new Set<number>();
-    const fetch = async (): Promise<Batch> => {
-      if (!(await this.holdLease(key))) return { rows: [], infos: new Map() };
-      const rows = await claim(this.batchSize);
-      const infos = new Map<number, Recipients>();
-      for (const id of new Set(rows.map((r) => r.communityId))) {
-        infos.set(
-          id,
-          await this.recipients(
-            id,
-            port.platform,
-            rows.filter((r) => r.communityId === id),
-            blocked,
-          ),
-        );
-      }
-      return { rows, infos };
+    const run: Drain = {
+      port,
+      key,
+      blocked: new Set(),
+      posted: new Map(),
+      dmOpened: new Set(),
+      released: false,
+      last: false,
     };
+    let sent = 0;
     this.holders.set(key, (this.holders.get(key) ?? 0) + 1);
     try {
       // the next batch is claimed while this one is sent, so pacing never waits on the database between batches
-      for (let next = fetch(), fresh = true; ; fresh = false) {
+      for (let next = claim(this.batchSize), fresh = true; ; fresh = false) {
         const batch = await next;
-        if (batch.rows.length === 0) break;
-        // one batch is all there is (a commit's own rows): no prefetch
+        if (batch.length === 0) break;
+        // one batch is all there is (a commit's own rows): no prefetch, and its last mark gives the lease up
         if (opts.once) {
-          sent += await this.sendBatch(port, batch, true);
+          run.last = true;
+          sent += await this.sendBatch(run, batch, true);
           break;
         }
-        next = fetch();
+        next = claim(this.batchSize);
         // if sending throws, the prefetch's failure must not become an unhandled rejection (its rows' lease runs out)
         next.catch(() => {});
-        sent += await this.sendBatch(port, batch, fresh);
+        sent += await this.sendBatch(run, batch, fresh);
       }
     } finally {
       const n = (this.holders.get(key) ?? 1) - 1;
@@ -150,83 +146,50 @@ export class OutboxSender {
       else this.holders.delete(key);
     }
     // idle (and no other drain of this process is sending): let another replica send without waiting for the lease
-    if (!this.holders.has(key)) await this.releaseLease(key);
+    if (!run.released && !this.holders.has(key)) await releaseLease(this.o.db, this.o.workerId, key);
     return sent;
   }
 
-  /** Takes or renews this platform's sending lease; false while another live process holds it. */
-  private async holdLease(platform: string): Promise<boolean> {
-    const now = this.o.clock.now();
-    const until = new Date(now.getTime() + this.leaseMs);
-    const rows = rowsOf(
-      await this.o.db.execute(sql`
-        insert into delivery_leases (platform, holder, until) values (${platform}, ${this.o.workerId}, ${until.toISOString()}::timestamptz)
-        on conflict (platform) do update set holder = excluded.holder, until = excluded.until
-          where (delivery_leases.holder = excluded.holder or delivery_leases.until < ${now.toISOString()}::timestamptz)
-            and (select set_config('synchronous_commit', 'off', true)) is not null
-        returning platform`),
-    );
-    return rows.length > 0;
-  }
-
-  /** Gives the leases up so another replica need not wait for them to run out (on stop). */
-  async releaseLeases(): Promise<void> {
-    await this.o.db.execute(sql`delete from delivery_leases where holder = ${this.o.workerId}`);
-  }
-
-  private async releaseLease(platform: string): Promise<void> {
-    // no wait for the disk (synchronous_commit off, like the sent marks): a lease only paces, and runs out anyway
-    await this.o.db.execute(
-      sql`delete from delivery_leases where platform = ${platform} and holder = ${this.o.workerId}
-        and (select set_config('synchronous_commit', 'off', true)) is not null`,
-    );
-  }
-
-  /**
-   * Due rows of a platform (of `scope`'s communities only, when set). A `sending` row among them was claimed by a
-   * sender whose lease ran out (killed, or stopped before it finished): it is taken over and marked TAKEN_OVER, since
-   * that sender may have sent it just before dying — at most one such row per dead sender actually was.
-   */
-  private async claim(platform: string, inScope: SQL, limit: number, only?: readonly number[]): Promise<OutboxRow[]> {
-    const now = this.o.clock.now();
-    const lease = new Date(now.getTime() + this.leaseMs);
-    // stamped with this claim's time, so the log counts only rows taken over now, and the mark survives later retries
-    const mark = `${TAKEN_OVER} (at ${now.toISOString()})`;
-    const these = only ? sql`and id = any(${sql.param([...only])}::int[])` : sql``;
-    const ids = sql`select id from outbox where platform = ${platform} ${inScope} ${these} and status in ('pending', 'sending')
-      and next_attempt_at <= ${now.toISOString()}::timestamptz order by next_attempt_at, id limit ${limit} for update skip locked`;
-    const rows = await this.o.db
-      .update(outbox)
-      .set({
-        status: 'sending',
-        attempts: sql`${outbox.attempts} + 1`,
-        nextAttemptAt: lease,
-        // the SET sees the row as it was: only rows another sender still held get the mark
-        lastError: sql`case when ${outbox.status} = 'sending' then ${mark} else ${outbox.lastError} end`,
-      })
-      // the claim waits for no disk flush, like the sent marks (recordSent): only a crash of the database server
-      // itself could forget it, and then the row is claimed again
-      .where(sql`${outbox.id} in (${ids}) and (select set_config('synchronous_commit', 'off', true)) is not null`)
-      .returning();
-    const takenOver = rows.filter((r) => r.lastError === mark).length;
+  /** Due rows of the port's platform within `scope`, claimed under its sending lease (none while another holds it). */
+  private async claim(port: MessagePort, scope: SQL, limit: number): Promise<ClaimedRow[]> {
+    const rows = await claimDue(this.o.db, {
+      leaseKey: leaseKey(port),
+      workerId: this.o.workerId,
+      platform: port.platform,
+      scope,
+      limit,
+      now: this.o.clock.now(),
+      leaseMs: this.leaseMs,
+      lateExpires: this.o.lateExpires !== false,
+    });
+    const takenOver = rows.filter((r) => r.lastError?.startsWith(TAKEN_OVER) && r.status === 'sending').length;
+    const expired = rows.filter((r) => r.status === 'expired');
     if (takenOver > 0) {
       this.o.log.warn(
-        { platform, messages: takenOver, workerId: this.o.workerId },
+        { platform: port.platform, messages: takenOver, workerId: this.o.workerId },
         'outbox messages taken over from a sender whose lease ran out: the one it had in flight may be sent twice',
       );
     }
-    return rows.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
+    if (expired.length > 0) {
+      this.o.log.info(
+        { platform: port.platform, messages: expired.length, outboxIds: expired.map((r) => r.id) },
+        'outbox messages expired unsent: their moment passed while they were held',
+      );
+    }
+    return rows;
   }
 
   /**
-   * Sends a claimed batch. Its rows' lease is renewed before the first send (a prefetched batch was claimed a batch
-   * ago) and again whenever a quarter of it has gone, so a slow batch (pacing, a send waiting out a Retry-After
-   * inline for up to a minute) never outlives it. A row whose lease ran out anyway is skipped: another sender may
-   * have taken it, and sending it too would be a repeat.
+   * Sends a claimed batch, one community after another. Its rows' lease is renewed before the first send (a
+   * prefetched batch was claimed a batch ago) and again whenever a quarter of it has gone, so a slow batch (pacing, a
+   * send waiting out a Retry-After inline for up to a minute) never outlives it. A row whose lease ran out anyway is
+   * skipped: another sender may have taken it, and sending it too would be a repeat.
    */
-  private async sendBatch(port: MessagePort, batch: Batch, fresh: boolean): Promise<number> {
+  private async sendBatch(run: Drain, batch: ClaimedRow[], fresh: boolean): Promise<number> {
     let sent = 0;
-    const order = [...batch.infos.keys()].flatMap((id) => batch.rows.filter((r) => r.communityId === id));
+    const live = batch.filter((r) => r.status === 'sending');
+    const communities = [...new Set(live.map((r) => r.communityId))];
+    const order = communities.flatMap((id) => live.filter((r) => r.communityId === id));
     let leaseFrom = this.o.clock.now().getTime();
     // a batch claimed just now holds its whole lease; a prefetched one was claimed a batch ago
     let held = fresh ? new Set(order.map((r) => r.id)) : await this.renew(order.map((r) => r.id));
@@ -236,44 +199,45 @@ export class OutboxSender {
         held = await this.renew(order.slice(i).flatMap((r) => (held.has(r.id) ? [r.id] : [])));
       }
       if (!held.has(row.id)) continue;
-      const info = batch.infos.get(row.communityId)!;
-      // a member found blocking the bot earlier in this batch: their rows are already marked blocked
-      if (row.memberId !== null && info.blocked.has(row.memberId)) continue;
-      const target = resolveTarget(row.target as StoredTarget, info);
-      if (!target || !info.communityRef) {
+      // a member found blocking the bot earlier in this drain: their rows are already marked blocked
+      if (row.memberId !== null && run.blocked.has(row.memberId)) continue;
+      // held in the batch (pacing, an inline Retry-After) past its validity end
+      if (this.o.lateExpires !== false && row.expiresAt && row.expiresAt <= this.o.clock.now()) {
+        await this.finish(row, { status: 'expired', lastError: EXPIRED });
+        continue;
+      }
+      const target = resolveTarget(row);
+      if (!target || !row.communityRef) {
         await this.finish(row, { status: 'failed', lastError: 'recipient no longer exists' });
         continue;
       }
-      if (await this.deliver(port, info.communityRef, row, target, info)) sent++;
+      if (await this.deliver(run, row.communityRef, row, target, i === order.length - 1)) sent++;
     }
     return sent;
   }
 
-  /** Extends the lease of those of `ids` still ours (sending, lease not run out); returns them. */
-  private async renew(ids: number[]): Promise<Set<number>> {
-    if (ids.length === 0) return new Set();
-    const now = this.o.clock.now();
-    const rows = rowsOf<{ id: number }>(
-      await this.o.db.execute(sql`
-        update outbox set next_attempt_at = ${new Date(now.getTime() + this.leaseMs).toISOString()}::timestamptz
-        where id = any(${sql.param(ids)}::int[]) and status = 'sending' and next_attempt_at > ${now.toISOString()}::timestamptz
-        returning id`),
-    );
-    return new Set(rows.map((r) => Number(r.id)));
+  /** Gives the leases up so another replica need not wait for them to run out (on stop). */
+  async releaseLeases(): Promise<void> {
+    await releaseLease(this.o.db, this.o.workerId, null);
+  }
+
+  private renew(ids: number[]): Promise<Set<number>> {
+    return renewClaims(this.o.db, ids, this.o.clock.now(), this.leaseMs);
   }
 
   private async deliver(
-    port: MessagePort,
+    run: Drain,
     communityRef: string,
-    row: OutboxRow,
+    row: ClaimedRow,
     target: ResolvedTarget,
-    info: Recipients,
+    lastOfBatch: boolean,
   ): Promise<boolean> {
+    const { port } = run;
     const route = routeOf(target);
     // a DM not cached yet opens its channel first (and a Slack group DM each time, conversations.open); a Discord
     // private thread is created, then each member added, then posted into: each call counts against the global limit
     const opensDm =
-      (target.kind === 'dm' && !info.dmCached.has(target.userId)) ||
+      (target.kind === 'dm' && !run.dmOpened.has(target.userId) && !row.users.get(memberOf(row))?.dmCached) ||
       (target.kind === 'conversation' && this.pacer.conversationOpens(port.platform));
     const calls = target.kind === 'conversation' ? 2 + target.userIds.length : opensDm ? 2 : 1;
     const wait = this.pacer.delay(port.platform, route, opensDm, calls);
@@ -283,48 +247,31 @@ export class OutboxSender {
     }
     await this.pacer.acquire(port.platform, route, opensDm, calls);
     try {
-      const existing = row.editKey ? await this.posted(row.communityId, row.editKey) : undefined;
-      const ref = await port.send(communityRef, target, restoredContent(row.content), existing);
-      if (target.kind === 'dm') info.dmCached.add(target.userId);
-      await this.recordSent(row, ref);
+      // an earlier row of this drain under the same key posted it: edit that one
+      const existing = (row.editKey && run.posted.get(`${row.communityId}:${row.editKey}`)) || row.posted;
+      const ref = await port.send(communityRef, target, restoredContent(row.content), existing ?? undefined);
+      if (target.kind === 'dm') run.dmOpened.add(target.userId);
+      if (row.editKey && ref) run.posted.set(`${row.communityId}:${row.editKey}`, ref);
+      // the last send of a commit's own rows gives the lease up in the same statement (unless another drain of this
+      // process is sending on it)
+      const release = run.last && lastOfBatch && this.holders.get(run.key) === 1;
+      await recordSent(
+        this.o.db,
+        row,
+        ref,
+        this.o.clock.now(),
+        release ? { leaseKey: run.key, workerId: this.o.workerId } : null,
+      );
+      if (release) run.released = true;
       return true;
     } catch (err) {
-      if (err instanceof DeliveryError && err.blocked && row.memberId !== null) info.blocked.add(row.memberId);
+      if (err instanceof DeliveryError && err.blocked && row.memberId !== null) run.blocked.add(row.memberId);
       await this.failed(port, row, route, err);
       return false;
     }
   }
 
-  /**
-   * Marks a row sent before the next send goes. Without waiting for the disk flush (synchronous_commit off): the
-   * mark is visible at once, so a crash of the bot repeats only the message in flight; only a crash of the database
-   * server itself could forget the last few marks (a fraction of a second), and pacing then sends about 4 messages/ms
-   * instead of 1 per fsync.
-   */
-  private async recordSent(row: OutboxRow, ref: PostedRef | null): Promise<void> {
-    const now = this.o.clock.now();
-    // one round trip: set_config(…, true) applies to this statement's own implicit transaction
-    await this.o.db
-      .update(outbox)
-      .set({ status: 'sent', sentAt: now, channelRef: ref?.channelRef ?? null, messageRef: ref?.messageRef ?? null })
-      .where(and(eq(outbox.id, row.id), sql`(select set_config('synchronous_commit', 'off', true)) is not null`));
-    if (row.editKey && ref) {
-      await this.o.db
-        .insert(postedMessages)
-        .values({
-          communityId: row.communityId,
-          key: row.editKey,
-          channelRef: ref.channelRef,
-          messageRef: ref.messageRef,
-        })
-        .onConflictDoUpdate({
-          target: [postedMessages.communityId, postedMessages.key],
-          set: { channelRef: ref.channelRef, messageRef: ref.messageRef, updatedAt: now },
-        });
-    }
-  }
-
-  private async failed(port: MessagePort, row: OutboxRow, route: string, err: unknown): Promise<void> {
+  private async failed(port: MessagePort, row: ClaimedRow, route: string, err: unknown): Promise<void> {
     const log = { outboxId: row.id, communityId: row.communityId, platform: port.platform, attempts: row.attempts };
     if (err instanceof DeliveryError && err.blocked) {
       // One logged failure, then silence: every queued DM to them is dropped and later ones are not queued.
@@ -366,7 +313,7 @@ export class OutboxSender {
   }
 
   /** Back to the queue; a wait that is not a failure (pacing, Retry-After) does not use up an attempt. */
-  private async retryLater(row: OutboxRow, ms: number, countsAsAttempt: boolean, lastError?: string): Promise<void> {
+  private async retryLater(row: ClaimedRow, ms: number, countsAsAttempt: boolean, lastError?: string): Promise<void> {
     await this.o.db
       .update(outbox)
       .set({
@@ -378,105 +325,28 @@ export class OutboxSender {
       .where(eq(outbox.id, row.id));
   }
 
-  private async finish(row: OutboxRow, set: { status: string; lastError: string }): Promise<void> {
+  private async finish(row: ClaimedRow, set: { status: string; lastError: string }): Promise<void> {
     await this.o.db.update(outbox).set(set).where(eq(outbox.id, row.id));
   }
-
-  private async posted(communityId: number, key: string): Promise<PostedRef | undefined> {
-    const [row] = await this.o.db
-      .select()
-      .from(postedMessages)
-      .where(and(eq(postedMessages.communityId, communityId), eq(postedMessages.key, key)));
-    return row ? { channelRef: row.channelRef, messageRef: row.messageRef } : undefined;
-  }
-
-  /** Platform ids and cached DM channels for one community's rows, in three queries. */
-  private async recipients(
-    communityId: number,
-    platform: string,
-    rows: OutboxRow[],
-    blocked: Set<number>,
-  ): Promise<Recipients> {
-    const ids = new Set<number>();
-    const fallbackFor: number[] = [];
-    for (const r of rows) {
-      const t = r.target as StoredTarget;
-      if (t.kind === 'dm') ids.add(t.memberId);
-      if (t.kind === 'dm' && 'fallback' in t) fallbackFor.push(t.memberId);
-      if (t.kind === 'conversation') for (const id of t.memberIds) ids.add(id);
-    }
-    // one round trip: the community's ref, and each member's user id with whether their DM channel is cached
-    const found = rowsOf<{ ref: string; id: number | null; user_id: string | null; cached: boolean | null }>(
-      await this.o.db.execute(sql`
-        select c.platform_ref as ref, m.id, m.platform_user_id as user_id,
-          exists (select 1 from dm_channels d where d.platform = ${platform} and d.workspace_ref = c.platform_ref
-            and d.user_id = m.platform_user_id) as cached
-        from communities c
-        left join members m on m.community_id = c.id and m.id = any(${sql.param([...ids])}::int[])
-        where c.id = ${communityId}`),
-    );
-    const info: Recipients = {
-      communityRef: found[0]?.ref ?? null,
-      userOf: new Map(),
-      dmCached: new Set(),
-      blocked,
-      fallback: fallbackFor.length ? await homeChannels(this.o.db, communityId, fallbackFor) : new Map(),
-    };
-    for (const m of found) {
-      if (m.id === null || m.user_id === null) continue;
-      info.userOf.set(Number(m.id), m.user_id);
-      if (m.cached) info.dmCached.add(m.user_id);
-    }
-    return info;
-  }
 }
 
-interface Batch {
-  rows: OutboxRow[];
-  infos: Map<number, Recipients>;
-}
-
-interface Recipients {
-  communityRef: string | null;
-  userOf: Map<number, string>;
-  /** Users whose DM channel the adapter has cached: no DM opening needed. */
-  dmCached: Set<string>;
-  /** Members found blocking the bot during this flush (shared by its batches). */
+interface Drain {
+  port: MessagePort;
+  key: string;
+  /** Members found blocking the bot during this drain: their other rows are already marked blocked. */
   blocked: Set<number>;
-  /** Where a member's fallback DM goes when they refuse DMs: their group's home channel. */
-  fallback: Map<number, string>;
+  /** Platform messages posted under an edit key during this drain (a later row of the key edits them). */
+  posted: Map<string, { channelRef: string; messageRef: string }>;
+  /** Users whose DM channel this drain opened. */
+  dmOpened: Set<string>;
+  /** This drain's only batch is being sent (a commit's own rows). */
+  last: boolean;
+  /** The lease was given up with the last sent mark. */
+  released: boolean;
 }
 
-/**
- * Member ids to platform user ids. A DM goes without a fallback channel unless it was queued with one (a referral, a
- * welcome): a nudge to a member who refuses DMs is given up (the port throws a blocked DeliveryError, logged once),
- * not moved into a thread or channel they did not ask it to reach them in.
- */
-function resolveTarget(t: StoredTarget, info: Recipients): ResolvedTarget | null {
-  if (t.kind === 'channel') return { kind: 'channel', channelRef: t.channelRef };
-  if (t.kind === 'dm') {
-    const userId = info.userOf.get(t.memberId);
-    const fallbackChannelRef = 'fallback' in t ? info.fallback.get(t.memberId) : undefined;
-    return userId ? { kind: 'dm', userId, ...(fallbackChannelRef ? { fallbackChannelRef } : {}) } : null;
-  }
-  const userIds = t.memberIds.map((id) => info.userOf.get(id)).filter((u): u is string => Boolean(u));
-  return userIds.length ? { kind: 'conversation', userIds, channelRef: t.channelRef, title: t.title } : null;
-}
-
-/** Each member's group home channel (their first group, else the community's first), in one query: the DM fallback. */
-async function homeChannels(db: Db, communityId: number, memberIds: number[]): Promise<Map<number, string>> {
-  const rows = rowsOf<{ member_id: number; channel: string | null }>(
-    await db.execute(sql`
-      select w.id as member_id, coalesce(
-        (select g.home_channel_ref from group_memberships gm join groups g on g.id = gm.group_id
-          where gm.community_id = ${communityId} and gm.member_id = w.id order by gm.created_at limit 1),
-        (select g.home_channel_ref from groups g where g.community_id = ${communityId} order by g.id limit 1)) as channel
-      from unnest(${sql.param(memberIds)}::int[]) as w(id)`),
-  );
-  const out = new Map<number, string>();
-  for (const r of rows) if (r.channel) out.set(Number(r.member_id), r.channel);
-  return out;
-}
+/** The member a DM row is for (its target's). */
+const memberOf = (row: ClaimedRow): number => (row.target.kind === 'dm' ? row.target.memberId : -1);
 
 const routeOf = (t: ResolvedTarget): string =>
   t.kind === 'dm' ? `dm:${t.userId}` : t.kind === 'channel' ? `channel:${t.channelRef}` : `conv:${t.channelRef}`;

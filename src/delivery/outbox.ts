@@ -97,6 +97,7 @@ export async function enqueueOutbox(
       memberId,
       editKey: m.key ?? null,
       nextAttemptAt: at,
+      expiresAt: m.validUntil ?? null,
     });
   }
   if (values.length === 0) return { queued: 0, skipped, ids: [] };

@@ -88,6 +88,8 @@ async function sweepGroup(db: Db, group: GroupRow, now: Date): Promise<OutboxMes
     if (t >= start && t < end && (await claimNotice(db, id, 'checkin'))) {
       out.push({
         target: { kind: 'channel', channelRef: group.homeChannelRef },
+        // checking in to a meeting that is over records nothing
+        validUntil: meeting.endsAt,
         content: {
           text: `${group.name}'s meeting has started: ${describeMeeting(meeting, group.timezone)}. Check in to record your attendance.`,
           buttons: [
@@ -189,6 +191,8 @@ async function reminders(db: Db, group: GroupRow, meeting: MeetingRow, now: Date
     out.push({
       target: { kind: 'dm', memberId: id },
       optOutKey: 'meeting-reminder',
+      // an RSVP prompt for a meeting that has begun is noise: held past the start (quiet hours), it is dropped
+      validUntil: meeting.startsAt,
       content: {
         text: [`Reminder: ${group.name} meets ${what}. Will you be there?`, `${tally}.`, ...lines].join('\n'),
         buttons: RSVP_BUTTONS(meeting.id),
@@ -202,6 +206,7 @@ async function reminders(db: Db, group: GroupRow, meeting: MeetingRow, now: Date
     out.push({
       target: { kind: 'dm', memberId: v.inviterId },
       optOutKey: 'meeting-reminder',
+      validUntil: meeting.startsAt,
       content: {
         text: `Your visitor ${v.name} is expected at ${what}. A short message to them today helps them come.`,
       },

@@ -24,7 +24,7 @@ export function pruneJob(retentionDays = DEFAULT_OUTBOX_RETENTION_DAYS) {
       const before = new Date(ctx.now.getTime() - retentionDays * DAY).toISOString();
       const outbox = await ctx.db.execute(sql`
         delete from outbox where community_id = ${job.communityId}
-          and status in ('sent', 'failed', 'blocked') and coalesce(sent_at, created_at) < ${before}::timestamptz`);
+          and status in ('sent', 'failed', 'blocked', 'expired') and coalesce(sent_at, created_at) < ${before}::timestamptz`);
       const jobs = await ctx.db.execute(sql`
         delete from jobs where community_id = ${job.communityId} and schedule_id is distinct from ${job.scheduleId}
           and status in ('done', 'failed', 'cancelled') and coalesce(finished_at, created_at) < ${before}::timestamptz

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { type Database, openDatabase } from '../../db/client.js';
+import type { FakeDiscord } from '../fakes/discord/fake-discord.js';
 import type { FakeSlack, FakeTeam } from '../fakes/slack/fake-slack.js';
 import { SlackClient } from '../fakes/slack/signed-client.js';
 import { ThrowawayPostgres } from '../support/throwaway-postgres.js';
@@ -8,7 +9,7 @@ import { sharedPostgres } from './replica-support.js';
 
 /**
  * The real bot in child processes, as `npm start` runs it (`node --import tsx adapters/main.ts`), Slack over HTTP
- * against a FakeSlack of the test's, on one PostgreSQL. Nothing in the child is replaced: what these tests see is
+ * against a FakeSlack of the test's (or Discord only, against a FakeDiscord), on one PostgreSQL. Nothing in the child is replaced: what these tests see is
  * what a deployment does when a replica is killed or runs beside another.
  */
 
@@ -35,12 +36,10 @@ export async function processDatabase(): Promise<{ url: string; database: Databa
   };
 }
 
-export interface BotProcessOptions {
+interface CommonOptions {
   /** Shown in failure messages ("first", "replica b"). */
   name: string;
   databaseUrl: string;
-  fake: FakeSlack;
-  team: FakeTeam;
   /** More environment: TICK_SECONDS, DELIVERY_LEASE_SECONDS … */
   env?: Record<string, string>;
   readyTimeoutMs?: number;
@@ -49,6 +48,13 @@ export interface BotProcessOptions {
   /** Run as this user (the tests run as root; an image runs unprivileged). */
   user?: { uid: number; gid: number };
 }
+
+/** Slack over HTTP against a FakeSlack's team, or Discord only against a FakeDiscord. */
+export type BotProcessOptions = CommonOptions &
+  (
+    | { fake: FakeSlack; team: FakeTeam; discord?: undefined }
+    | { discord: FakeDiscord; fake?: undefined; team?: undefined }
+  );
 
 type LogLine = Record<string, unknown>;
 
@@ -61,12 +67,14 @@ export class BotProcess {
   private readonly raw: string[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   port = 0;
+  /** Signs requests to its Slack receiver (a Slack bot only). */
   client!: SlackClient;
 
   private constructor(
     readonly name: string,
     readonly child: ChildProcess,
-    private readonly team: FakeTeam,
+    /** Tokens and secrets that must never appear in the output. */
+    private readonly secrets: readonly string[],
   ) {
     for (const stream of [child.stdout!, child.stderr!]) {
       let buffered = '';
@@ -103,9 +111,17 @@ export class BotProcess {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         DATABASE_URL: o.databaseUrl,
-        SLACK_BOT_TOKEN: o.team.botToken,
-        SLACK_SIGNING_SECRET: BOT_SIGNING_SECRET,
-        SLACK_API_URL: o.fake.apiUrl,
+        ...(o.discord
+          ? {
+              DISCORD_TOKEN: o.discord.token,
+              DISCORD_APPLICATION_ID: o.discord.applicationId,
+              DISCORD_API_URL: o.discord.apiUrl,
+            }
+          : {
+              SLACK_BOT_TOKEN: o.team.botToken,
+              SLACK_SIGNING_SECRET: BOT_SIGNING_SECRET,
+              SLACK_API_URL: o.fake.apiUrl,
+            }),
         PORT: '0',
         ROUNDTABLE_SHELL: 'off',
         LOG_LEVEL: 'info',
@@ -114,14 +130,14 @@ export class BotProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     live.add(child);
-    const bot = new BotProcess(o.name, child, o.team);
+    const bot = new BotProcess(o.name, child, o.discord ? [o.discord.token] : [o.team.botToken, BOT_SIGNING_SECRET]);
     try {
       await bot.untilReady(o.readyTimeoutMs ?? 60_000);
     } catch (err) {
       await bot.kill();
       throw err;
     }
-    bot.client = new SlackClient(o.fake, `http://127.0.0.1:${bot.port}`, BOT_SIGNING_SECRET);
+    if (o.fake) bot.client = new SlackClient(o.fake, `http://127.0.0.1:${bot.port}`, BOT_SIGNING_SECRET);
     return bot;
   }
 
@@ -165,7 +181,7 @@ export class BotProcess {
   /** Secrets found in the output: the bot token or the signing secret must never be logged. */
   leakedSecrets(): string[] {
     const all = this.raw.join('\n');
-    return [this.team.botToken, BOT_SIGNING_SECRET].filter((s) => all.includes(s));
+    return this.secrets.filter((s) => all.includes(s));
   }
 
   private line(line: string): void {
@@ -185,8 +201,9 @@ export class BotProcess {
       if (!this.running) throw fail(`exited (${this.child.exitCode ?? this.child.signalCode})`);
       if (Date.now() > until) throw fail(`not ready within ${timeoutMs} ms`);
       if (!this.port) {
-        const started = this.logged('slack adapter started')[0];
-        if (typeof started?.port === 'number') this.port = started.port;
+        // Slack over HTTP serves the ops endpoints on its receiver; Discord alone on a server of their own
+        const started = this.logged('slack adapter started')[0] ?? this.logged('ops endpoints listening')[0];
+        if (typeof started?.port === 'number' && started.port > 0) this.port = started.port;
       }
       if (this.port) {
         const ready = await fetch(`http://127.0.0.1:${this.port}/readyz`).then(

@@ -5,6 +5,7 @@ import type {
   APIModalInteractionResponseCallbackData,
   GatewayReadyDispatchData,
 } from 'discord-api-types/v10';
+import { DISCORD_GLOBAL, RateWindows } from '../rate-limits.js';
 import { FakeGateway } from './fake-gateway.js';
 import { type RestRequest, type RestResponse, routeRest } from './fake-rest.js';
 import {
@@ -65,6 +66,8 @@ export class FakeDiscord {
   readonly blockedDms = new Set<string>();
   readonly gateway: FakeGateway;
   private readonly faults: Fault[] = [];
+  /** Set by enforceRateLimits: the global limit, and how many requests it refused. */
+  rateLimits?: RateWindows;
   private seq = 0;
   private port = 0;
 
@@ -284,6 +287,16 @@ export class FakeDiscord {
 
   // ── faults ─────────────────────────────────────────────────────────────────────────────────────────────
 
+  /**
+   * Enforces Discord's global limit (rate-limits.ts) from now on: a request over it gets Discord's global 429
+   * (`global: true`, Retry-After and X-RateLimit-Global), counted in `rateLimits.refused`. `scale` > 1 speeds the
+   * fake's clock up (the pacer must be given the same factor).
+   */
+  enforceRateLimits(scale = 1): RateWindows {
+    this.rateLimits = new RateWindows(DISCORD_GLOBAL, scale);
+    return this.rateLimits;
+  }
+
   /** The next `times` requests matching method and path get `response` instead of being served. */
   fail(method: string, path: RegExp, response: RestResponse, times = 1): void {
     this.faults.push({ method, path, response, times });
@@ -372,7 +385,19 @@ export class FakeDiscord {
     const method = req.method ?? 'GET';
     const fault = this.faults.find((f) => f.times > 0 && f.method === method && f.path.test(path));
     let response: RestResponse;
-    if (fault?.stallMs) {
+    // interaction callbacks are exempt from the global limit (docs/topics/rate-limits.md)
+    const overBy = this.rateLimits && !/^\/interactions\//.test(path) ? this.rateLimits.take('global') : 0;
+    if (overBy > 0) {
+      response = {
+        status: 429,
+        body: { message: 'You are being rate limited.', retry_after: overBy / 1000, global: true },
+        headers: {
+          'retry-after': String(Math.ceil(overBy / 1000)),
+          'x-ratelimit-global': 'true',
+          'x-ratelimit-scope': 'global',
+        },
+      };
+    } else if (fault?.stallMs) {
       fault.times--;
       await new Promise((r) => setTimeout(r, fault.stallMs));
       if (res.destroyed) return;

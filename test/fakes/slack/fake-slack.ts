@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { RateWindows, SLACK_POST_PER_CHANNEL } from '../rate-limits.js';
 import { checkMessageArgs, checkView, type SlackRefusal } from './validate-blocks.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: recorded payloads are read loosely by tests, as Slack's JSON is.
@@ -100,6 +101,18 @@ export class FakeSlack {
    * call but before the answer is written (the caller has not seen it yet). The crash tests kill the bot there.
    */
   onApiCall?: (phase: 'arrived' | 'handled', call: ApiCall) => 'drop' | undefined;
+  /** Set by enforceRateLimits: chat.postMessage's per-channel limit, and how many posts it refused. */
+  rateLimits?: RateWindows;
+
+  /**
+   * Enforces chat.postMessage's limit of one message a second per channel (rate-limits.ts) from now on: a post over
+   * it is answered `ratelimited` (429 with Retry-After), counted in `rateLimits.refused`. `scale` > 1 speeds the
+   * fake's clock up (the pacer must be given the same factor).
+   */
+  enforceRateLimits(scale = 1): RateWindows {
+    this.rateLimits = new RateWindows(SLACK_POST_PER_CHANNEL, scale);
+    return this.rateLimits;
+  }
 
   static async start(): Promise<FakeSlack> {
     const fake = new FakeSlack();
@@ -318,6 +331,11 @@ export class FakeSlack {
       return true;
     }
     const recorded = this.record('api', method, args, team?.id ?? null);
+    const overBy =
+      this.rateLimits && method === 'chat.postMessage' ? this.rateLimits.take(`${team?.id}:${args.channel}`) : 0;
+    if (overBy > 0) {
+      return json(429, { ok: false, error: 'ratelimited' }, { 'Retry-After': String(Math.ceil(overBy / 1000)) });
+    }
     const limit = this.limits.find((l) => l.method === method && l.times > 0 && matches(l, args, team));
     if (limit) {
       limit.times--;
