@@ -1,5 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { startSlack } from '../../adapters/slack/slack-app.js';
@@ -13,6 +12,7 @@ import { DiscordHarness } from '../fakes/discord/harness.js';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
 import { SlackClient } from '../fakes/slack/signed-client.js';
 import { openTestDatabase } from '../support/test-database.js';
+import { BASELINE_REF, baselineTree } from './baseline-tree.js';
 import { emit, percentile } from './bench-output.js';
 
 /**
@@ -27,20 +27,7 @@ import { emit, percentile } from './bench-output.js';
  */
 const root = path.resolve(import.meta.dirname, '../..');
 const N = Number(process.env.BENCH_REFERS ?? 200);
-const BASELINE_REF = process.env.BENCH_BASELINE_REF ?? '0dd8e9c';
 const RECEIVERS = 40;
-
-function baselineTree(): string {
-  const dir = `/tmp/roundtable-baseline-${BASELINE_REF}`;
-  if (!fs.existsSync(path.join(dir, 'package.json'))) {
-    fs.mkdirSync(dir, { recursive: true });
-    const tar = execFileSync('git', ['-C', root, 'archive', BASELINE_REF], { maxBuffer: 1 << 30 });
-    execFileSync('tar', ['-x', '-C', dir], { input: tar });
-    fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
-  }
-  return dir;
-}
-
 /** A worker process on one code tree, answering one timed /refer per request. */
 async function referWorker(tree: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test/bench/refer-path-worker.ts'), tree], {
@@ -68,7 +55,7 @@ async function referWorker(tree: string) {
 }
 
 async function referRatio(): Promise<void> {
-  const [before, now] = [await referWorker(baselineTree()), await referWorker(root)];
+  const [before, now] = [await referWorker(baselineTree(root)), await referWorker(root)];
   const samples = { before: [] as number[], now: [] as number[] };
   try {
     // alternated command by command (which goes first alternates too), so both meet the same machine load
