@@ -33,11 +33,15 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'core', include: ['test/**/*.test.ts'], exclude: processTests },
+        // Two workers, not vitest's default of one on a 2-core machine (cores − 1): much of a test's time is spent
+        // in PostgreSQL, the fakes' sockets and child processes, and one worker left a core idle half the run.
+        test: { name: 'core', include: ['test/**/*.test.ts'], exclude: processTests, maxWorkers: 2 },
       },
       {
         extends: true,
-        test: { name: 'process', include: processTests, maxWorkers: 1 },
+        // Each starts its own bot processes on its own databases (postgres-restart a throwaway cluster of its
+        // own), and they mostly wait on those children: two at a time.
+        test: { name: 'process', include: processTests, maxWorkers: 2 },
       },
     ],
   },
