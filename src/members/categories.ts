@@ -8,7 +8,9 @@ const KEEP_S = /(ss|us|is|ics|ous|sis|ys)$/;
 
 function singular(word: string): string {
   // English plurals only: a word of another script keeps every letter.
-  if (word.length <= 3 || !/^[a-z]+$/.test(word) || KEEP_S.test(word)) return word;
+  // Short words keep their s, counted as the seat key reads them: "arns" looks like "ams" (rn as m), so both keep it
+  // and are one key (counted as typed, "arns" became "arn", then "am", while "ams" stayed "ams").
+  if (word.replace(/rn/g, 'm').length <= 3 || !/^[a-z]+$/.test(word) || KEEP_S.test(word)) return word;
   if (word.endsWith('ies')) return `${word.slice(0, -3)}y`;
   if (/(ches|shes|xes|zes|sses)$/.test(word)) return word.slice(0, -2);
   if (word.endsWith('s')) return word.slice(0, -1);
