@@ -7,6 +7,7 @@ import {
   asReply,
   bookedField,
   conversation,
+  eventOf,
   idOf,
   ids,
   load,
@@ -15,7 +16,7 @@ import {
   proposalMessage,
   zoneOf,
 } from './booking-conversation.js';
-import { bookingEvent, changeButtons, confirmations, meetingPlace } from './booking-invite.js';
+import { changeButtons, confirmations, meetingPlace } from './booking-invite.js';
 import { scheduleFollowUps } from './booking-jobs.js';
 import { bookedTimes, memberSlotData } from './booking-repo.js';
 import { BOOKING_ACTIONS, dayTime, parseSlotArg } from './proposals.js';
@@ -91,14 +92,7 @@ export async function book(ctx: HandlerContext, arg: string | undefined): Promis
   await ctx.db.update(pairingGroups).set({ status: 'scheduled' }).where(eq(pairingGroups.id, L.pg.id));
   const booked = { ...L, b: b! };
   await scheduleFollowUps(ctx.db, { ...b!, startsAt: b!.startsAt!, endsAt: b!.endsAt! }, ids(L), L.group.timezone, now);
-  const event = bookingEvent({
-    booking: b!,
-    people: L.people,
-    programName: L.program.name,
-    groupName: L.group.name,
-    organiserTz: zoneOf(zones, L.group.timezone)(L.people[0]!.member.id),
-    stamp: now,
-  });
+  const event = eventOf(L, b!, zones, now);
   const kind = moving && previous && L.b.status !== 'cancelled' ? 'moved' : 'booked';
   for (const m of confirmations(
     event,

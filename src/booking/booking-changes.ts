@@ -8,6 +8,7 @@ import {
   asReply,
   bookedField,
   conversation,
+  eventOf,
   idOf,
   ids,
   type Loaded,
@@ -17,7 +18,7 @@ import {
   proposalMessage,
   zoneOf,
 } from './booking-conversation.js';
-import { bookingEvent, changeButtons, confirmations } from './booking-invite.js';
+import { changeButtons, confirmations } from './booking-invite.js';
 import { jobPrefix } from './booking-jobs.js';
 import { memberSlotData } from './booking-repo.js';
 import { BOOKING_ACTIONS, dayTime } from './proposals.js';
@@ -105,14 +106,7 @@ export async function cancelBooking(ctx: HandlerContext, arg: string | undefined
   await cancelJobs(ctx.db, jobPrefix(L.b.id));
   await ctx.db.update(pairingGroups).set({ status: 'pending' }).where(eq(pairingGroups.id, L.pg.id));
   const zones = await memberSlotData(ctx.db, ids(L), L.group.timezone);
-  const event = bookingEvent({
-    booking: b!,
-    people: L.people,
-    programName: L.program.name,
-    groupName: L.group.name,
-    organiserTz: zoneOf(zones, L.group.timezone)(L.people[0]!.member.id),
-    stamp: now,
-  });
+  const event = eventOf(L, b!, zones, now);
   for (const m of confirmations(
     event,
     L.people,

@@ -7,6 +7,7 @@ import { type GroupContext, groupPeople, memberGroup } from '../pairing/check-in
 import { pairingMessage } from '../pairing/round-messages.js';
 import type { Person } from '../pairing/round-plan.js';
 import { ASK_KIND, askMessage } from '../powerteam/ask-booking.js';
+import { bookingEvent } from './booking-invite.js';
 import {
   type BookingRow,
   type BookingSettings,
@@ -112,6 +113,17 @@ export function bookedField(L: Loaded, data: Map<number, MemberSlotData>, by: st
 /** Whose zone a member reads times in. */
 export const zoneOf = (data: Map<number, MemberSlotData>, fallback: string) => (id: number) =>
   data.get(id)?.tz ?? fallback;
+/** The invite event of a loaded booking as it now stands (booked, moved or cancelled), in the organiser's zone. */
+export function eventOf(L: Loaded, booking: BookingRow, zones: Map<number, MemberSlotData>, stamp: Date) {
+  return bookingEvent({
+    booking,
+    people: L.people,
+    programName: L.program.name,
+    groupName: L.group.name,
+    organiserTz: zoneOf(zones, L.group.timezone)(L.people[0]!.member.id),
+    stamp,
+  });
+}
 /** The page a "None of these" button asks for travels in its argument, so a double click asks for it twice, once. */
 export const moreArg = (bookingId: number, page: number) => `${bookingId}|${page}`;
 
