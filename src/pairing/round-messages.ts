@@ -18,6 +18,16 @@ const names = (people: Person[]) => people.map((p) => p.member.displayName);
  * The shared conversation of one group: everyone's card (name, business, category, pitch), one conversation starter
  * and a suggested next step with two concrete times in the group's zone.
  */
+/** The conversation a program opens for its pair or trio (a group DM, or a thread in the program's channel). */
+export function programConversation(program: ProgramRow, people: Person[]): OutgoingMessage['target'] {
+  return {
+    kind: 'conversation',
+    memberIds: people.map((p) => p.member.id),
+    channelRef: program.channelRef,
+    title: `${program.name}: ${people.map((p) => p.member.displayName).join(', ')}`,
+  };
+}
+
 export function pairingMessage(
   program: ProgramRow,
   group: GroupRow,
@@ -32,12 +42,7 @@ export function pairingMessage(
     ? `A new match for ${program.name}: ${who.join(', ')}, your first meeting could not happen, so here is someone else.`
     : `You are meeting for ${program.name} (round ${round.number}, until ${formatDay(round.endsAt, group.timezone)}): ${who.join(', ')}.`;
   return {
-    target: {
-      kind: 'conversation',
-      memberIds: people.map((p) => p.member.id),
-      channelRef: program.channelRef,
-      title: `${program.name}: ${who.join(', ')}`,
-    },
+    target: programConversation(program, people),
     content: {
       text: intro,
       card: {

@@ -13,6 +13,7 @@ import type { HandlerContext } from '../commands/define.js';
 import type { GroupRow } from '../communities/rows.js';
 import type { OutgoingMessage } from '../messages.js';
 import type { ProgramRow } from '../pairing/program-repo.js';
+import { programConversation } from '../pairing/round-messages.js';
 import type { Person } from '../pairing/round-plan.js';
 
 export { ASK_KIND };
@@ -25,12 +26,7 @@ export { ASK_KIND };
 export function askMessage(program: ProgramRow, people: Person[], reason: string | null): OutgoingMessage {
   const who = people.map((p) => p.member.displayName);
   return {
-    target: {
-      kind: 'conversation',
-      memberIds: people.map((p) => p.member.id),
-      channelRef: program.channelRef,
-      title: `${program.name}: ${who.join(', ')}`,
-    },
+    target: programConversation(program, people),
     content: {
       text: reason ?? `A 1-to-1 for ${who.join(' and ')}.`,
       card: {
