@@ -75,7 +75,7 @@ export async function memberJoined(
           fallback: true,
         },
       ],
-      { now: core.clock.now(), timezone: group.timezone, askedBy: member.id },
+      { now: core.clock.now(), timezone: group.timezone, askedBy: member.id, fallbackChannelRef: group.homeChannelRef },
     );
     return ids;
   });

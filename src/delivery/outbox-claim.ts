@@ -97,27 +97,18 @@ export async function claimDue(db: Db, r: ClaimRequest): Promise<ClaimedRow[]> {
       )
       select cl.id, cl.community_id, cl.target, cl.content, cl.member_id, cl.edit_key, cl.attempts, cl.status,
         cl.last_error, cl.expires_at, c.platform_ref as community_ref,
-        case when cl.status = 'sending' then (
-          select jsonb_object_agg(m.id::text, jsonb_build_array(m.platform_user_id, exists (
-              select 1 from dm_channels d where d.platform = ${r.platform} and d.workspace_ref = c.platform_ref
-                and d.user_id = m.platform_user_id)))
-          from members m where m.community_id = cl.community_id and m.id in (
-            select (cl.target->>'memberId')::int
-            union all select e::int from jsonb_array_elements_text(
-              case when jsonb_typeof(cl.target->'memberIds') = 'array' then cl.target->'memberIds' else '[]' end) e)
-        ) end as users,
-        case when cl.status = 'sending' and cl.target ? 'fallback' then coalesce(
-          (select g.home_channel_ref from group_memberships gm join groups g on g.id = gm.group_id
-            where gm.community_id = cl.community_id and gm.member_id = (cl.target->>'memberId')::int
-            order by gm.created_at limit 1),
-          (select g.home_channel_ref from groups g where g.community_id = cl.community_id order by g.id limit 1))
-        end as fallback_ref,
+        -- whether the DM channel is known (sending opens none): the pacer counts an opening as a call
+        case when cl.status = 'sending' and cl.target->>'kind' = 'dm' then exists (
+          select 1 from dm_channels d where d.platform = ${r.platform} and d.workspace_ref = c.platform_ref
+            and d.user_id = cl.target->>'userId') end as dm_cached,
         pm.channel_ref as posted_channel, pm.message_ref as posted_message
       from claimed cl
       left join communities c on c.id = cl.community_id
       left join posted_messages pm on pm.community_id = cl.community_id and pm.key = cl.edit_key`),
   );
-  return rows.map(fromRaw).sort((a, b) => a.id - b.id);
+  const claimed = rows.map(fromRaw);
+  await resolveUnresolved(db, r.platform, claimed);
+  return claimed.sort((a, b) => a.id - b.id);
 }
 
 interface RawClaimed {
@@ -132,16 +123,17 @@ interface RawClaimed {
   last_error: string | null;
   expires_at: Date | string | null;
   community_ref: string | null;
-  users: Record<string, [string, boolean]> | null;
-  fallback_ref: string | null;
+  dm_cached: boolean | null;
   posted_channel: string | null;
   posted_message: string | null;
 }
 
 function fromRaw(r: RawClaimed): ClaimedRow {
   const users = new Map<number, { userId: string; dmCached: boolean }>();
-  for (const [id, [userId, dmCached]] of Object.entries(r.users ?? {})) {
-    if (userId) users.set(Number(id), { userId, dmCached: Boolean(dmCached) });
+  const t = r.target;
+  if (t.kind === 'dm' && t.userId) users.set(t.memberId, { userId: t.userId, dmCached: Boolean(r.dm_cached) });
+  if (t.kind === 'conversation' && t.userIds) {
+    for (const [id, userId] of Object.entries(t.userIds)) users.set(Number(id), { userId, dmCached: false });
   }
   return {
     id: Number(r.id),
@@ -156,7 +148,7 @@ function fromRaw(r: RawClaimed): ClaimedRow {
     expiresAt: r.expires_at === null ? null : new Date(r.expires_at),
     communityRef: r.community_ref,
     users,
-    fallbackChannelRef: r.fallback_ref,
+    fallbackChannelRef: t.kind === 'dm' ? (t.fallbackChannelRef ?? null) : null,
     posted:
       r.posted_channel !== null && r.posted_message !== null
         ? { channelRef: r.posted_channel, messageRef: r.posted_message }
@@ -165,38 +157,94 @@ function fromRaw(r: RawClaimed): ClaimedRow {
 }
 
 /**
- * Marks a row sent before the next send goes, recording the platform message under its edit key, and (for the last
- * send of a drain) giving up the sending lease, in one statement. Without waiting for the disk flush
- * (synchronous_commit off): the mark is visible at once, so a crash of the bot repeats only the message in flight;
- * only a crash of the database server itself could forget the last few marks (a fraction of a second), and pacing
- * then sends about 4 messages/ms instead of 1 per fsync.
+ * Rows queued before targets were resolved at enqueueing (their DM has no `userId`, their conversation no `userIds`):
+ * their members' platform ids and fallback channel, read as the claim read them then. One statement, and only when
+ * such a row was claimed.
+ */
+async function resolveUnresolved(db: Db, platform: string, rows: ClaimedRow[]): Promise<void> {
+  const open = rows.filter(
+    (r) =>
+      r.status === 'sending' &&
+      ((r.target.kind === 'dm' && !r.target.userId) || (r.target.kind === 'conversation' && !r.target.userIds)),
+  );
+  if (open.length === 0) return;
+  const found = rowsOf<{ id: number; users: Record<string, [string, boolean]> | null; fallback_ref: string | null }>(
+    await db.execute(sql`
+      select o.id,
+        (select jsonb_object_agg(m.id::text, jsonb_build_array(m.platform_user_id, exists (
+            select 1 from dm_channels d where d.platform = ${platform} and d.workspace_ref = c.platform_ref
+              and d.user_id = m.platform_user_id)))
+          from members m where m.community_id = o.community_id and m.id in (
+            select (o.target->>'memberId')::int
+            union all select e::int from jsonb_array_elements_text(
+              case when jsonb_typeof(o.target->'memberIds') = 'array' then o.target->'memberIds' else '[]' end) e)
+        ) as users,
+        case when o.target ? 'fallback' then coalesce(
+          (select g.home_channel_ref from group_memberships gm join groups g on g.id = gm.group_id
+            where gm.community_id = o.community_id and gm.member_id = (o.target->>'memberId')::int
+            order by gm.created_at limit 1),
+          (select g.home_channel_ref from groups g where g.community_id = o.community_id order by g.id limit 1))
+        end as fallback_ref
+      from outbox o left join communities c on c.id = o.community_id
+      where o.id = any(${sql.param(open.map((r) => r.id))}::int[])`),
+  );
+  const byId = new Map(found.map((f) => [Number(f.id), f]));
+  for (const row of open) {
+    const f = byId.get(row.id);
+    for (const [id, [userId, dmCached]] of Object.entries(f?.users ?? {})) {
+      if (userId) row.users.set(Number(id), { userId, dmCached: Boolean(dmCached) });
+    }
+    row.fallbackChannelRef = f?.fallback_ref ?? null;
+  }
+}
+
+/** A row the platform took, with the message it made (null: a port that keeps no reference, the shell). */
+export interface SentRow {
+  row: ClaimedRow;
+  ref: PostedRef | null;
+}
+
+/**
+ * Marks rows sent, recording each platform message under its edit key, and (for the last send of a drain) giving up
+ * the sending lease, in one statement: a fan-out marks each row right after its send, a commit's own rows (sent side
+ * by side) are marked together. Without waiting for the disk flush (synchronous_commit off): the mark is visible at
+ * once, so a crash of the bot repeats only the messages in flight; only a crash of the database server itself could
+ * forget the last few marks (a fraction of a second), and pacing then sends about 4 messages/ms instead of 1 per fsync.
  */
 export async function recordSent(
   db: Db,
-  row: ClaimedRow,
-  ref: PostedRef | null,
+  sent: readonly SentRow[],
   now: Date,
   release: { leaseKey: string; workerId: string } | null,
 ): Promise<void> {
+  if (sent.length === 0 && !release) return;
   const at = now.toISOString();
-  const posted =
-    row.editKey && ref
-      ? sql`, posted as (
-          insert into posted_messages (community_id, key, channel_ref, message_ref)
-          values (${row.communityId}, ${row.editKey}, ${ref.channelRef}, ${ref.messageRef})
-          on conflict (community_id, key) do update
-            set channel_ref = excluded.channel_ref, message_ref = excluded.message_ref, updated_at = ${at}::timestamptz
-          returning 1)`
-      : sql``;
+  // one platform message per edit key: of two rows of a batch under one key, the later one's (it edited the first)
+  const keyed = new Map<string, { communityId: number; key: string; ref: PostedRef }>();
+  for (const { row, ref } of sent) {
+    if (row.editKey && ref)
+      keyed.set(`${row.communityId}:${row.editKey}`, { communityId: row.communityId, key: row.editKey, ref });
+  }
+  const posts = [...keyed.values()];
+  const posted = posts.length
+    ? sql`, posted as (
+        insert into posted_messages (community_id, key, channel_ref, message_ref)
+        select * from unnest(${sql.param(posts.map((p) => p.communityId))}::int[], ${sql.param(posts.map((p) => p.key))}::text[],
+          ${sql.param(posts.map((p) => p.ref.channelRef))}::text[], ${sql.param(posts.map((p) => p.ref.messageRef))}::text[])
+        on conflict (community_id, key) do update
+          set channel_ref = excluded.channel_ref, message_ref = excluded.message_ref, updated_at = ${at}::timestamptz
+        returning 1)`
+    : sql``;
   const released = release
     ? sql`, released as (delete from delivery_leases where platform = ${release.leaseKey} and holder = ${release.workerId}
         returning 1)`
     : sql``;
   await db.execute(sql`
     with sent as (
-      update outbox set status = 'sent', sent_at = ${at}::timestamptz, channel_ref = ${ref?.channelRef ?? null},
-        message_ref = ${ref?.messageRef ?? null}
-      where id = ${row.id} returning 1)
+      update outbox o set status = 'sent', sent_at = ${at}::timestamptz, channel_ref = s.channel_ref, message_ref = s.message_ref
+      from unnest(${sql.param(sent.map((s) => s.row.id))}::int[], ${sql.param(sent.map((s) => s.ref?.channelRef ?? null))}::text[],
+        ${sql.param(sent.map((s) => s.ref?.messageRef ?? null))}::text[]) as s(id, channel_ref, message_ref)
+      where o.id = s.id returning 1)
     ${posted} ${released}
     select set_config('synchronous_commit', 'off', true)`);
 }
@@ -233,7 +281,7 @@ export function resolveTarget(row: ClaimedRow): ResolvedTarget | null {
   if (t.kind === 'channel') return { kind: 'channel', channelRef: t.channelRef };
   if (t.kind === 'dm') {
     const userId = row.users.get(t.memberId)?.userId;
-    const fallbackChannelRef = 'fallback' in t ? row.fallbackChannelRef : null;
+    const fallbackChannelRef = row.fallbackChannelRef;
     return userId ? { kind: 'dm', userId, ...(fallbackChannelRef ? { fallbackChannelRef } : {}) } : null;
   }
   const userIds = t.memberIds.flatMap((id) => {

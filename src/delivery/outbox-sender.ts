@@ -3,7 +3,7 @@ import { type Db, rowsOf } from '../../db/client.js';
 import { memberPreferences, outbox } from '../../db/schema.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import type { MessagePort, ResolvedTarget } from '../platform.js';
+import type { MessagePort, PostedRef, ResolvedTarget } from '../platform.js';
 import { DeliveryError } from './delivery-error.js';
 import { restoredContent } from './outbox.js';
 import {
@@ -14,6 +14,7 @@ import {
   releaseLease,
   renewClaims,
   resolveTarget,
+  type SentRow,
   TAKEN_OVER,
 } from './outbox-claim.js';
 import { Pacer } from './pacer.js';
@@ -190,6 +191,7 @@ export class OutboxSender {
     const live = batch.filter((r) => r.status === 'sending');
     const communities = [...new Set(live.map((r) => r.communityId))];
     const order = communities.flatMap((id) => live.filter((r) => r.communityId === id));
+    if (run.last) return this.sendTogether(run, order);
     let leaseFrom = this.o.clock.now().getTime();
     // a batch claimed just now holds its whole lease; a prefetched one was claimed a batch ago
     let held = fresh ? new Set(order.map((r) => r.id)) : await this.renew(order.map((r) => r.id));
@@ -201,19 +203,63 @@ export class OutboxSender {
       if (!held.has(row.id)) continue;
       // a member found blocking the bot earlier in this drain: their rows are already marked blocked
       if (row.memberId !== null && run.blocked.has(row.memberId)) continue;
-      // held in the batch (pacing, an inline Retry-After) past its validity end
-      if (this.o.lateExpires !== false && row.expiresAt && row.expiresAt <= this.o.clock.now()) {
-        await this.finish(row, { status: 'expired', lastError: EXPIRED });
-        continue;
-      }
-      const target = resolveTarget(row);
-      if (!target || !row.communityRef) {
-        await this.finish(row, { status: 'failed', lastError: 'recipient no longer exists' });
-        continue;
-      }
-      if (await this.deliver(run, row.communityRef, row, target, i === order.length - 1)) sent++;
+      const target = await this.sendable(row);
+      if (!target) continue;
+      const ref = await this.deliver(run, row, target);
+      if (ref === undefined) continue;
+      await recordSent(this.o.db, [{ row, ref }], this.o.clock.now(), null);
+      sent++;
     }
     return sent;
+  }
+
+  /**
+   * A commit's own rows (a handful: the receiver's DM, the channel's post): routes side by side, a route's rows in
+   * order, then all marked sent in one statement that also gives the lease up (unless another drain of this process
+   * is sending on it). A crash before that mark repeats only these messages, which were in flight together.
+   */
+  private async sendTogether(run: Drain, rows: ClaimedRow[]): Promise<number> {
+    const routes = new Map<string, { row: ClaimedRow; target: ResolvedTarget }[]>();
+    for (const row of rows) {
+      const target = await this.sendable(row);
+      if (!target) continue;
+      const route = routeOf(target);
+      routes.set(route, [...(routes.get(route) ?? []), { row, target }]);
+    }
+    const sent: SentRow[] = [];
+    await Promise.all(
+      [...routes.values()].map(async (queue) => {
+        for (const { row, target } of queue) {
+          if (row.memberId !== null && run.blocked.has(row.memberId)) continue;
+          const ref = await this.deliver(run, row, target);
+          if (ref !== undefined) sent.push({ row, ref });
+        }
+      }),
+    );
+    const release = this.holders.get(run.key) === 1;
+    await recordSent(
+      this.o.db,
+      sent,
+      this.o.clock.now(),
+      release ? { leaseKey: run.key, workerId: this.o.workerId } : null,
+    );
+    if (release) run.released = true;
+    return sent.length;
+  }
+
+  /** The row's target, or null when it cannot go (marked expired, or failed: its recipient is gone). */
+  private async sendable(row: ClaimedRow): Promise<ResolvedTarget | null> {
+    // held in the batch (pacing, an inline Retry-After) past its validity end
+    if (this.o.lateExpires !== false && row.expiresAt && row.expiresAt <= this.o.clock.now()) {
+      await this.finish(row, { status: 'expired', lastError: EXPIRED });
+      return null;
+    }
+    const target = resolveTarget(row);
+    if (!target || !row.communityRef) {
+      await this.finish(row, { status: 'failed', lastError: 'recipient no longer exists' });
+      return null;
+    }
+    return target;
   }
 
   /** Gives the leases up so another replica need not wait for them to run out (on stop). */
@@ -225,13 +271,11 @@ export class OutboxSender {
     return renewClaims(this.o.db, ids, this.o.clock.now(), this.leaseMs);
   }
 
-  private async deliver(
-    run: Drain,
-    communityRef: string,
-    row: ClaimedRow,
-    target: ResolvedTarget,
-    lastOfBatch: boolean,
-  ): Promise<boolean> {
+  /**
+   * Paces and sends one row through the port; returns the platform message it made (null: none kept), or undefined
+   * when it was not sent (put back for later, or failed: recorded here). The caller records the send.
+   */
+  private async deliver(run: Drain, row: ClaimedRow, target: ResolvedTarget): Promise<PostedRef | null | undefined> {
     const { port } = run;
     const route = routeOf(target);
     // a DM not cached yet opens its channel first (and a Slack group DM each time, conversations.open); a Discord
@@ -243,31 +287,20 @@ export class OutboxSender {
     const wait = this.pacer.delay(port.platform, route, opensDm, calls);
     if (wait > this.maxWaitMs) {
       await this.retryLater(row, wait, false);
-      return false;
+      return undefined;
     }
     await this.pacer.acquire(port.platform, route, opensDm, calls);
     try {
       // an earlier row of this drain under the same key posted it: edit that one
       const existing = (row.editKey && run.posted.get(`${row.communityId}:${row.editKey}`)) || row.posted;
-      const ref = await port.send(communityRef, target, restoredContent(row.content), existing ?? undefined);
+      const ref = await port.send(row.communityRef!, target, restoredContent(row.content), existing ?? undefined);
       if (target.kind === 'dm') run.dmOpened.add(target.userId);
       if (row.editKey && ref) run.posted.set(`${row.communityId}:${row.editKey}`, ref);
-      // the last send of a commit's own rows gives the lease up in the same statement (unless another drain of this
-      // process is sending on it)
-      const release = run.last && lastOfBatch && this.holders.get(run.key) === 1;
-      await recordSent(
-        this.o.db,
-        row,
-        ref,
-        this.o.clock.now(),
-        release ? { leaseKey: run.key, workerId: this.o.workerId } : null,
-      );
-      if (release) run.released = true;
-      return true;
+      return ref ?? null;
     } catch (err) {
       if (err instanceof DeliveryError && err.blocked && row.memberId !== null) run.blocked.add(row.memberId);
       await this.failed(port, row, route, err);
-      return false;
+      return undefined;
     }
   }
 

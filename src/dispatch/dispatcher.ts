@@ -150,6 +150,7 @@ export class Dispatcher {
                   timezone: ctx.group?.timezone ?? this.deps.defaultTimezone ?? 'UTC',
                   askedBy: ctx.actor.id,
                   platform: ctx.community.platform,
+                  ...(ctx.group ? { fallbackChannelRef: ctx.group.homeChannelRef } : {}),
                 },
               )
             ).ids;

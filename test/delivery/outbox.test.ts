@@ -304,4 +304,63 @@ describeEachDatabase('outbox', (database) => {
       ids: [],
     });
   });
+
+  it('resolves targets when queuing (platform ids, fallback channel) and still delivers rows queued before that', async () => {
+    const db = database().db;
+    const { community, group, members } = await seedGroup(db, { members: 3, platform: 'slack' });
+    const [a, b, c] = members as [(typeof members)[0], (typeof members)[0], (typeof members)[0]];
+    const clock = new ManualClock(T0);
+    // new rows: a DM with a fallback to the deciding group's channel, and a conversation
+    const { ids } = await enqueueOutbox(
+      db,
+      community.id,
+      [
+        { target: { kind: 'dm', memberId: a.id }, content: { text: 'new dm' }, fallback: true },
+        {
+          target: { kind: 'conversation', memberIds: [b.id, c.id], channelRef: 'C1', title: 'Pair' },
+          content: { text: 'new pair' },
+        },
+      ],
+      { now: T0, timezone: 'UTC', fallbackChannelRef: 'CDECIDED' },
+    );
+    const stored = await db.select({ target: outbox.target }).from(outbox).where(eq(outbox.id, ids[0]!));
+    expect(stored[0]!.target).toEqual({ kind: 'dm', memberId: a.id, userId: 'u0', fallbackChannelRef: 'CDECIDED' });
+    // rows as they were stored before: the member ids only, the fallback as a flag
+    await db.insert(outbox).values([
+      {
+        idempotencyKey: `old-dm-${community.id}`,
+        communityId: community.id,
+        platform: 'slack',
+        target: { kind: 'dm', memberId: b.id, fallback: true },
+        content: { text: 'old dm' },
+        memberId: b.id,
+        nextAttemptAt: T0,
+      },
+      {
+        idempotencyKey: `old-pair-${community.id}`,
+        communityId: community.id,
+        platform: 'slack',
+        target: { kind: 'conversation', memberIds: [a.id, c.id], channelRef: 'C1', title: 'Pair' },
+        content: { text: 'old pair' },
+        nextAttemptAt: T0,
+      },
+    ]);
+    const targets: { text: string; target: ResolvedTarget }[] = [];
+    const port: MessagePort = {
+      platform: 'slack',
+      capabilities: caps,
+      async send(_c, target, content) {
+        targets.push({ text: content.text, target });
+        return null;
+      },
+    };
+    await new OutboxSender({ db, clock, log: silentLogger, workerId: 'a' }).flush([port]);
+    const by = (text: string) => targets.find((t) => t.text === text)?.target;
+    expect(by('new dm')).toEqual({ kind: 'dm', userId: 'u0', fallbackChannelRef: 'CDECIDED' });
+    expect(by('new pair')).toEqual({ kind: 'conversation', userIds: ['u1', 'u2'], channelRef: 'C1', title: 'Pair' });
+    // an old row's fallback is the member's group's channel, as the claim found it then
+    expect(by('old dm')).toEqual({ kind: 'dm', userId: 'u1', fallbackChannelRef: group.homeChannelRef });
+    expect(by('old pair')).toEqual({ kind: 'conversation', userIds: ['u0', 'u2'], channelRef: 'C1', title: 'Pair' });
+    expect(targets).toHaveLength(4);
+  });
 });
