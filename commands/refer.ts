@@ -33,9 +33,8 @@ export const referCommand = defineCommand({
   ],
   async run(ctx) {
     const o = ctx.options;
-    const receiver = await ctx.resolveMember(o.member);
     return refer(ctx, {
-      receiverId: receiver.id,
+      receiver: await ctx.resolveMember(o.member),
       prospect: o.prospect,
       contact: parseProspectContact(o.contact)!,
       need: o.need,

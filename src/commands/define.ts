@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../clock.js';
 import type { CommunityRow, GroupRow, MemberRow, MembershipRow } from '../communities/rows.js';
+import type { NamedMember } from '../dispatch/named-member.js';
 import type { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { OutgoingMessage, Reply } from '../messages.js';
@@ -41,8 +42,11 @@ export interface HandlerContext {
   defaultTimezone: string;
   /** Queue a message to others; it is delivered only after the transaction commits. */
   send(message: OutgoingMessage): void;
-  /** The member with this platform user id (created on first mention), in this community only. */
-  resolveMember(platformUserId: string): Promise<MemberRow>;
+  /**
+   * The member with this platform user id, in this community only: in a command acting on a group, someone with a
+   * place in it (their membership comes along); in a community-level one, anyone (created on first mention).
+   */
+  resolveMember(platformUserId: string): Promise<NamedMember>;
   /** The group, or a user error: no group yet (run /setup), or a DM that could mean several groups. */
   requireGroup(): GroupRow;
   /** Every registered command with its described options (for /help). */

@@ -1,6 +1,6 @@
 import { referralEvents, referrals } from '../../db/schema.js';
 import type { HandlerContext } from '../commands/define.js';
-import { getMembers, getMembership } from '../communities/community-repo.js';
+import type { NamedMember } from '../dispatch/named-member.js';
 import { UserError } from '../errors.js';
 import { readSettings } from '../groups/group-settings.js';
 import type { Reply } from '../messages.js';
@@ -12,7 +12,8 @@ import { referralCard } from './referral-card.js';
 import { nextReferralNumber } from './referral-repo.js';
 
 export interface ReferInput {
-  receiverId: number;
+  /** The member the option named, with their place in the group (read once, by the dispatcher). */
+  receiver: NamedMember;
   prospect: string;
   contact: ProspectContact;
   need: string;
@@ -35,18 +36,17 @@ export async function refer(ctx: HandlerContext, input: ReferInput): Promise<Rep
       'Introduce yourself with /intro first.',
     );
   }
-  if (input.receiverId === ctx.actor.id)
+  const { receiver } = input;
+  if (receiver.id === ctx.actor.id)
     throw new UserError(
       'bad_option',
       'You cannot refer a prospect to yourself.',
       'Pass it to the member who serves that need: /find can tell you who.',
     );
-  const receiverMembership = await getMembership(ctx.db, group.id, input.receiverId);
-  const [receiver] = await getMembers(ctx.db, ctx.community.id, [input.receiverId]);
-  if (!receiver || receiverMembership?.status !== 'active') {
+  if (receiver.membership?.groupId !== group.id || receiver.membership.status !== 'active') {
     throw new UserError(
       'not_found',
-      `${receiver?.displayName ?? 'That person'} is not a member of ${group.name}.`,
+      `${receiver.displayName} is not a member of ${group.name}.`,
       'Referrals go to approved members of this group.',
     );
   }
