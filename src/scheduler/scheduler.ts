@@ -87,7 +87,11 @@ export class Scheduler {
     for (let round = 0; round < 1000; round++) {
       let work = 0;
       for (let n = await this.materialize(scope); n > 0; n = await this.materialize(scope)) work += n;
-      for (let n = await this.runBatch(scope); n > 0; n = await this.runBatch(scope)) work += n;
+      // each batch's messages go before the next batch runs: with thousands due at one tick (a 15 s gap), the first
+      // due are sent first instead of after the last has run
+      for (let n = await this.runBatch(scope); n > 0; n = await this.runBatch(scope)) {
+        work += n + (await this.sender.flush(ports));
+      }
       work += await this.sender.flush(ports);
       if (work === 0) return;
     }
