@@ -6,6 +6,7 @@ import { userError } from '../src/errors.js';
 import type { Button, CardField, Reply } from '../src/messages.js';
 import { type MemberAdvice, memberAdvice } from '../src/powerteam/advice.js';
 import { askForOneToOne } from '../src/powerteam/ask-one-to-one.js';
+import { loadNetwork } from '../src/powerteam/network.js';
 import { ago } from '../src/powerteam/pairing-input.js';
 import { networkPng, powerTeamReport, reportLayout } from '../src/powerteam/report.js';
 import { addToSphere, loadSpheres, removeFromSphere } from '../src/powerteam/spheres.js';
@@ -156,12 +157,16 @@ export const powerteamReport = defineCommand({
   async run(ctx) {
     const group = ctx.requireGroup();
     const now = ctx.clock.now();
-    const r = await powerTeamReport(ctx.db, group, periodStart(ctx.options.period, now), now);
-    const layout = reportLayout(r);
+    const from = periodStart(ctx.options.period, now);
+    // the text's aggregates and the picture's per-pair network are independent reads: at once (pooled on PostgreSQL)
+    const [r, network] = await Promise.all([
+      powerTeamReport(ctx.db, group, from, now),
+      loadNetwork(ctx.db, group, from, now),
+    ]);
+    const layout = reportLayout(r, network);
     const when = periodLabel(ctx.options.period);
-    const slips = r.network.flows.reduce((s, f) => s + f.slips, 0);
-    const value = r.network.flows.reduce((s, f) => s + f.value, 0);
-    const alt = `${r.network.members.length} members, ${slips} slips and ${money(value, r.network.currency)} closed ${when}; ${layout.clusters.length} clusters${layout.clusters.length ? `: ${layout.clusters.map((c) => `${c.label} (${c.size})`).join(', ')}` : ''}.`;
+    const { slips, value } = r;
+    const alt = `${r.members.length} members, ${slips} slips and ${money(value, r.currency)} closed ${when}; ${layout.clusters.length} clusters${layout.clusters.length ? `: ${layout.clusters.map((c) => `${c.label} (${c.size})`).join(', ')}` : ''}.`;
     const name = (m: { name: string; category: string | null }) => `${m.name}${m.category ? ` (${m.category})` : ''}`;
     return {
       text: `Power teams of ${group.name}, ${when}: ${alt}`,
@@ -201,7 +206,7 @@ export const powerteamReport = defineCommand({
             r,
             layout,
             `${group.name}: who refers whom`,
-            `${when}; ${slips} slips, ${money(value, r.network.currency)} closed`,
+            `${when}; ${slips} slips, ${money(value, r.currency)} closed`,
           ),
           description: alt,
         },

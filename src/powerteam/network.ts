@@ -190,29 +190,3 @@ export async function businessCounterparts(db: Db, group: GroupRow, memberId: nu
   );
   return new Set(rows.map((r) => Number(r.other)));
 }
-
-/** Per member: slips and thank-yous given and received, connections given and received (the report's "flows"). */
-export function memberTotals(net: Network): Map<number, { given: number; received: number; value: number }> {
-  const out = new Map<number, { given: number; received: number; value: number }>();
-  const at = (id: number) => {
-    let t = out.get(id);
-    if (!t) {
-      t = { given: 0, received: 0, value: 0 };
-      out.set(id, t);
-    }
-    return t;
-  };
-  for (const f of net.flows) {
-    at(f.giverId).given += f.slips + f.thanks;
-    at(f.giverId).value += f.value;
-    at(f.receiverId).received += f.slips + f.thanks;
-  }
-  for (const t of net.ties) {
-    if (t.connections) {
-      at(t.a).received += t.connections;
-      at(t.b).received += t.connections;
-    }
-  }
-  for (const [id, n] of net.connectionsGiven) at(id).given += n;
-  return out;
-}

@@ -1,7 +1,8 @@
 import type { Db } from '../../db/client.js';
 import type { GroupRow } from '../communities/rows.js';
 import { svgToPng } from '../reports/rasterise.js';
-import { loadNetwork, memberTotals, type NetMember, type Network } from './network.js';
+import { loadMemberTotals, type MemberTotals } from './member-totals.js';
+import { groupSeats, type NetMember, type Network } from './network.js';
 import { layoutNetwork, type NetworkLayout } from './network-graph.js';
 import { renderNetworkSvg } from './network-svg.js';
 import { loadSpheres, type Sphere } from './spheres.js';
@@ -17,7 +18,14 @@ export interface SphereCoverage {
 }
 
 export interface PowerTeamReport {
-  network: Network;
+  /** Active members with their seats. */
+  members: NetMember[];
+  currency: string;
+  /** Slips of the period and their closed value plus thank-yous', in `currency`. */
+  slips: number;
+  value: number;
+  /** What each member gave and received in the period (no entry: nothing either way). */
+  totals: Map<number, MemberTotals>;
   coverage: SphereCoverage[];
   thin: SphereCoverage[];
   empty: Sphere[];
@@ -37,23 +45,32 @@ export function sphereCoverage(spheres: readonly Sphere[], members: readonly Net
   });
 }
 
-/** /powerteam report: coverage, thin spheres, givers in waiting and the network's picture. */
+/**
+ * /powerteam report's text: coverage, thin spheres, givers in waiting and the period's totals. Counted per member in
+ * the database; the per-pair network is the picture's (loadNetwork, laid out by reportLayout), which the command
+ * reads alongside.
+ */
 export async function powerTeamReport(db: Db, group: GroupRow, from: Date, now: Date): Promise<PowerTeamReport> {
-  const [network, spheres] = await Promise.all([loadNetwork(db, group, from, now), loadSpheres(db, group)]);
-  const all = sphereCoverage(spheres, network.members);
+  const [members, period, spheres] = await Promise.all([
+    groupSeats(db, group.id),
+    loadMemberTotals(db, group, from, now),
+    loadSpheres(db, group),
+  ]);
+  const all = sphereCoverage(spheres, members);
   const coverage = all.filter((c) => c.members.length > 0).sort((a, b) => b.members.length - a.members.length);
   const thin = coverage.filter((c) => c.members.length < THIN_SPHERE);
   const empty = all.filter((c) => c.members.length === 0).map((c) => c.sphere);
-  const totals = memberTotals(network);
-  const giversInWaiting = network.members.filter((m) => {
-    const t = totals.get(m.id);
+  const giversInWaiting = members.filter((m) => {
+    const t = period.members.get(m.id);
     return !t || (t.given === 0 && t.received === 0);
   });
-  return { network, coverage, thin, empty, giversInWaiting, spheres };
+  const { currency, slips, value } = period;
+  return { members, currency, slips, value, totals: period.members, coverage, thin, empty, giversInWaiting, spheres };
 }
 
-/** The network laid out (graphology: ForceAtlas2, Louvain clusters) for the picture. */
-export const reportLayout = (report: PowerTeamReport): NetworkLayout => layoutNetwork(report.network, report.spheres);
+/** The network laid out (graphology: ForceAtlas2, Louvain clusters) for the picture, in the report's spheres. */
+export const reportLayout = (report: PowerTeamReport, network: Network): NetworkLayout =>
+  layoutNetwork(network, report.spheres);
 
 /** The network as a PNG, with its title and the period in words. */
 export function networkPng(

@@ -4,7 +4,9 @@ import { rowsOf } from '../../db/client.js';
 import { ensureCommunity, findMemberByPlatformId, groupForChannel } from '../../src/communities/community-repo.js';
 import { memberAdvice } from '../../src/powerteam/advice.js';
 import { loadAffinities } from '../../src/powerteam/affinity.js';
-import { loadNetwork, memberTotals } from '../../src/powerteam/network.js';
+import { loadMemberTotals } from '../../src/powerteam/member-totals.js';
+import { loadNetwork } from '../../src/powerteam/network.js';
+import { powerTeamReport } from '../../src/powerteam/report.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { type ShellHarness, shellHarness } from '../support/shell.js';
 
@@ -57,7 +59,7 @@ describeEachDatabase('power teams: the referral network', (database) => {
   it('counts slips both ways, closed value, thank-yous, connections and 1-to-1s as counted by hand', async () => {
     const h = shellHarness(database(), { start: START });
     const { db, group, id } = await chapter(h);
-    const [bob, carol, dan, erin, fay] = await Promise.all(['bob', 'carol', 'dan', 'erin', 'fay'].map(id));
+    const [bob, carol, dan, erin] = await Promise.all(['bob', 'carol', 'dan', 'erin'].map(id));
     const now = h.clock.now();
     const net = await loadNetwork(db, group, new Date(now.getTime() - 30 * 86_400_000), now);
     const flow = (g: number, r: number) => net.flows.find((f) => f.giverId === g && f.receiverId === r);
@@ -72,12 +74,35 @@ describeEachDatabase('power teams: the referral network', (database) => {
     expect(tie(bob!, carol!)).toMatchObject({ connections: 0, oneToOnes: 1 });
     expect(tie(bob!, carol!)!.lastOneToOne).toEqual(START); // the round's start
     expect(net.connectionsGiven.get(erin!)).toBe(1);
-    const totals = memberTotals(net);
+  });
+
+  it('counts per member what each gave and received, and the period’s slips and closed value, as counted by hand', async () => {
+    const h = shellHarness(database(), { start: START });
+    const { db, group, id } = await chapter(h);
+    const [alice, bob, carol, dan, erin, fay] = await Promise.all(
+      ['alice', 'bob', 'carol', 'dan', 'erin', 'fay'].map(id),
+    );
+    const now = h.clock.now();
+    const from = new Date(now.getTime() - 30 * 86_400_000);
+    const period = await loadMemberTotals(db, group, from, now);
+    const totals = period.members;
     expect(totals.get(bob!)).toEqual({ given: 2, received: 3, value: 1000 }); // 2 slips out; 2 slips + 1 connection in
     expect(totals.get(carol!)).toEqual({ given: 1, received: 3, value: 0 }); // 2 slips + the thank-you in
     expect(totals.get(dan!)).toEqual({ given: 1, received: 1, value: 250 }); // thank-you out; connection in
     expect(totals.get(erin!)).toEqual({ given: 2, received: 0, value: 0 }); // a slip and a connection
     expect(totals.get(fay!)).toBeUndefined();
+    expect(totals.size).toBe(4);
+    // slips #1–#4 (#5 was withdrawn); 1,000 USD won on #1 plus the 250 USD thank-you
+    expect([period.currency, period.slips, period.value]).toEqual(['USD', 4, 1250]);
+    // the report's text reads these totals: alice (who only set the group up) and fay neither gave nor received
+    const report = await powerTeamReport(db, group, from, now);
+    expect([report.slips, report.value]).toEqual([4, 1250]);
+    expect(report.giversInWaiting.map((m) => m.id).sort()).toEqual([alice, fay].sort());
+    expect(report.coverage.find((c) => c.sphere.key === 'home and property')?.members.map((m) => m.name)).toEqual([
+      'bob',
+      'carol',
+      'dan',
+    ]);
   });
 
   it('a period before the slips sees nothing, but the 1-to-1 stays known as the last one', async () => {
@@ -88,6 +113,8 @@ describeEachDatabase('power teams: the referral network', (database) => {
     const net = await loadNetwork(db, group, new Date(now.getTime() - 7 * 86_400_000), now);
     expect(net.flows).toEqual([]);
     expect(net.ties.map((t) => [t.oneToOnes, t.lastOneToOne !== null])).toEqual([[0, true]]);
+    const period = await loadMemberTotals(db, group, new Date(now.getTime() - 7 * 86_400_000), now);
+    expect([period.members.size, period.slips, period.value]).toEqual([0, 0, 0]);
   });
 
   it('learns category affinities per group as counts only, from slips of every group of the community', async () => {
