@@ -89,20 +89,24 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
  * initdb plus every migration; if the snapshot will not load, it is discarded and built again once.
  */
 async function startPglite(dataDir: string | undefined): Promise<PGlite> {
+  const resume = dataDir !== undefined && dataDirHasDatabase(dataDir);
+  // The snapshot is read and unzipped (off the main thread) while PGlite's modules load.
+  const snapshot = resume ? undefined : migratedSchemaTarball();
+  snapshot?.catch(() => {}); // awaited below; a failed import must not leave it unhandled
   const { PGlite } = await import('@electric-sql/pglite');
   // Postgres's default 128 MiB of shared buffers is allocated and cleared up front: 85 MiB of a transcript's memory.
   // An embedded group's tables are a few MiB and a miss is a copy from the in-memory (or page-cached) files.
   const startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
-  if (dataDir && dataDirHasDatabase(dataDir)) return PGlite.create({ dataDir, startParams });
-  const fromSnapshot = async () =>
-    PGlite.create({ ...(dataDir ? { dataDir } : {}), startParams, loadDataDir: await migratedSchemaTarball() });
+  if (snapshot === undefined) return PGlite.create({ dataDir, startParams });
+  const fromSnapshot = async (tarball: Promise<Blob>) =>
+    PGlite.create({ ...(dataDir ? { dataDir } : {}), startParams, loadDataDir: await tarball });
   try {
-    return await fromSnapshot();
+    return await fromSnapshot(snapshot);
   } catch (err) {
     discardSnapshot();
     if (dataDir) clearHalfLoaded(dataDir);
     try {
-      return await fromSnapshot();
+      return await fromSnapshot(migratedSchemaTarball());
     } catch {
       throw err;
     }
