@@ -214,28 +214,19 @@ export class OutboxSender {
   }
 
   /**
-   * A commit's own rows (a handful: the receiver's DM, the channel's post): routes side by side, a route's rows in
-   * order, then all marked sent in one statement that also gives the lease up (unless another drain of this process
-   * is sending on it). A crash before that mark repeats only these messages, which were in flight together.
+   * A commit's own rows (a handful: the receiver's DM, the channel's post): sent one after another in the order they
+   * were decided, then all marked sent in one statement that also gives the lease up (unless another drain of this
+   * process is sending on it). A crash before that mark repeats only these few messages.
    */
   private async sendTogether(run: Drain, rows: ClaimedRow[]): Promise<number> {
-    const routes = new Map<string, { row: ClaimedRow; target: ResolvedTarget }[]>();
+    const sent: SentRow[] = [];
     for (const row of rows) {
+      if (row.memberId !== null && run.blocked.has(row.memberId)) continue;
       const target = await this.sendable(row);
       if (!target) continue;
-      const route = routeOf(target);
-      routes.set(route, [...(routes.get(route) ?? []), { row, target }]);
+      const ref = await this.deliver(run, row, target);
+      if (ref !== undefined) sent.push({ row, ref });
     }
-    const sent: SentRow[] = [];
-    await Promise.all(
-      [...routes.values()].map(async (queue) => {
-        for (const { row, target } of queue) {
-          if (row.memberId !== null && run.blocked.has(row.memberId)) continue;
-          const ref = await this.deliver(run, row, target);
-          if (ref !== undefined) sent.push({ row, ref });
-        }
-      }),
-    );
     const release = this.holders.get(run.key) === 1;
     await recordSent(
       this.o.db,
