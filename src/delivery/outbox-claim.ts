@@ -206,8 +206,8 @@ export interface SentRow {
 
 /**
  * Marks rows sent, recording each platform message under its edit key, and (for the last send of a drain) giving up
- * the sending lease, in one statement: a fan-out marks each row right after its send, a commit's own rows (sent side
- * by side) are marked together. Without waiting for the disk flush (synchronous_commit off): the mark is visible at
+ * the sending lease, in one statement: a fan-out marks each row right after its send, a commit's own few rows are
+ * marked together once all have gone. Without waiting for the disk flush (synchronous_commit off): the mark is visible at
  * once, so a crash of the bot repeats only the messages in flight; only a crash of the database server itself could
  * forget the last few marks (a fraction of a second), and pacing then sends about 4 messages/ms instead of 1 per fsync.
  */

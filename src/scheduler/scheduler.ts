@@ -89,10 +89,13 @@ export class Scheduler {
       for (let n = await this.materialize(scope); n > 0; n = await this.materialize(scope)) work += n;
       // each batch's messages go before the next batch runs: with thousands due at one tick (a 15 s gap), the first
       // due are sent first instead of after the last has run
+      let ran = 0;
       for (let n = await this.runBatch(scope); n > 0; n = await this.runBatch(scope)) {
+        ran += n;
         work += n + (await this.sender.flush(ports));
       }
-      work += await this.sender.flush(ports);
+      // after batches the last flush has sent what was due; otherwise what time alone made due (quiet hours ended)
+      if (ran === 0) work += await this.sender.flush(ports);
       if (work === 0) return;
     }
   }
