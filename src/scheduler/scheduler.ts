@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
+import { and, eq, lte, sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../../db/client.js';
 import { groups, jobs, schedules } from '../../db/schema.js';
 import type { Clock } from '../clock.js';
