@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { acquireDataDirLock, DATA_DIR_LOCK_FILE } from './data-dir-lock.js';
@@ -93,6 +94,7 @@ async function startPglite(dataDir: string | undefined): Promise<PGlite> {
   // The snapshot is read and unzipped (off the main thread) while PGlite's modules load.
   const snapshot = resume ? undefined : migratedSchemaTarball();
   snapshot?.catch(() => {}); // awaited below; a failed import must not leave it unhandled
+  lateWasmTierUp();
   const { PGlite } = await import('@electric-sql/pglite');
   // Postgres's default 128 MiB of shared buffers is allocated and cleared up front: 85 MiB of a transcript's memory.
   // An embedded group's tables are a few MiB and a miss is a copy from the in-memory (or page-cached) files.
@@ -111,6 +113,21 @@ async function startPglite(dataDir: string | undefined): Promise<PGlite> {
       throw err;
     }
   }
+}
+
+/**
+ * V8 first runs WebAssembly through its baseline compiler and recompiles a function with the optimising one once it
+ * has run about 1.8 MB of code (the default budget). Postgres crosses that in dozens of functions while it merely
+ * starts, so a short process spent most of its CPU recompiling code it then barely ran: 0.7 s of a 1.4 s transcript
+ * (measured with perf), and its exit waited 0.15 s for compiles still in flight. Ten times the budget still
+ * optimises what a long-running bot keeps running, only later (the /refer bench's p50 and p95 did not move). The
+ * flag is process-wide and read when PGlite compiles its module, so it is set before; one given on the command line
+ * wins.
+ */
+const WASM_TIERING_BUDGET = 18_000_000;
+function lateWasmTierUp(): void {
+  if (process.execArgv.some((arg) => arg.startsWith('--wasm-tiering-budget'))) return;
+  setFlagsFromString(`--wasm-tiering-budget=${WASM_TIERING_BUDGET}`);
 }
 
 /** Removes what a failed load wrote into a directory that held no database, keeping our lock file. */
