@@ -1,4 +1,5 @@
-import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import type { ICalCalendar, ICalCalendarMethod } from 'ical-generator';
+import { lazyRequire } from '../lazy-require.js';
 import type { Attachment } from '../messages.js';
 
 export interface InvitePerson {
@@ -24,16 +25,22 @@ export interface InviteEvent {
   stamp: Date;
 }
 
+const icalGenerator = lazyRequire<typeof import('ical-generator')>('ical-generator');
+
 const address = (p: InvitePerson) => p.email || `member-${p.memberId}@roundtable.invalid`;
 
 function calendar(method: ICalCalendarMethod, name: string, timezone: string) {
-  const cal = ical({ name, method, prodId: { company: 'Roundtable', product: 'Roundtable', language: 'EN' } });
+  const cal = icalGenerator().default({
+    name,
+    method,
+    prodId: { company: 'Roundtable', product: 'Roundtable', language: 'EN' },
+  });
   // The zone is named without a VTIMEZONE: every time is UTC ("Z"), which every calendar reads the same way.
   cal.x([['X-WR-TIMEZONE', timezone]]);
   return cal;
 }
 
-function addEvent(cal: ReturnType<typeof ical>, e: InviteEvent, cancelled: boolean) {
+function addEvent(cal: ICalCalendar, e: InviteEvent, cancelled: boolean) {
   cal.createEvent({
     id: e.uid,
     sequence: e.sequence,
@@ -43,7 +50,7 @@ function addEvent(cal: ReturnType<typeof ical>, e: InviteEvent, cancelled: boole
     summary: e.title,
     description: e.description,
     location: e.location ?? null,
-    status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    status: cancelled ? icalGenerator().ICalEventStatus.CANCELLED : icalGenerator().ICalEventStatus.CONFIRMED,
     organizer: { name: e.organiser.name, email: address(e.organiser) },
     attendees: e.attendees.map((p) => ({ name: p.name, email: address(p), rsvp: false })),
   });
@@ -51,11 +58,7 @@ function addEvent(cal: ReturnType<typeof ical>, e: InviteEvent, cancelled: boole
 
 /** An RFC 5545 invitation (METHOD:REQUEST), or its cancellation (METHOD:CANCEL, STATUS:CANCELLED), as text. */
 export function inviteText(e: InviteEvent, method: 'REQUEST' | 'CANCEL'): string {
-  const cal = calendar(
-    method === 'REQUEST' ? ICalCalendarMethod.REQUEST : ICalCalendarMethod.CANCEL,
-    e.title,
-    e.timezone,
-  );
+  const cal = calendar(icalGenerator().ICalCalendarMethod[method], e.title, e.timezone);
   addEvent(cal, e, method === 'CANCEL');
   return cal.toString();
 }
@@ -72,7 +75,7 @@ export function inviteAttachment(e: InviteEvent, method: 'REQUEST' | 'CANCEL', f
 
 /** A subscription feed of several events (METHOD:PUBLISH, the form calendar subscriptions read). */
 export function feedText(name: string, timezone: string, events: (InviteEvent & { cancelled?: boolean })[]): string {
-  const cal = calendar(ICalCalendarMethod.PUBLISH, name, timezone);
+  const cal = calendar(icalGenerator().ICalCalendarMethod.PUBLISH, name, timezone);
   for (const e of events) addEvent(cal, e, Boolean(e.cancelled));
   return cal.toString();
 }

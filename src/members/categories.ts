@@ -1,7 +1,10 @@
 import { and, eq } from 'drizzle-orm';
-import unhomoglyph from 'unhomoglyph';
 import type { Db } from '../../db/client.js';
 import { categoryAliases } from '../../db/schema.js';
+import { lazyRequire } from '../lazy-require.js';
+
+/** Unicode's confusables table (TR 39), a CommonJS package: loaded with the first seat key, not at start-up. */
+const unhomoglyph = lazyRequire<typeof import('unhomoglyph').default>('unhomoglyph');
 
 /** Words whose final s is not a plural. */
 const KEEP_S = /(ss|us|is|ics|ous|sis|ys)$/;
@@ -59,7 +62,7 @@ export function categoryKey(text: string): string {
   // time. So a key is its own key.
   let key = normalizeCategory(text);
   for (let i = 0; i < 4; i++) {
-    const next = normalizeCategory(unhomoglyph(key).replace(/rn/g, 'm'));
+    const next = normalizeCategory(unhomoglyph()(key).replace(/rn/g, 'm'));
     if (next === key) break;
     key = next;
   }

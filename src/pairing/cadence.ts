@@ -1,6 +1,9 @@
-import cron from 'node-cron';
 import type { WEEKDAYS } from '../groups/group-settings.js';
+import { lazyRequire } from '../lazy-require.js';
 import { zonedTime as zonedInstant, offsetAt as zonedOffset, localParts as zonedParts } from '../time/zoned.js';
+
+/** node-cron's CommonJS build (its module object carries the same functions as the ESM default). */
+const cron = lazyRequire<typeof import('node-cron').default>('node-cron');
 
 export const CADENCES = ['weekly', 'biweekly', 'monthly'] as const;
 export type NamedCadence = (typeof CADENCES)[number];
@@ -38,8 +41,8 @@ export function parseCadence(text: string, day: (typeof WEEKDAYS)[number] = 'mon
   if (expr.split(' ').length !== 5) {
     throw new CadenceError('A cron cadence has five fields: minute hour day-of-month month weekday, e.g. "0 9 * * 1".');
   }
-  if (!cron.validate(expr)) throw new CadenceError(`“${expr}” is not a valid cron expression.`);
-  const f = cron.parse(expr);
+  if (!cron().validate(expr)) throw new CadenceError(`“${expr}” is not a valid cron expression.`);
+  const f = cron().parse(expr);
   if (f.minute.length !== 1 || f.hour.length !== 1) {
     throw new CadenceError(
       'A pairing cadence runs at one time of day: give one minute and one hour, e.g. "30 8 * * 2".',
@@ -92,9 +95,9 @@ const weekIndex = (l: Pick<Local, 'y' | 'mo' | 'd'>) => Math.floor((Date.UTC(l.y
  * week of its first slot after the anchor, then every other week).
  */
 export function nextSlot(c: Cadence, tz: string, after: Date, anchor?: Date): Date {
-  const task = cron.createTask(c.cron, () => {}, { timezone: 'UTC' });
+  const task = cron().createTask(c.cron, () => {}, { timezone: 'UTC' });
   try {
-    const f = cron.parse(c.cron);
+    const f = cron().parse(c.cron);
     const [mi, h] = [f.minute[0]!, f.hour[0]!];
     const parity =
       c.kind === 'biweekly'

@@ -1,16 +1,14 @@
-import graphologyModule from 'graphology';
-import louvainModule from 'graphology-communities-louvain';
-import forceAtlas2Module from 'graphology-layout-forceatlas2';
+import { lazyRequire } from '../lazy-require.js';
 import { seededRandom } from '../random.js';
 import type { Network } from './network.js';
 import { type Sphere, spheresOf } from './spheres.js';
 
-// These packages ship CommonJS typed as `export default`: under NodeNext the default import is module.exports at
-// run time, while the types put the value on `.default`. Take whichever is there.
-const interop = <T>(m: { default: T }): T => (m as unknown as { default?: T }).default ?? (m as unknown as T);
-const Graph = interop(graphologyModule as unknown as { default: typeof graphologyModule.default });
-const louvain = interop(louvainModule);
-const forceAtlas2 = interop(forceAtlas2Module);
+// CommonJS packages (module.exports is the class or function), loaded when a report is first drawn.
+const graphology = lazyRequire<typeof import('graphology').default>('graphology');
+const louvain = lazyRequire<typeof import('graphology-communities-louvain').default>('graphology-communities-louvain');
+const forceAtlas2 = lazyRequire<typeof import('graphology-layout-forceatlas2').default>(
+  'graphology-layout-forceatlas2',
+);
 
 export interface PlacedNode {
   id: number;
@@ -54,7 +52,7 @@ export interface NetworkLayout {
  * same data gives the same picture.
  */
 export function layoutNetwork(net: Network, spheres: readonly Sphere[], seed = 19): NetworkLayout {
-  const graph = new Graph({ type: 'undirected' });
+  const graph = new (graphology())({ type: 'undirected' });
   const n = net.members.length;
   net.members.forEach((m, k) => {
     // a deterministic start on a circle: ForceAtlas2 needs positions and must not start from randomness
@@ -96,7 +94,7 @@ export function layoutNetwork(net: Network, spheres: readonly Sphere[], seed = 1
   }
   const rng = seededRandom(seed);
   const community = graph.size
-    ? louvain(graph, { getEdgeWeight: 'weight', rng: () => rng.next() })
+    ? louvain()(graph, { getEdgeWeight: 'weight', rng: () => rng.next() })
     : Object.fromEntries(graph.nodes().map((k: string, i: number) => [k, i]));
   if (n > 1) {
     // A seeded start: each cluster on its own spot of a circle, its members around it. ForceAtlas2 then only
@@ -117,11 +115,11 @@ export function layoutNetwork(net: Network, spheres: readonly Sphere[], seed = 1
         graph.mergeNodeAttributes(k, { x: cx + Math.cos(a) * spread, y: cy + Math.sin(a) * spread });
       });
     });
-    forceAtlas2.assign(graph, {
+    forceAtlas2().assign(graph, {
       iterations: n > 100 ? 40 : 80,
       getEdgeWeight: 'weight',
       settings: {
-        ...forceAtlas2.inferSettings(graph),
+        ...forceAtlas2().inferSettings(graph),
         barnesHutOptimize: n > 150,
         gravity: 1,
         strongGravityMode: true,

@@ -1,16 +1,11 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { lazyRequire } from '../lazy-require.js';
 
-type ResvgModule = typeof import('@resvg/resvg-js');
-let resvgModule: ResvgModule | undefined;
 /**
  * resvg's native addon (and its libc probe, a full process report) loads on the first chart, not at start-up:
  * most runs of the bot, and every shell transcript, never draw one.
  */
-const loadResvg = (): ResvgModule => {
-  resvgModule ??= createRequire(import.meta.url)('@resvg/resvg-js') as ResvgModule;
-  return resvgModule;
-};
+const loadResvg = lazyRequire<typeof import('@resvg/resvg-js')>('@resvg/resvg-js');
 
 /** Fonts read from known files: scanning every system font on each render costs more than drawing the chart. */
 const FONT_FILES = [
