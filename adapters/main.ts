@@ -1,3 +1,4 @@
+import { register } from 'node:module';
 import { DataDirLockedError } from '../db/data-dir-lock.js';
 import { type Config, ConfigError, loadConfig } from '../src/config.js';
 import { createLogger, type Logger } from '../src/logger.js';
@@ -14,6 +15,9 @@ const HARD_EXIT_MS = 9_500;
  * local shell when none is (unless ROUNDTABLE_SHELL=off, as in a container, where that is a configuration error).
  */
 async function main(): Promise<number> {
+  // Installed packages' ES modules skip tsx's per-file rewrite (see package-load-hook.ts): PGlite, drizzle and the
+  // platforms' clients are all imported below this line.
+  register('./package-load-hook.ts', import.meta.url);
   let config: Config;
   try {
     config = loadConfig();
