@@ -69,8 +69,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       import('drizzle-orm/pglite/migrator'),
     ]);
     const db = drizzlePglite(client, { schema }) as unknown as Db;
-    // After a snapshot this applies nothing (a few catalogue reads); it brings an older data directory up to date.
-    await migratePglite(db as never, { migrationsFolder });
+    // After a snapshot there is nothing to apply; an older data directory is brought up to date.
+    if (!(await migrationsApplied(client))) await migratePglite(db as never, { migrationsFolder });
     return {
       db,
       kind: 'pglite',
@@ -82,6 +82,27 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   } catch (err) {
     release();
     throw err;
+  }
+}
+
+/**
+ * Whether the database already holds the newest migration, decided as drizzle's migrator decides it (the last applied
+ * migration's `created_at` against the journal's newest `when`), in one query: the migrator itself reads and hashes
+ * every migration file and runs its DDL on each start, for nothing when the database came from a current snapshot.
+ * Anything else (no migrations table, an older database, a snapshot lacking a migration) runs the migrator.
+ */
+async function migrationsApplied(client: PGlite): Promise<boolean> {
+  const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as {
+    entries: { when: number }[];
+  };
+  const newest = Math.max(...journal.entries.map((e) => e.when));
+  try {
+    const { rows } = await client.query<{ last: string | number | null }>(
+      'select max(created_at) as last from drizzle.__drizzle_migrations',
+    );
+    return Number(rows[0]?.last ?? 0) >= newest;
+  } catch {
+    return false; // no migrations table yet
   }
 }
 
