@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { startTicker } from '../../src/ticker.js';
 import { describeEachDatabase } from '../support/databases.js';
+import { eventually } from '../support/eventually.js';
 import { shellHarness } from '../support/shell.js';
 
 describeEachDatabase('ticker', (db) => {
@@ -16,12 +17,16 @@ describeEachDatabase('ticker', (db) => {
     h.clock.advance(4 * 86_400_000);
     const ticker = startTicker(h.core, [h.session], 1);
     try {
-      const deadline = Date.now() + 10_000;
       const seen = () => ({
         reminder: h.messages.some((m) => m.to?.includes('carol') && m.text.startsWith('Reminder: referral #1')),
         intro: h.messages.some((m) => m.to?.includes('alice') && m.text.includes('haven’t introduced yourself')),
       });
-      while (Date.now() < deadline && !(seen().reminder && seen().intro)) await new Promise((r) => setTimeout(r, 100));
+      await eventually(() => seen().reminder && seen().intro, {
+        on: h.changed,
+        timeoutMs: 10_000,
+        what: 'the ticker to send the referral reminder and the intro nudge',
+        describe: seen,
+      });
       expect(seen()).toEqual({ reminder: true, intro: true });
     } finally {
       await ticker.stop();

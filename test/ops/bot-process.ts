@@ -1,9 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { and, eq, inArray } from 'drizzle-orm';
 import { type Database, openDatabase } from '../../db/client.js';
+import { communities, schedules } from '../../db/schema.js';
+import { PRUNE_KIND } from '../../src/scheduler/pruning.js';
 import type { FakeDiscord } from '../fakes/discord/fake-discord.js';
 import type { FakeSlack, FakeTeam } from '../fakes/slack/fake-slack.js';
 import { SlackClient } from '../fakes/slack/signed-client.js';
+import { Changes, type Signal, type WaitOptions, eventually as waitUntil } from '../support/eventually.js';
 import { ThrowawayPostgres } from '../support/throwaway-postgres.js';
 import { sharedPostgres } from './replica-support.js';
 
@@ -66,6 +71,9 @@ export class BotProcess {
   readonly logs: LogLine[] = [];
   private readonly raw: string[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private readonly changes = new Changes();
+  /** Told of each line the process writes and of its exit: what a wait on its logs or its death waits on. */
+  readonly changed: Signal = this.changes.signal;
   port = 0;
   /** Signs requests to its Slack receiver (a Slack bot only). */
   client!: SlackClient;
@@ -90,6 +98,7 @@ export class BotProcess {
       child.once('exit', (code, signal) => {
         live.delete(child);
         resolve({ code, signal });
+        this.changes.notify();
       }),
     );
   }
@@ -192,28 +201,50 @@ export class BotProcess {
     } catch {
       this.logs.push({ msg: line });
     }
+    this.changes.notify();
   }
 
+  /**
+   * Until the process has logged that everything is started ('ops endpoints listening', its last start-up line;
+   * the port is in it, or for Slack over HTTP in 'slack adapter started') and its /readyz answers 200.
+   */
   private async untilReady(timeoutMs: number): Promise<void> {
     const until = Date.now() + timeoutMs;
     const fail = (why: string) => new Error(`${this.name} did not become ready: ${why}\n${this.tail()}`);
-    for (;;) {
+    const alive = () => {
       if (!this.running) throw fail(`exited (${this.child.exitCode ?? this.child.signalCode})`);
-      if (Date.now() > until) throw fail(`not ready within ${timeoutMs} ms`);
-      if (!this.port) {
+    };
+    const started = await waitUntil(
+      () => {
+        alive();
+        const listening = this.logged('ops endpoints listening')[0];
+        if (!listening) return undefined;
         // Slack over HTTP serves the ops endpoints on its receiver; Discord alone on a server of their own
-        const started = this.logged('slack adapter started')[0] ?? this.logged('ops endpoints listening')[0];
-        if (typeof started?.port === 'number' && started.port > 0) this.port = started.port;
-      }
-      if (this.port) {
-        const ready = await fetch(`http://127.0.0.1:${this.port}/readyz`).then(
+        const port = [this.logged('slack adapter started')[0]?.port, listening.port].find(
+          (p): p is number => typeof p === 'number' && p > 0,
+        );
+        if (port === undefined) throw fail('started without logging the port it listens on');
+        return port;
+      },
+      { on: this.changed, timeoutMs, what: `${this.name} to log that it has started`, context: () => this.tail() },
+    );
+    this.port = started;
+    // readiness is the health checks (database, migrations, each platform), asked over HTTP: polled
+    await waitUntil(
+      async () => {
+        alive();
+        return fetch(`http://127.0.0.1:${this.port}/readyz`).then(
           (r) => r.status === 200,
           () => false,
         );
-        if (ready) return;
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      },
+      {
+        timeoutMs: Math.max(1, until - Date.now()),
+        pollMs: 100,
+        what: `${this.name}'s /readyz to answer 200`,
+        context: () => this.tail(),
+      },
+    );
   }
 }
 
@@ -222,20 +253,55 @@ export async function killAll(bots: readonly (BotProcess | undefined)[]): Promis
   await Promise.all(bots.map((b) => b?.kill()));
 }
 
-/** Polls `check` until it returns a truthy value; on timeout throws with `describe()` and the bots' output. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined | false | null> | T | undefined | false | null,
-  o: { timeoutMs: number; what: string; bots?: readonly (BotProcess | undefined)[]; describe?: () => unknown },
-): Promise<T> {
-  const until = Date.now() + o.timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > until) {
-      const state = o.describe ? `\nstate: ${JSON.stringify(await o.describe())}` : '';
-      const tails = (o.bots ?? []).flatMap((b) => (b ? [b.tail()] : [])).join('\n');
-      throw new Error(`timed out after ${o.timeoutMs} ms waiting for ${o.what}${state}\n${tails}`);
+/**
+ * `eventually` (test/support/eventually.ts) with the bots' last lines in the timeout message: re-checked on each
+ * occurrence of `on` (a fake's or a bot's `changed`), polled without (the database).
+ */
+export function eventually<T>(
+  check: () => T,
+  o: Omit<WaitOptions, 'context'> & { timeoutMs: number; bots?: readonly (BotProcess | undefined)[] },
+) {
+  const { bots, ...rest } = o;
+  return waitUntil(check, {
+    ...rest,
+    context: () => (bots ?? []).flatMap((b) => (b ? [b.tail()] : [])).join('\n'),
+  });
+}
+
+/**
+ * Resolves once `n` whole ticks of the bot have run after the call: the positive evidence that whatever a tick does
+ * (run due jobs, send what is due) has had its chance. The marker is the tick hook that gives every community its
+ * nightly pruning schedule, first thing in each tick: a probe community inserted now has one once a tick has begun
+ * after it; a second probe, inserted then, once a later tick has begun, so the first has ended (a process never runs
+ * two ticks at once). For one bot on the database: another's ticks would count too.
+ */
+export async function ticksPassed(
+  database: Database,
+  n: number,
+  o: { timeoutMs: number; bots?: readonly (BotProcess | undefined)[] },
+): Promise<void> {
+  const db = database.db;
+  const probes: number[] = [];
+  try {
+    for (let i = 0; i <= n; i++) {
+      const ref = `tick-probe-${randomBytes(4).toString('hex')}`;
+      const [probe] = await db
+        .insert(communities)
+        .values({ platform: 'tick-probe', platformRef: ref, name: ref })
+        .returning({ id: communities.id });
+      probes.push(probe!.id);
+      await eventually(
+        async () =>
+          (
+            await db
+              .select({ id: schedules.id })
+              .from(schedules)
+              .where(and(eq(schedules.communityId, probe!.id), eq(schedules.kind, PRUNE_KIND)))
+          ).length > 0,
+        { ...o, pollMs: 100, what: `tick ${i} of ${n} after the call to begin (its hook to see ${ref})` },
+      );
     }
-    await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    if (probes.length) await db.delete(communities).where(inArray(communities.id, probes));
   }
 }

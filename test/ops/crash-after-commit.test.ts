@@ -1,9 +1,16 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../db/client.js';
-import { communities, outbox } from '../../db/schema.js';
+import { communities, jobs, outbox } from '../../db/schema.js';
 import { FakeSlack, type FakeTeam } from '../fakes/slack/fake-slack.js';
-import { BotProcess, eventually, killAll, processDatabase, processTestsUnavailable } from './bot-process.js';
+import {
+  BotProcess,
+  eventually,
+  killAll,
+  processDatabase,
+  processTestsUnavailable,
+  ticksPassed,
+} from './bot-process.js';
 
 const skipReason = processTestsUnavailable();
 if (skipReason) console.warn(`crash-after-commit: skipped: ${skipReason}`);
@@ -61,6 +68,7 @@ describe.skipIf(skipReason !== null)('the bot killed right after committing a me
       const before = fake.calls.filter((x) => x.kind === 'respond').length;
       expect((await bot.client.post(c.body, FORM)).status).toBe(200);
       await eventually(() => fake.calls.filter((x) => x.kind === 'respond').length > before, {
+        on: fake.changed,
         timeoutMs: 60_000,
         what: `the answer to /${text}`,
         bots: [bot],
@@ -88,7 +96,13 @@ describe.skipIf(skipReason !== null)('the bot killed right after committing a me
       db.execute(sql`update schedules set next_run_at = now() where kind = ${kind}
         and community_id = (select id from communities where platform_ref = ${team.id})`);
     const restartAfterKill = async (victim: BotProcess, killed: () => boolean, what: string) => {
-      await eventually(() => killed() && !victim.running, { timeoutMs: 90_000, what, bots: [victim] });
+      // set before the kill, so the exit's notice finds it set
+      await eventually(() => killed() && !victim.running, {
+        on: victim.changed,
+        timeoutMs: 90_000,
+        what,
+        bots: [victim],
+      });
       expect((await victim.exited).signal).toBe('SIGKILL');
       return start(`after ${what}`);
     };
@@ -114,6 +128,7 @@ describe.skipIf(skipReason !== null)('the bot killed right after committing a me
     await bot.client.post(refer.body, FORM).catch(() => undefined); // the answer may die with the process
     bot = await restartAfterKill(bot, killed, 'the /refer DM to carol');
     await eventually(() => posted(carolDm, 'passed you a referral').length > 0, {
+      on: fake.changed,
       timeoutMs: 60_000,
       what: 'the referral DM after the restart',
       bots: [bot],
@@ -134,6 +149,7 @@ describe.skipIf(skipReason !== null)('the bot killed right after committing a me
     await sweepNow('referrals.accountability');
     bot = await restartAfterKill(bot, killed, 'the accountability reminder to carol');
     await eventually(() => posted(carolDm, 'Reminder: referral #1').length > 0, {
+      on: fake.changed,
       timeoutMs: 90_000,
       what: 'the accountability reminder after the restart',
       bots: [bot],
@@ -149,12 +165,37 @@ describe.skipIf(skipReason !== null)('the bot killed right after committing a me
     await sweepNow('pairing.due');
     bot = await restartAfterKill(bot, killed, 'the pairing conversation');
     await eventually(() => posted(pairDm, 'Coffee').length > 0, {
+      on: fake.changed,
       timeoutMs: 90_000,
       what: 'the pairing conversation after the restart',
       bots: [bot],
     });
-    // a tick or two more: nothing arrives twice
-    await new Promise((r) => setTimeout(r, 3000));
+    // Nothing arrives twice, though the sweeps the kills interrupted run once more (in the first of two whole ticks
+    // after this point: their jobs done, what they queued sent) and the outbox is flushed at each tick.
+    const [now] = rowsOf<{ at: string }>(await db.execute(sql`select now()::text as at`));
+    const rerunFrom = new Date(now!.at);
+    await sweepNow('referrals.accountability');
+    await sweepNow('pairing.due');
+    await ticksPassed(pg.database, 2, { timeoutMs: 60_000, bots: [bot] });
+    const sweepsRun = () =>
+      db
+        .select({ kind: jobs.kind, finishedAt: jobs.finishedAt })
+        .from(jobs)
+        .innerJoin(communities, eq(communities.id, jobs.communityId))
+        .where(
+          and(
+            eq(communities.platformRef, team.id),
+            inArray(jobs.kind, ['referrals.accountability', 'pairing.due']),
+            eq(jobs.status, 'done'),
+            gte(jobs.finishedAt, rerunFrom),
+          ),
+        );
+    await eventually(async () => new Set((await sweepsRun()).map((j) => j.kind)).size === 2, {
+      timeoutMs: 30_000,
+      what: 'both sweeps to have run again',
+      bots: [bot],
+      describe: sweepsRun,
+    });
     expect(posted(carolDm, 'passed you a referral')).toHaveLength(1);
     expect(posted(carolDm, 'Reminder: referral #1')).toHaveLength(1);
     expect(posted(pairDm, 'Coffee')).toHaveLength(1);

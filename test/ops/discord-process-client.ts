@@ -90,7 +90,7 @@ export class DiscordProcessClient {
         const original = i?.originalId ? this.fake.messages.get(i.originalId) : undefined;
         return original !== undefined && !original.deferred;
       },
-      { timeoutMs: 30_000, what: `the answer to /${name} on Discord`, bots: [this.bot] },
+      { on: this.fake.changed, timeoutMs: 30_000, what: `the answer to /${name} on Discord`, bots: [this.bot] },
     );
   }
 }

@@ -77,6 +77,7 @@ describe.skipIf(skipReason !== null)('a Discord-only and a Slack-only bot proces
       const id = c.responseUrl.split('/').pop()!;
       expect((await slackBot.client.post(c.body, FORM)).status).toBe(200);
       await eventually(() => slackFake.calls.some((x) => x.kind === 'respond' && x.method === id), {
+        on: slackFake.changed,
         timeoutMs: 30_000,
         what: `the answer to /${text} on Slack`,
         bots: [slackBot],
@@ -118,11 +119,21 @@ describe.skipIf(skipReason !== null)('a Discord-only and a Slack-only bot proces
     await slack('UMOD', `meeting add title:"Chapter night" date:${meeting.date} time:${meeting.time}`);
     await discord.slash('mod', 'meeting add', { title: 'Chapter night', ...meeting });
     const ours = sql`(select id from communities where platform_ref in (${team.id}, ${guild.id}))`;
+    const sweeps = sql`community_id in ${ours} and kind in ('meetings.sweep', 'referrals.accountability', 'pairing.due')`;
+    // a group's sweeps are made by the first tick after its /setup: with commands answered this fast it may not have
+    // come yet, and a sweep not made yet cannot be brought forward (it would wait for its minute)
+    const made = async () =>
+      rowsOf<{ kind: string }>(await db.execute(sql`select kind from schedules where ${sweeps}`));
+    await eventually(async () => (await made()).length === 6, {
+      timeoutMs: 30_000,
+      what: "both groups' three sweeps to be made",
+      bots,
+      describe: made,
+    });
     await db.execute(sql`update referrals set created_at = now() - interval '3 days', updated_at = now() - interval '3 days'
       where community_id in ${ours}`);
     await db.execute(sql`update pairing_programs set next_run_at = now() where community_id in ${ours}`);
-    await db.execute(sql`update schedules set next_run_at = now()
-      where community_id in ${ours} and kind in ('meetings.sweep', 'referrals.accountability', 'pairing.due')`);
+    await db.execute(sql`update schedules set next_run_at = now() where ${sweeps}`);
 
     // what each platform shows: Slack's posts by conversation, Discord's messages by channel (a DM, or the
     // pair's private thread)
@@ -151,6 +162,7 @@ describe.skipIf(skipReason !== null)('a Discord-only and a Slack-only bot proces
     };
     const describe = () => ({ slack: expected.slack(), discord: expected.discord() });
     await eventually(() => [...expected.slack(), ...expected.discord()].every((n) => n > 0), {
+      on: [slackFake.changed, discordFake.changed],
       timeoutMs: 90_000,
       what: 'every reminder and pairing message on its platform',
       bots,

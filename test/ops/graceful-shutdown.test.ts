@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
 import { SlackClient } from '../fakes/slack/signed-client.js';
+import { Changes, eventually, onEvents } from '../support/eventually.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const SECRET = 'shutdown-signing-secret';
@@ -37,6 +38,8 @@ async function startBot(fakeSlack: FakeSlack, botToken: string) {
   });
   child = proc;
   const logs: Record<string, unknown>[] = [];
+  /** Told of each log line. */
+  const logged = new Changes();
   let buffered = '';
   proc.stderr!.on('data', (chunk: Buffer) => {
     buffered += chunk.toString();
@@ -48,18 +51,31 @@ async function startBot(fakeSlack: FakeSlack, botToken: string) {
       } catch {
         logs.push({ msg: l });
       }
+      logged.notify();
     }
   });
   const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
     proc.on('exit', (code) => resolve({ code, at: Date.now() })),
   );
-  const until = Date.now() + 40_000;
-  while (!logs.some((l) => l.msg === 'slack adapter started')) {
-    if (Date.now() > until || proc.exitCode !== null) throw new Error(`bot did not start: ${JSON.stringify(logs)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const port = logs.find((l) => l.msg === 'slack adapter started')!.port as number;
-  return { proc, logs, exited, port };
+  /** The first line logged with this message, once there is one (an exit before it fails the wait). */
+  const untilLogged = (msg: string, timeoutMs = 10_000) =>
+    eventually(
+      () => {
+        const line = logs.find((l) => l.msg === msg);
+        if (line || (proc.exitCode === null && proc.signalCode === null)) return line;
+        throw new Error(
+          `bot exited (${proc.exitCode ?? proc.signalCode}) before logging '${msg}': ${JSON.stringify(logs)}`,
+        );
+      },
+      {
+        on: [logged.signal, onEvents(proc, 'exit')],
+        timeoutMs,
+        what: `the bot to log '${msg}'`,
+        describe: () => logs,
+      },
+    );
+  const port = (await untilLogged('slack adapter started', 40_000)).port as number;
+  return { proc, logs, exited, port, untilLogged };
 }
 
 it('on SIGTERM: readiness turns off, in-flight answers are delivered, new work is told to retry, exit 0 within 10 s', async () => {
@@ -83,11 +99,15 @@ it('on SIGTERM: readiness turns off, in-flight answers are delivered, new work i
   // The first answer hangs at Slack for 2 s: it is in flight when the signal arrives.
   fake.stall('respond', 2_000);
   expect((await help()).status).toBe(200);
-  await new Promise((r) => setTimeout(r, 300));
+  // the fake records the answer as it starts holding it
+  await eventually(() => fake!.calls.some((c) => c.kind === 'api' && c.method === 'respond' && c.args.stalledMs), {
+    on: fake.changed,
+    what: 'the first answer to reach Slack and be held there',
+  });
   const signalled = Date.now();
   bot.proc.kill('SIGTERM');
   // the bot logs the signal as it starts draining: wait for that, not for a guessed time
-  while (!bot.logs.some((l) => l.msg === 'signal received')) await new Promise((r) => bot.proc.stderr!.once('data', r));
+  await bot.untilLogged('signal received');
 
   // Still serving while it drains: probes say "not ready", a new command is acknowledged and told to retry.
   expect((await fetch(`${base}/readyz`)).status).toBe(503);

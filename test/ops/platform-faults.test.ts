@@ -3,6 +3,7 @@ import { commands } from '../../commands/index.js';
 import { startSlackHarness } from '../adapters/slack/slack-harness.js';
 import { DiscordHarness } from '../fakes/discord/harness.js';
 import { describeEachDatabase } from '../support/databases.js';
+import { Changes, eventually } from '../support/eventually.js';
 
 type SlackH = Awaited<ReturnType<typeof startSlackHarness>>;
 
@@ -48,7 +49,10 @@ describeEachDatabase('a platform answering 5xx or timing out', (db) => {
     const callsBefore = slack.fake.api('users.info').length;
     const replies = await slackHelp(slack, 'U0BOB');
     expect(replies).toHaveLength(2);
-    await new Promise((r) => setTimeout(r, 300));
+    // Nothing keeps retrying: the answer went only once the lookup had given up, and no work of the bot is left
+    // running (slackHelp waited for it to settle), so no attempt can come after it.
+    const lookups = slack.fake.api('users.info').slice(callsBefore);
+    expect(Math.max(...lookups.map((c) => c.seq))).toBeLessThan(replies.at(-1)!.seq);
     expect(slack.fake.api('users.info').length - callsBefore).toBe(3);
   });
 
@@ -62,9 +66,24 @@ describeEachDatabase('a platform answering 5xx or timing out', (db) => {
   });
 
   it('Discord: 502s and a hung attempt are retried with growing waits, bounded, and the command is answered', async () => {
+    // the backoff tells when it gives up on a request (its last attempt failed): the evidence that nothing follows
+    const gaveUp = new Changes();
+    const finalFailures: string[] = [];
     discord = await DiscordHarness.start(db(), {
       commands,
-      bot: { backoff: { retries: 3, baseMs: 100, maxMs: 400, attemptTimeoutMs: 400 } },
+      bot: {
+        backoff: {
+          retries: 3,
+          baseMs: 100,
+          maxMs: 400,
+          attemptTimeoutMs: 400,
+          onFailure: (kind, final) => {
+            if (!final) return;
+            finalFailures.push(kind);
+            gaveUp.notify();
+          },
+        },
+      },
     });
     const callback = /^\/interactions\/\d+\/[^/]+\/callback$/;
     discord.fake.fail('POST', callback, { status: 502, body: { message: 'Bad Gateway' } }, 2);
@@ -80,8 +99,11 @@ describeEachDatabase('a platform answering 5xx or timing out', (db) => {
 
     // Past the bound: 1 + 3 attempts, then the error is the bot's to log; nothing keeps retrying.
     discord.fake.fail('POST', callback, { status: 503, body: { message: 'down' } }, 100);
+    expect(finalFailures).toEqual([]);
     await discord.slash('alice', 'help', {});
-    await new Promise((r) => setTimeout(r, 300));
+    // the backoff returned the last 503 with no wait after it, and the interaction is settled: no attempt can follow
+    await eventually(() => finalFailures.length > 0, { on: gaveUp.signal, what: 'the backoff to give up' });
+    expect(finalFailures).toEqual(['server']);
     expect(discord.fake.callsTo('POST', callback).filter((c) => c.status === 503)).toHaveLength(4);
   });
 });

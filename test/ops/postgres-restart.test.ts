@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../db/client.js';
 import type { DispatchResult } from '../../src/dispatch/dispatcher.js';
+import { Changes, eventually, sleep } from '../support/eventually.js';
 import { ThrowawayPostgres } from '../support/throwaway-postgres.js';
 import { askTexts, groupWithMembers, nullPort, opsCore } from './ops-support.js';
 
@@ -34,6 +35,8 @@ describe.skipIf(skipReason !== null)('PostgreSQL restarted while commands run', 
     let phase = 'before';
     let n = 0;
     let running = true;
+    const answered = new Changes();
+    const byPhase = (p: string, o: string) => results.filter((r) => r.phase === p && r.result.outcome === o);
     // Four members send /ask in a loop, as a busy group would, until told to stop.
     const senders = ['UA', 'UB', 'UC', 'UD'].map(async (user) => {
       while (running) {
@@ -42,25 +45,32 @@ describe.skipIf(skipReason !== null)('PostgreSQL restarted while commands run', 
         const t = Date.now();
         const result = await core.handle(c.inv(user, 'ask', { text }), nullPort, async () => {});
         results.push({ text, result, phase: startedIn, ms: Date.now() - t });
-        await new Promise((r) => setTimeout(r, 20));
+        answered.notify();
+        await sleep(20); // time, not an event: the pace of the load, a member's next message
       }
     });
 
-    await new Promise((r) => setTimeout(r, 800));
+    // time, not an event: the phases of the load are its shape (a while of normal traffic, an outage as long as a
+    // restart takes), what is awaited within them is checked below
+    await sleep(800);
     phase = 'outage';
     await pg.stop();
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500); // time, as above: how long the server stays down
     await pg.start();
     phase = 'after';
-    // Until the pool has reconnected and commands succeed again, then a little longer.
-    const until = Date.now() + 15_000;
-    while (Date.now() < until && results.filter((r) => r.phase === 'after' && r.result.outcome === 'ok').length < 8) {
-      await new Promise((r) => setTimeout(r, 50));
+    // Until the pool has reconnected and commands succeed again.
+    try {
+      await eventually(() => byPhase('after', 'ok').length >= 8, {
+        on: answered.signal,
+        timeoutMs: 15_000,
+        what: 'eight commands to succeed after the restart',
+        describe: () => ({ after: results.filter((r) => r.phase === 'after').map((r) => r.result.outcome) }),
+      });
+    } finally {
+      running = false;
+      await Promise.all(senders);
     }
-    running = false;
-    await Promise.all(senders);
 
-    const byPhase = (p: string, o: string) => results.filter((r) => r.phase === p && r.result.outcome === o);
     expect(byPhase('before', 'ok').length).toBeGreaterThan(3);
     // During the outage: refusals that say so, never a generic bug apology.
     const failed = results.filter((r) => r.result.outcome === 'error');

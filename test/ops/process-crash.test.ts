@@ -106,6 +106,7 @@ describe.skipIf(skipReason !== null)('the bot SIGKILLed in the middle of a fan-o
       expect(queued).toEqual({ queued: MEMBERS, skipped: 0, ids: expect.any(Array) });
 
       await eventually(() => !first.running, {
+        on: first.changed,
         timeoutMs: 30_000,
         what: `the first process to be killed at its ${KILL_AT}th DM`,
         bots: [first],

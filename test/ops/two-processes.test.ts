@@ -77,6 +77,7 @@ describe.skipIf(skipReason !== null)('two bot processes on one database and one 
     const answered = (url: string) => responds().filter((r) => `${fake.url}/respond/${r.method}` === url);
     const untilAnswered = (urls: string[]) =>
       eventually(() => urls.every((u) => answered(u).length > 0), {
+        on: fake.changed,
         timeoutMs: 60_000,
         what: `answers to ${urls.length} commands`,
         bots,

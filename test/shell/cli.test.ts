@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { eventually, inDirectory, onEvents, within } from '../support/eventually.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const env = { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info' };
@@ -74,16 +75,28 @@ describe('shell --script', () => {
       cwd: root,
       env,
     });
+    const exited = new Promise((resolve) => holder.on('exit', resolve));
     try {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      for (let i = 0; i < 100 && !fs.existsSync(path.join(dir, 'roundtable.lock')); i++)
-        await new Promise((r) => setTimeout(r, 100));
+      // held once the lock file names the holder (it is created empty, then written)
+      const lock = path.join(dir, 'roundtable.lock');
+      await eventually(
+        () => {
+          if (holder.exitCode !== null || holder.signalCode !== null)
+            throw new Error(`the holder exited (${holder.exitCode ?? holder.signalCode}) before locking ${dir}`);
+          try {
+            return fs.readFileSync(lock, 'utf8') === String(holder.pid);
+          } catch {
+            return false; // not there yet
+          }
+        },
+        { on: [inDirectory(dir), onEvents(holder, 'exit')], timeoutMs: 30_000, what: `the holder to lock ${dir}` },
+      );
       const second = runCli(['--script', tmpFile('@carol /help\n'), '--data', dir]);
       expect(second.status).toBe(1);
       expect(second.stderr).toContain('is in use by another Roundtable process');
     } finally {
       holder.stdin.end();
-      await new Promise((resolve) => holder.on('exit', resolve));
+      await within(exited, { timeoutMs: 30_000, what: 'the holder to exit at the end of its input' });
     }
     expect(fs.existsSync(path.join(dir, 'roundtable.lock'))).toBe(false);
   });

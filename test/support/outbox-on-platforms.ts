@@ -96,26 +96,26 @@ export async function rowStatuses(db: Db, communityId: number, people: PlatformM
   return rows.map((r) => ({ member: name(r.memberId), status: r.status, attempts: r.attempts }));
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until `pred` holds. */
-export async function waitFor(pred: () => boolean, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!pred()) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await sleep(10);
-  }
-}
-
-/** The port of a process that dies after its `n`th send reached the platform, before the outbox recorded it. */
-export function dyingAfter(port: MessagePort, n: number): MessagePort {
+/**
+ * The port of a process that dies after its `n`th send reached the platform, before the outbox recorded it; `dead`
+ * resolves then. The sender sends one message at a time, so from then on nothing more goes out through it.
+ */
+export function dyingAfter(port: MessagePort, n: number): MessagePort & { dead: Promise<void> } {
   let sends = 0;
+  let died!: () => void;
+  const dead = new Promise<void>((r) => {
+    died = r;
+  });
   return {
     platform: port.platform,
     capabilities: port.capabilities,
+    dead,
     async send(...args) {
       const ref = await port.send(...args);
-      if (++sends === n) await new Promise(() => {});
+      if (++sends === n) {
+        died();
+        await new Promise(() => {});
+      }
       return ref;
     },
   };

@@ -8,6 +8,7 @@ import { Registry } from '../../src/commands/registry.js';
 import { Core } from '../../src/core.js';
 import { type Logger, silentLogger } from '../../src/logger.js';
 import { seededRandom } from '../../src/random.js';
+import { Changes, type Signal } from './eventually.js';
 import { TEST_PACING } from './test-pacing.js';
 
 export interface ShellHarness {
@@ -16,6 +17,8 @@ export interface ShellHarness {
   session: ShellSession;
   /** Every message shown so far. */
   messages: ShellMessage[];
+  /** Told after each message shown: what a test waiting for one waits on. */
+  changed: Signal;
   /** Runs transcript lines and returns the messages they produced. */
   run(script: string): Promise<ShellMessage[]>;
   /** Messages someone received (private to them, or posted in a channel). */
@@ -41,16 +44,26 @@ export function shellHarness(
     pacing: TEST_PACING,
   });
   const messages: ShellMessage[] = [];
+  const changes = new Changes();
   const communityRef = `test-${randomBytes(5).toString('hex')}`;
-  const session = new ShellSession(core, clock, (m) => messages.push(m), {
-    actor: 'alice',
-    community: { ref: communityRef, name: 'Test community' },
-  });
+  const session = new ShellSession(
+    core,
+    clock,
+    (m) => {
+      messages.push(m);
+      changes.notify();
+    },
+    {
+      actor: 'alice',
+      community: { ref: communityRef, name: 'Test community' },
+    },
+  );
   return {
     core,
     clock,
     session,
     messages,
+    changed: changes.signal,
     communityRef,
     async run(script) {
       const before = messages.length;

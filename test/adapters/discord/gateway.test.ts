@@ -1,14 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { DiscordHarness } from '../../fakes/discord/harness.js';
 import { describeEachDatabase } from '../../support/databases.js';
-
-const until = async (cond: () => boolean, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+import { eventually } from '../../support/eventually.js';
 
 describeEachDatabase('discord gateway', (db) => {
   let h: DiscordHarness | undefined;
@@ -22,7 +15,11 @@ describeEachDatabase('discord gateway', (db) => {
     expect(h.fake.gateway.log.identifies).toBe(1);
     expect(h.fake.callsTo('GET', /^\/gateway\/bot$/)).toHaveLength(1);
     h.fake.gateway.dropConnections();
-    await until(() => h!.fake.gateway.log.resumes === 1 && h!.fake.gateway.connected === 1);
+    await eventually(() => h!.fake.gateway.log.resumes === 1 && h!.fake.gateway.connected === 1, {
+      on: h.fake.changed,
+      what: 'the bot to resume',
+      describe: () => ({ ...h!.fake.gateway.log, connected: h!.fake.gateway.connected }),
+    });
     expect(h.fake.gateway.log.identifies).toBe(1);
     await h.slash('alice', 'help');
     expect(h.latest(() => true)!.content).toContain('Commands you can use');
@@ -30,7 +27,11 @@ describeEachDatabase('discord gateway', (db) => {
 
   it('heartbeats are acknowledged, so the connection is not dropped as a zombie', async () => {
     h = await DiscordHarness.start(db(), { heartbeatMs: 100 });
-    await until(() => h!.fake.gateway.log.heartbeats >= 4);
+    await eventually(() => h!.fake.gateway.log.heartbeats >= 4, {
+      on: h.fake.changed,
+      what: 'four heartbeats',
+      describe: () => h!.fake.gateway.log,
+    });
     expect(h.fake.gateway.log.identifies).toBe(1);
     expect(h.fake.gateway.log.resumes).toBe(0);
   });

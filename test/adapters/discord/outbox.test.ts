@@ -6,6 +6,7 @@ import type { RecordedCall } from '../../fakes/discord/fake-discord.js';
 import { ChannelType } from '../../fakes/discord/fake-state.js';
 import { DiscordHarness } from '../../fakes/discord/harness.js';
 import { describeEachDatabase } from '../../support/databases.js';
+import { sleep, within } from '../../support/eventually.js';
 import {
   cacheDms,
   capturingLogger,
@@ -14,8 +15,6 @@ import {
   realTimeSender,
   rowStatuses,
   seedMembers,
-  sleep,
-  waitFor,
 } from '../../support/outbox-on-platforms.js';
 
 /** The Retry-After the fake answers (s) and the longest wait the port takes inline here (ms): 1 s surfaces. */
@@ -60,6 +59,8 @@ describeEachDatabase('discord outbox through discord.js', (db) => {
   const postsTo = (channelId: string) => h!.fake.callsTo('POST', new RegExp(`^/channels/${channelId}/messages$`));
 
   async function afterThePause(sender: ReturnType<typeof realTimeSender>) {
+    // time, not an event: the REST client holds the route for Retry-After in real time, and the sender's next flush
+    // must find it free (the fake's Retry-After window is what is under test)
     await sleep(RETRY_AFTER_S * 1000 + 200);
     h!.clock.advance(RETRY_AFTER_S * 1000 + 200);
     return sender.flush([h!.bot.port]);
@@ -143,9 +144,10 @@ describeEachDatabase('discord outbox through discord.js', (db) => {
   it('resumes after a crash: what was delivered is not sent again, only the message in flight', async () => {
     const { communityId, members, dm } = await threeMembers();
     // the third send reaches Discord, then the process dies before recording it
-    void realTimeSender(h!.core.db, h!.clock, h!.core.log).flush([dyingAfter(h!.bot.port, 3)]);
-    await waitFor(() => posts().length === 3);
-    await sleep(100);
+    const dying = dyingAfter(h!.bot.port, 3);
+    void realTimeSender(h!.core.db, h!.clock, h!.core.log).flush([dying]);
+    // dead once Discord answered the third: the sender, one send at a time, can post nothing more
+    await within(dying.dead, { what: 'the third send to reach Discord' });
     expect(posts()).toHaveLength(3);
     h!.clock.advance(121_000); // past the claim lease and the sending lease
     expect(await realTimeSender(h!.core.db, h!.clock, h!.core.log).flush([h!.bot.port])).toBe(4);

@@ -3,6 +3,7 @@ import { commands } from '../../../commands/index.js';
 import { type CommandDefinition, defineCommand } from '../../../src/commands/define.js';
 import { memberOption } from '../../../src/commands/options.js';
 
+/** The slowness of /slow itself (the adapter's deferral is under test), not a test waiting. */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Test-only commands that exercise the adapter's paths (slow answers, buttons, selects, subcommands). */

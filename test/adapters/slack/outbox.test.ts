@@ -4,6 +4,7 @@ import { memberPreferences, outbox } from '../../../db/schema.js';
 import { enqueueOutbox } from '../../../src/delivery/outbox.js';
 import type { Logger } from '../../../src/logger.js';
 import { describeEachDatabase } from '../../support/databases.js';
+import { sleep, within } from '../../support/eventually.js';
 import {
   cacheDms,
   capturingLogger,
@@ -12,8 +13,6 @@ import {
   realTimeSender,
   rowStatuses,
   seedMembers,
-  sleep,
-  waitFor,
 } from '../../support/outbox-on-platforms.js';
 import { type SlackHarness, startSlackHarness } from './slack-harness.js';
 
@@ -61,6 +60,8 @@ describeEachDatabase('slack outbox through Bolt', (db) => {
       .map((c) => c.args.text as string);
 
   async function afterThePause(sender: ReturnType<typeof realTimeSender>) {
+    // time, not an event: the WebClient holds the method for Retry-After in real time, and the sender's next flush
+    // must find it free (the fake's Retry-After window is what is under test)
     await sleep(RETRY_AFTER_S * 1000 + 200);
     h!.clock.advance(RETRY_AFTER_S * 1000 + 200);
     return sender.flush([h!.bot.port]);
@@ -154,9 +155,10 @@ describeEachDatabase('slack outbox through Bolt', (db) => {
   it('resumes after a crash: what was delivered is not sent again, only the message in flight', async () => {
     const { communityId, members, dm } = await workspace(['ann', 'ben', 'cat'], { cached: ['ann', 'ben', 'cat'] });
     // the third send reaches Slack, then the process dies before recording it
-    void realTimeSender(h!.core.db, h!.clock, h!.core.log).flush([dyingAfter(h!.bot.port, 3)]);
-    await waitFor(() => h!.fake.api('chat.postMessage').length === 3);
-    await sleep(100);
+    const dying = dyingAfter(h!.bot.port, 3);
+    void realTimeSender(h!.core.db, h!.clock, h!.core.log).flush([dying]);
+    // dead once Slack answered the third: the sender, one send at a time, can post nothing more
+    await within(dying.dead, { what: 'the third send to reach Slack' });
     expect(h!.fake.api('chat.postMessage')).toHaveLength(3);
     h!.clock.advance(121_000); // past the claim lease and the sending lease
     expect(await realTimeSender(h!.core.db, h!.clock, h!.core.log).flush([h!.bot.port])).toBe(4);

@@ -5,6 +5,7 @@ import type {
   APIModalInteractionResponseCallbackData,
   GatewayReadyDispatchData,
 } from 'discord-api-types/v10';
+import { Changes, type Signal } from '../../support/eventually.js';
 import { DISCORD_GLOBAL, RateWindows } from '../rate-limits.js';
 import { FakeGateway } from './fake-gateway.js';
 import { type RestRequest, type RestResponse, routeRest } from './fake-rest.js';
@@ -65,6 +66,12 @@ export class FakeDiscord {
   readonly commands = new Map<string, APIApplicationCommand[]>();
   readonly blockedDms = new Set<string>();
   readonly gateway: FakeGateway;
+  private readonly changes = new Changes();
+  /**
+   * Told after each REST call is recorded (the fake's state, messages and interactions, already updated by it) and
+   * each change of the gateway's log or connections: what tests wait on.
+   */
+  readonly changed: Signal = this.changes.signal;
   private readonly faults: Fault[] = [];
   /** Set by enforceRateLimits: the global limit, and how many requests it refused. */
   rateLimits?: RateWindows;
@@ -80,6 +87,7 @@ export class FakeDiscord {
       ready: () => this.ready(),
       guildCreates: () => [...this.guilds.values()].map((g) => guildCreatePayload(this, g)),
       heartbeatMs,
+      changed: () => this.changes.notify(),
     });
     server.on('request', (req, res) => void this.onRequest(req, res));
     server.on('upgrade', (req, socket, head) => this.gateway.upgrade(req, socket, head));
@@ -409,6 +417,7 @@ export class FakeDiscord {
       response = routeRest(this, { method, path, query: url.searchParams, body, files });
     }
     this.calls.push({ method, path, query: url.search, body, files, status: response.status, at: performance.now() });
+    this.changes.notify();
     res.writeHead(response.status, {
       ...(response.body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...response.headers,

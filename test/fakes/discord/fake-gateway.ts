@@ -39,6 +39,8 @@ export class FakeGateway {
       ready: () => GatewayReadyDispatchData;
       guildCreates: () => GatewayDispatchPayload['d'][];
       heartbeatMs: number;
+      /** Told after each change of `log` or `connected`. */
+      changed: () => void;
     },
   ) {
     this.wss.on('connection', (ws) => this.accept(ws));
@@ -55,7 +57,10 @@ export class FakeGateway {
   private accept(ws: WebSocket): void {
     const session: Session = { ws, ready: false };
     this.sessions.add(session);
-    ws.on('close', () => this.sessions.delete(session));
+    ws.on('close', () => {
+      this.sessions.delete(session);
+      this.opts.changed();
+    });
     this.send(ws, { op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.opts.heartbeatMs }, s: null, t: null });
     ws.on('message', (raw) => {
       const msg = JSON.parse(String(raw)) as GatewaySendPayload;
@@ -68,6 +73,7 @@ export class FakeGateway {
             s: null,
             t: null,
           } as GatewayReceivePayload);
+          this.opts.changed();
           return;
         case GatewayOpcodes.Identify:
           this.log.identifies++;
@@ -75,11 +81,13 @@ export class FakeGateway {
           this.dispatchTo(session, { t: GatewayDispatchEvents.Ready, d: this.opts.ready() });
           for (const d of this.opts.guildCreates())
             this.dispatchTo(session, { t: GatewayDispatchEvents.GuildCreate, d });
+          this.opts.changed();
           return;
         case GatewayOpcodes.Resume:
           this.log.resumes++;
           session.ready = true;
           this.dispatchTo(session, { t: GatewayDispatchEvents.Resumed, d: {} });
+          this.opts.changed();
           return;
         default:
           return;

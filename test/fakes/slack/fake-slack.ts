@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { Changes, eventually, type Signal } from '../../support/eventually.js';
 import { RateWindows, SLACK_POST_PER_CHANNEL } from '../rate-limits.js';
 import { checkMessageArgs, checkView, type SlackRefusal } from './validate-blocks.js';
 
@@ -73,6 +74,9 @@ type Handler = (args: Record<string, Loose>, team: FakeTeam | null) => Record<st
  */
 export class FakeSlack {
   readonly calls: Recorded[] = [];
+  private readonly changes = new Changes();
+  /** Told of each call recorded, once the fake has acted on it (its `result` set): what tests wait on. */
+  readonly changed: Signal = this.changes.signal;
   readonly teams = new Map<string, FakeTeam>();
   readonly users = new Map<string, FakeUser>();
   /** Channels by `team:id`, for conversations.info (posting is not refused for channels it does not know). */
@@ -221,15 +225,9 @@ export class FakeSlack {
     );
   }
 
-  /** Polls until `pred` holds (the bot answers asynchronously after its ack). */
-  async waitFor<T>(pred: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const v = pred();
-      if (v) return v;
-      if (Date.now() > until) throw new Error('timed out waiting for the bot');
-      await new Promise((r) => setTimeout(r, 10));
-    }
+  /** Until `pred` holds, checked at each call the fake records (the bot answers asynchronously after its ack). */
+  waitFor<T>(pred: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+    return eventually(pred, { on: this.changed, timeoutMs, what: 'the bot' }) as Promise<T>;
   }
 
   /** Sends a Socket Mode envelope and resolves with the bot's acknowledgement payload. */
@@ -291,6 +289,8 @@ export class FakeSlack {
   private record(kind: Recorded['kind'], method: string, args: Record<string, Loose>, teamId: string | null): Recorded {
     const r: Recorded = { seq: ++this.seq, kind, method, args, teamId, at: Date.now() };
     this.calls.push(r);
+    // told once the request's handling, which is synchronous, has set what the fake answered
+    queueMicrotask(() => this.changes.notify());
     return r;
   }
 
