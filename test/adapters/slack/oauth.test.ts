@@ -61,6 +61,8 @@ describeEachDatabase('Slack OAuth installs across workspaces', (db) => {
     await run(one, '/setup', 'name:"Secret Chamber One Group"');
     await h.bot.settled();
     await run(two, '/help', 'setup');
+    // its answer is sent after the ack: settled first, so that the /setup answer is the last one in this workspace
+    await h.bot.settled();
     await run(two, '/setup', 'description:"second"');
     await h.bot.settled();
     const replies = h.fake.calls.filter((c) => c.kind === 'respond');
