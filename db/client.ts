@@ -26,6 +26,8 @@ export interface OpenOptions {
   dataDir?: string;
   /** Connection pool size for postgres.js. */
   poolSize?: number;
+  /** The process runs a few commands and exits (a transcript): PGlite's WebAssembly is not worth optimising. */
+  brief?: boolean;
 }
 
 /** Opens the configured database and applies pending migrations. */
@@ -63,7 +65,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   try {
     // PGlite's WebAssembly start is the longest step: begun first, the driver's and schema's modules load beside it.
     const [client, schema, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
-      startPglite(opts.dataDir),
+      startPglite(opts.dataDir, opts.brief === true),
       schemaLoaded,
       import('drizzle-orm/pglite'),
       import('drizzle-orm/pglite/migrator'),
@@ -110,12 +112,12 @@ async function migrationsApplied(client: PGlite): Promise<boolean> {
  * A PGlite on the given directory (or in memory). A new database starts from the migrated-schema snapshot instead of
  * initdb plus every migration; if the snapshot will not load, it is discarded and built again once.
  */
-async function startPglite(dataDir: string | undefined): Promise<PGlite> {
+async function startPglite(dataDir: string | undefined, brief: boolean): Promise<PGlite> {
   const resume = dataDir !== undefined && dataDirHasDatabase(dataDir);
   // The snapshot is read and unzipped (off the main thread) while PGlite's modules load.
   const snapshot = resume ? undefined : migratedSchemaTarball();
   snapshot?.catch(() => {}); // awaited below; a failed import must not leave it unhandled
-  lateWasmTierUp();
+  lateWasmTierUp(brief);
   const { PGlite } = await import('@electric-sql/pglite');
   // Postgres's default 128 MiB of shared buffers is allocated and cleared up front: 85 MiB of a transcript's memory.
   // An embedded group's tables are a few MiB and a miss is a copy from the in-memory (or page-cached) files.
@@ -141,14 +143,15 @@ async function startPglite(dataDir: string | undefined): Promise<PGlite> {
  * has run about 1.8 MB of code (the default budget). Postgres crosses that in dozens of functions while it merely
  * starts, so a short process spent most of its CPU recompiling code it then barely ran: 0.7 s of a 1.4 s transcript
  * (measured with perf), and its exit waited 0.15 s for compiles still in flight. Ten times the budget still
- * optimises what a long-running bot keeps running, only later (the /refer bench's p50 and p95 did not move). The
- * flag is process-wide and read when PGlite compiles its module, so it is set before; one given on the command line
- * wins.
+ * optimises what a long-running bot keeps running, only later (the /refer bench's p50 and p95 did not move). A brief
+ * process (a transcript) gets a budget it never spends: 0.94–1.03 s against 1.02–1.07 s for a one-command
+ * transcript, measured. The flag is process-wide and read when PGlite compiles its module, so it is set before; one
+ * given on the command line wins.
  */
-const WASM_TIERING_BUDGET = 18_000_000;
-function lateWasmTierUp(): void {
+const WASM_TIERING_BUDGET = { long: 18_000_000, brief: 200_000_000 };
+function lateWasmTierUp(brief: boolean): void {
   if (process.execArgv.some((arg) => arg.startsWith('--wasm-tiering-budget'))) return;
-  setFlagsFromString(`--wasm-tiering-budget=${WASM_TIERING_BUDGET}`);
+  setFlagsFromString(`--wasm-tiering-budget=${WASM_TIERING_BUDGET[brief ? 'brief' : 'long']}`);
 }
 
 /** Removes what a failed load wrote into a directory that held no database, keeping our lock file. */

@@ -50,10 +50,17 @@ export async function runShell(argv: string[], config: Config, log: Logger): Pro
     if (text === null) return 1;
     const clock = new ManualClock();
     // A transcript's files go to a private folder of its own (or the kept data directory's), never a shared one.
-    const { core, session } = await startSession(args.data ? { dataDir: args.data } : {}, clock, log, config, json, {
-      actor,
-      ...(args.data ? { exportDir: exportsBeside(args.data) } : {}),
-    });
+    const { core, session } = await startSession(
+      { brief: true, ...(args.data ? { dataDir: args.data } : {}) },
+      clock,
+      log,
+      config,
+      json,
+      {
+        actor,
+        ...(args.data ? { exportDir: exportsBeside(args.data) } : {}),
+      },
+    );
     try {
       // stdin is read after the database is open, so the data directory is held while a script streams in
       await session.runScript(args.script && args.script !== '-' ? text : fs.readFileSync(0, 'utf8'));
