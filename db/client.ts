@@ -117,7 +117,7 @@ async function startPglite(dataDir: string | undefined, brief: boolean): Promise
   // The snapshot is read and unzipped (off the main thread) while PGlite's modules load.
   const snapshot = resume ? undefined : migratedSchemaTarball();
   snapshot?.catch(() => {}); // awaited below; a failed import must not leave it unhandled
-  lateWasmTierUp(brief);
+  tuneWasmTiering(brief);
   const { PGlite } = await import('@electric-sql/pglite');
   // Postgres's default 128 MiB of shared buffers is allocated and cleared up front: 85 MiB of a transcript's memory.
   // An embedded group's tables are a few MiB and a miss is a copy from the in-memory (or page-cached) files.
@@ -139,19 +139,22 @@ async function startPglite(dataDir: string | undefined, brief: boolean): Promise
 }
 
 /**
- * V8 first runs WebAssembly through its baseline compiler and recompiles a function with the optimising one once it
- * has run about 1.8 MB of code (the default budget). Postgres crosses that in dozens of functions while it merely
- * starts, so a short process spent most of its CPU recompiling code it then barely ran: 0.7 s of a 1.4 s transcript
- * (measured with perf), and its exit waited 0.15 s for compiles still in flight. Ten times the budget still
- * optimises what a long-running bot keeps running, only later (the /refer bench's p50 and p95 did not move). A brief
- * process (a transcript) gets a budget it never spends: 0.94–1.03 s against 1.02–1.07 s for a one-command
- * transcript, measured. The flag is process-wide and read when PGlite compiles its module, so it is set before; one
- * given on the command line wins.
+ * V8 first runs WebAssembly through its baseline compiler (Liftoff) and recompiles a function with the optimising one
+ * (TurboFan) once it has run about 1.8 MB of code (the default budget). Postgres crosses that in dozens of functions
+ * while it merely starts, so a short process spent most of its CPU recompiling code it then barely ran: 0.7 s of a
+ * 1.4 s transcript (measured with perf), and its exit waited 0.15 s for compiles still in flight. Ten times the
+ * budget still optimises what a long-running bot keeps running, only later (the /refer bench's p50 and p95 did not
+ * move). A brief process (a transcript, a test file's database) is not worth optimising at all: its loops still
+ * crossed a budget a hundred times the default and its exit waited 60–100 ms for those compiles, so it runs on the
+ * baseline compiler alone (a one-command transcript 0.85–0.95 s against 0.90–0.98 s; one of 43 commands 1.47 s
+ * against 1.57 s, measured). Flags are process-wide and read when PGlite compiles its module, so they are set
+ * before; a budget given on the command line wins.
  */
-const WASM_TIERING_BUDGET = { long: 18_000_000, brief: 200_000_000 };
-function lateWasmTierUp(brief: boolean): void {
-  if (process.execArgv.some((arg) => arg.startsWith('--wasm-tiering-budget'))) return;
-  setFlagsFromString(`--wasm-tiering-budget=${WASM_TIERING_BUDGET[brief ? 'brief' : 'long']}`);
+function tuneWasmTiering(brief: boolean): void {
+  if (brief) setFlagsFromString('--liftoff-only');
+  else if (!process.execArgv.some((arg) => arg.startsWith('--wasm-tiering-budget'))) {
+    setFlagsFromString('--wasm-tiering-budget=18000000');
+  }
 }
 
 /** Removes what a failed load wrote into a directory that held no database, keeping our lock file. */
