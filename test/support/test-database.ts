@@ -60,8 +60,7 @@ export function ensureTemplate(adminUrl: string): Promise<void> {
  * each other's rows.
  */
 export async function openTestDatabase(kind: DbKind, opts: { poolSize?: number } = {}): Promise<Database> {
-  // A test file's database serves a few hundred statements and is dropped: brief, like a transcript's (db/client.ts).
-  if (kind === 'pglite') return openDatabase({ brief: true });
+  if (kind === 'pglite') return openDatabase({});
   const adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) throw new Error('DATABASE_URL is not set');
   await ensureTemplate(adminUrl);
