@@ -144,11 +144,11 @@ async function startPglite(dataDir: string | undefined, brief: boolean): Promise
  * while it merely starts, so a short process spent most of its CPU recompiling code it then barely ran: 0.7 s of a
  * 1.4 s transcript (measured with perf), and its exit waited 0.15 s for compiles still in flight. Ten times the
  * budget still optimises what a long-running bot keeps running, only later (the /refer bench's p50 and p95 did not
- * move). A brief process (a transcript) is not worth optimising at all: its loops still
- * crossed a budget a hundred times the default and its exit waited 60–100 ms for those compiles, so it runs on the
- * baseline compiler alone (a one-command transcript 0.85–0.95 s against 0.90–0.98 s; one of 43 commands 1.47 s
- * against 1.57 s, measured). Flags are process-wide and read when PGlite compiles its module, so they are set
- * before; a budget given on the command line wins.
+ * move). A brief process (a transcript) is not worth optimising at all: its loops still crossed a budget a hundred
+ * times the default and its exit waited 60–100 ms for those compiles, so it runs on the baseline compiler alone (a
+ * one-command transcript 0.85–0.95 s against 0.90–0.98 s; one of 43 commands 1.47 s against 1.57 s, measured).
+ * Flags are process-wide and read when PGlite compiles its module, so they are set before; a budget given on the
+ * command line wins.
  */
 function tuneWasmTiering(brief: boolean): void {
   if (brief) setFlagsFromString('--liftoff-only');
