@@ -12,6 +12,7 @@ import type { Capabilities, MessagePort, ResolvedTarget } from '../../src/platfo
 import { describeEachDatabase } from '../support/databases.js';
 import { within } from '../support/eventually.js';
 import { seedGroup } from '../support/nudges-fixtures.js';
+import { dyingAfter } from '../support/outbox-on-platforms.js';
 
 const T0 = new Date('2026-01-05T12:00:00Z'); // 12:00 UTC: outside default quiet hours
 const caps: Capabilities = {
@@ -173,21 +174,7 @@ describeEachDatabase('outbox', (database) => {
     const timer = virtualTimer();
     // the 4th send reaches the platform, then the process dies before recording it
     const first = fakePort('shell', timer);
-    let died!: () => void;
-    const dead = new Promise<void>((r) => {
-      died = r;
-    });
-    const dying: MessagePort = {
-      ...first.port,
-      async send(c, t, content, e) {
-        const ref = await first.port.send(c, t, content, e);
-        if (first.sent.length === 4) {
-          died();
-          await new Promise(() => {});
-        }
-        return ref;
-      },
-    };
+    const dying = dyingAfter(first.port, 4);
     const crashed = new OutboxSender({
       db,
       clock,
@@ -198,7 +185,7 @@ describeEachDatabase('outbox', (database) => {
     void crashed.flush([dying]);
     // it sends one message at a time: once its 4th send hangs it can send no more (the next batch it prefetches was
     // claimed at T0, when its rows were all held already: it takes nothing, whenever it reaches the database)
-    await within(dead, { what: 'the dying sender to reach its 4th send' });
+    await within(dying.dead, { what: 'the dying sender to reach its 4th send' });
     expect(first.sent).toHaveLength(4);
     clock.advance(121_000); // past the claim lease and the sending lease
     const second = fakePort('shell', timer);
